@@ -1,0 +1,37 @@
+"""Base model mixins shared by every app."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class TimeStampedModel(models.Model):
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class BilingualNameModel(models.Model):
+    """A name in Roman script and in Devanagari. `name_hi_machine` marks a transliteration nobody checked."""
+
+    name = models.CharField(_("name"), max_length=150)
+    name_hi = models.CharField(_("name (Hindi)"), max_length=150, blank=True)
+    name_hi_machine = models.BooleanField(
+        _("Hindi name is machine transliterated"),
+        default=False,
+        help_text=_("Untick after a person has checked or corrected the Hindi name."),
+    )
+
+    class Meta:
+        abstract = True
+
+    def display_name(self, language: str | None = None) -> str:
+        from django.utils.translation import get_language
+
+        if (language or get_language() or "en").startswith("hi") and self.name_hi:
+            return self.name_hi
+        return self.name
+
+    def __str__(self) -> str:
+        return self.name

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class HimparivarConfig(AppConfig):
+    name = "himswasthya.himparivar"
+    label = "himparivar"

@@ -1,0 +1,44 @@
+from django.contrib import admin
+from django.http import HttpRequest, JsonResponse
+from django.urls import include, path
+from django.db import connection
+
+from himswasthya.accounts.api import router as accounts_router
+from himswasthya.audit.api import router as audit_router
+from himswasthya.core.api import api
+from himswasthya.facilities.api import router as facilities_router
+from himswasthya.himparivar.api import router as himparivar_router
+from himswasthya.people.api import router as people_router
+from himswasthya.places.api import router as places_router
+
+api.add_router("/accounts/", accounts_router)
+api.add_router("/places/", places_router)
+api.add_router("/facilities/", facilities_router)
+api.add_router("/audit/", audit_router)
+api.add_router("/people/", people_router)
+api.add_router("/himparivar/", himparivar_router)
+
+
+def healthz(request: HttpRequest) -> JsonResponse:
+    """Liveness and database reachability for the load balancer; no personal data."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+        return JsonResponse({"status": "ok", "database": connection.vendor})
+    except Exception:  # noqa: BLE001 - any database failure means not healthy
+        return JsonResponse({"status": "error", "database": connection.vendor}, status=503)
+
+
+urlpatterns = [
+    path("healthz", healthz, name="healthz"),
+    path("api/", api.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+    path("places/", include("himswasthya.places.urls")),
+    path("facilities/", include("himswasthya.facilities.urls")),
+    path("audit/", include("himswasthya.audit.urls")),
+    path("people/", include("himswasthya.people.urls")),
+    path("families/", include("himswasthya.himparivar.urls")),
+    path("", include("himswasthya.accounts.urls")),
+]
+
