@@ -101,6 +101,7 @@ TEMPLATES = [
 
 # Database: SQLite file by default (zero set-up); PostgreSQL in production via DATABASE_URL.
 VAR_DIR.mkdir(parents=True, exist_ok=True)
+(VAR_DIR / "static").mkdir(exist_ok=True)
 DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL", f"sqlite:///{VAR_DIR / 'himswasthya.sqlite3'}"),

@@ -10,6 +10,15 @@ from django.utils.translation import gettext_lazy as _
 from himswasthya.core.models import BilingualNameModel
 
 
+class SourceNameMixin(models.Model):
+    """The name exactly as the source spells it (LGD upper case, HPSDMA free text), kept beside the display form."""
+
+    source_name = models.CharField(_("name in source"), max_length=150, blank=True)
+
+    class Meta:
+        abstract = True
+
+
 class State(BilingualNameModel):
     lgd_code = models.PositiveIntegerField(_("LGD code"), unique=True)
 
@@ -18,7 +27,7 @@ class State(BilingualNameModel):
         verbose_name_plural = _("states")
 
 
-class District(BilingualNameModel):
+class District(SourceNameMixin, BilingualNameModel):
     lgd_code = models.PositiveIntegerField(_("LGD code"), unique=True)
     state = models.ForeignKey(State, on_delete=models.PROTECT, related_name="districts", verbose_name=_("state"))
     census2011_code = models.CharField(_("Census 2011 code"), max_length=8, blank=True)
@@ -29,7 +38,7 @@ class District(BilingualNameModel):
         verbose_name_plural = _("districts")
 
 
-class Block(BilingualNameModel):
+class Block(SourceNameMixin, BilingualNameModel):
     """Development block (panchayat samiti)."""
 
     lgd_code = models.PositiveIntegerField(_("LGD code"), unique=True)
@@ -42,7 +51,7 @@ class Block(BilingualNameModel):
         verbose_name_plural = _("blocks")
 
 
-class Tehsil(BilingualNameModel):
+class Tehsil(SourceNameMixin, BilingualNameModel):
     """Sub-district (tehsil or sub-tehsil)."""
 
     lgd_code = models.PositiveIntegerField(_("LGD code"), unique=True)
@@ -56,7 +65,7 @@ class Tehsil(BilingualNameModel):
         verbose_name_plural = _("tehsils")
 
 
-class UrbanLocalBody(BilingualNameModel):
+class UrbanLocalBody(SourceNameMixin, BilingualNameModel):
     class Kind(models.TextChoices):
         MUNICIPAL_CORPORATION = "MC", _("Municipal Corporation")
         MUNICIPAL_COUNCIL = "COUNCIL", _("Municipal Council")
@@ -77,7 +86,7 @@ class UrbanLocalBody(BilingualNameModel):
         verbose_name_plural = _("urban local bodies")
 
 
-class GramPanchayat(BilingualNameModel):
+class GramPanchayat(SourceNameMixin, BilingualNameModel):
     lgd_code = models.PositiveIntegerField(_("LGD code"), unique=True, null=True, blank=True)
     source = models.CharField(_("source"), max_length=20, default="HPSDMA")
     source_id = models.CharField(_("source id"), max_length=20)
