@@ -29,27 +29,48 @@ class Department(BilingualNameModel):
 
 
 class Facility(BilingualNameModel, TimeStampedModel):
-    code = models.CharField(_("facility code"), max_length=20, unique=True, help_text=_("State facility code."))
+    code = models.CharField(
+        _("facility code"), max_length=20, unique=True, help_text=_("State facility code.")
+    )
     facility_type = models.CharField(_("type"), max_length=4, choices=FacilityType.choices)
     nin = models.CharField(_("NIN"), max_length=20, blank=True, help_text=_("National Identification Number"))
-    hfr_id = models.CharField(_("HFR id"), max_length=30, blank=True, help_text=_("ABDM Health Facility Registry id"))
-    district = models.ForeignKey(District, on_delete=models.PROTECT, related_name="facilities", verbose_name=_("district"))
+    hfr_id = models.CharField(
+        _("HFR id"), max_length=30, blank=True, help_text=_("ABDM Health Facility Registry id")
+    )
+    district = models.ForeignKey(
+        District, on_delete=models.PROTECT, related_name="facilities", verbose_name=_("district")
+    )
     block = models.ForeignKey(
-        Block, on_delete=models.PROTECT, null=True, blank=True, related_name="facilities", verbose_name=_("block")
+        Block,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="facilities",
+        verbose_name=_("block"),
     )
     gram_panchayat = models.ForeignKey(
-        GramPanchayat, on_delete=models.PROTECT, null=True, blank=True, related_name="facilities",
+        GramPanchayat,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="facilities",
         verbose_name=_("gram panchayat"),
     )
     urban_local_body = models.ForeignKey(
-        UrbanLocalBody, on_delete=models.PROTECT, null=True, blank=True, related_name="facilities",
+        UrbanLocalBody,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="facilities",
         verbose_name=_("urban local body"),
     )
     address = models.CharField(_("address"), max_length=300, blank=True)
     pincode = models.CharField(_("PIN code"), max_length=6, blank=True)
     phone = models.CharField(_("phone"), max_length=20, blank=True)
     email = models.EmailField(_("email"), blank=True)
-    departments = models.ManyToManyField(Department, blank=True, related_name="facilities", verbose_name=_("departments"))
+    departments = models.ManyToManyField(
+        Department, blank=True, related_name="facilities", verbose_name=_("departments")
+    )
     is_active = models.BooleanField(_("active"), default=True)
     is_synthetic = models.BooleanField(
         _("synthetic"), default=False, help_text=_("Generated for demonstration; not a real facility record.")

@@ -11,12 +11,17 @@ from himswasthya.core.models import BilingualNameModel
 
 
 class SourceNameMixin(models.Model):
-    """The name exactly as the source spells it (LGD upper case, HPSDMA free text), kept beside the display form."""
+    """The name exactly as the source spells it (LGD upper case, HPSDMA free text), beside the display."""
+
+    name: str
 
     source_name = models.CharField(_("name in source"), max_length=150, blank=True)
 
     class Meta:
         abstract = True
+
+    def __str__(self) -> str:
+        return self.name
 
 
 class State(BilingualNameModel):
@@ -29,7 +34,9 @@ class State(BilingualNameModel):
 
 class District(SourceNameMixin, BilingualNameModel):
     lgd_code = models.PositiveIntegerField(_("LGD code"), unique=True)
-    state = models.ForeignKey(State, on_delete=models.PROTECT, related_name="districts", verbose_name=_("state"))
+    state = models.ForeignKey(
+        State, on_delete=models.PROTECT, related_name="districts", verbose_name=_("state")
+    )
     census2011_code = models.CharField(_("Census 2011 code"), max_length=8, blank=True)
 
     class Meta:
@@ -43,7 +50,9 @@ class Block(SourceNameMixin, BilingualNameModel):
 
     lgd_code = models.PositiveIntegerField(_("LGD code"), unique=True)
     lgd_version = models.PositiveSmallIntegerField(_("LGD version"), default=1)
-    district = models.ForeignKey(District, on_delete=models.PROTECT, related_name="blocks", verbose_name=_("district"))
+    district = models.ForeignKey(
+        District, on_delete=models.PROTECT, related_name="blocks", verbose_name=_("district")
+    )
 
     class Meta:
         ordering = ["name"]
@@ -56,7 +65,9 @@ class Tehsil(SourceNameMixin, BilingualNameModel):
 
     lgd_code = models.PositiveIntegerField(_("LGD code"), unique=True)
     lgd_version = models.PositiveSmallIntegerField(_("LGD version"), default=1)
-    district = models.ForeignKey(District, on_delete=models.PROTECT, related_name="tehsils", verbose_name=_("district"))
+    district = models.ForeignKey(
+        District, on_delete=models.PROTECT, related_name="tehsils", verbose_name=_("district")
+    )
     census2011_code = models.CharField(_("Census 2011 code"), max_length=8, blank=True)
 
     class Meta:
@@ -76,7 +87,12 @@ class UrbanLocalBody(SourceNameMixin, BilingualNameModel):
     kind = models.CharField(_("type"), max_length=10, choices=Kind.choices)
     # The 2022 LGD ULB extract carries no district; filled when known.
     district = models.ForeignKey(
-        District, on_delete=models.PROTECT, null=True, blank=True, related_name="urban_bodies", verbose_name=_("district")
+        District,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="urban_bodies",
+        verbose_name=_("district"),
     )
     census2011_code = models.CharField(_("Census 2011 code"), max_length=8, blank=True)
 
@@ -95,7 +111,12 @@ class GramPanchayat(SourceNameMixin, BilingualNameModel):
     )
     # Null where the source names no block we could match (the loader reports each such row).
     block = models.ForeignKey(
-        Block, on_delete=models.PROTECT, null=True, blank=True, related_name="gram_panchayats", verbose_name=_("block")
+        Block,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="gram_panchayats",
+        verbose_name=_("block"),
     )
 
     class Meta:

@@ -1,9 +1,9 @@
 """Roman -> Devanagari machine transliteration of place names (a first draft a person corrects in the admin).
 
-Plain ITRANS reads Roman Hindi spellings too literally ("Shimla" -> शिम्ल, "Rampur" -> रम्पुर्). A few rules of how
-place names are spelt in English fix most of it before ITRANS runs: a word-final a/i/u is long (Shimla -> शिमला,
-Manali -> मनाली, Kullu -> कुल्लू), "ee"/"oo"/"ou" are long vowels, n before a consonant is a nasal (anusvara), and
-a word-final consonant keeps its inherent vowel (no halant).
+Plain ITRANS reads Roman Hindi spellings too literally ("Shimla" -> शिम्ल, "Rampur" -> रम्पुर्). A few
+rules of how place names are spelt in English fix most of it before ITRANS runs: a word-final a/i/u is
+long (Shimla -> शिमला, Manali -> मनाली, Kullu -> कुल्लू), "ee"/"oo"/"ou" are long vowels, n before a
+consonant is a nasal (anusvara), and a word-final consonant keeps its inherent vowel (no halant).
 """
 
 from __future__ import annotations

@@ -1,0 +1,44 @@
+"""Public facility directory and facility detail pages (no personal data)."""
+
+from __future__ import annotations
+
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from himswasthya.core.errors import DomainError, NotFound
+from himswasthya.facilities import services
+from himswasthya.facilities.forms import DirectoryFilterForm
+
+PAGE_SIZE = 25
+
+
+def directory_view(request: HttpRequest) -> HttpResponse:
+    form = DirectoryFilterForm(request.GET or None)
+    facilities = services.search_facilities()
+    if form.is_bound and form.is_valid():
+        f = form.cleaned_data
+        block = f["block"] if f["district"] is not None else None
+        try:
+            facilities = services.search_facilities(
+                district=f["district"],
+                block=block,
+                facility_type=f["type"] or None,
+                department=f["department"] or None,
+                q=f["q"],
+            )
+        except DomainError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, str(exc.message))
+    page = Paginator(facilities, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {"form": form, "page": page, "query": query.urlencode()}
+    return render(request, "facilities/directory.html", context)
+
+
+def detail_view(request: HttpRequest, code: str) -> HttpResponse:
+    try:
+        facility = services.get_facility(code)
+    except NotFound as exc:
+        raise Http404(exc.message) from exc
+    return render(request, "facilities/detail.html", {"facility": facility})
