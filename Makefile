@@ -21,7 +21,7 @@ demo-data: venv
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_places
 	$(PY) manage.py load_facilities --synthetic
-	$(PY) manage.py make_population --people $(DEMO_PEOPLE) --seed 2026
+	$(PY) manage.py make_population --people $(DEMO_PEOPLE) --seed 2026 --skip-existing
 	$(PY) manage.py make_demo_users
 
 serve: venv

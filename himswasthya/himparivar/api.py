@@ -1,3 +1,48 @@
-from ninja import Router
+"""GET /api/himparivar/families/{family_id}: one family for staff, scoped and audited like the page."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest
+from ninja import Router, Schema
+
+from himswasthya.accounts.scoping import RoleAuth
+from himswasthya.himparivar import services
+from himswasthya.himparivar.presenters import family_card
 
 router = Router(tags=["himparivar"])
+
+
+class MemberOut(Schema):
+    member_id: str
+    relation: str
+    name_roman: str
+    name_deva: str
+    sex: str
+    age: int
+    year_of_birth: int
+    mobile_masked: str
+    aadhaar_masked: str
+    abha_number: str
+    abha_address: str
+    status: str
+
+
+class FamilyOut(Schema):
+    family_id: str
+    head_member_id: str
+    area_type: str
+    district: str
+    block: str
+    gram_panchayat: str
+    ration_card_type: str
+    is_bpl: bool
+    social_category: str
+    verification_status: str
+    is_synthetic: bool
+    members: list[MemberOut]
+
+
+@router.get("/families/{family_id}", response=FamilyOut, auth=RoleAuth(*services.FAMILY_READER_ROLES))
+def get_family(request: HttpRequest, family_id: str, purpose: str = services.DEFAULT_PURPOSE) -> dict:
+    family = services.do_read_family(request.auth, family_id, purpose=purpose)
+    return family_card(family)

@@ -1,0 +1,120 @@
+"""ABDM test set-up: the real client against the simulator served by pytest-django's live_server."""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+import pytest
+from django.core.cache import cache
+
+from himswasthya.abdm.client import AbdmClient, AbdmConfig
+from himswasthya.abdm.models import SimulatedAbhaAccount
+from himswasthya.abdm.simulator.seed import DEMO_ACCOUNT
+
+DEMO_ABHA = DEMO_ACCOUNT["abha_number"]
+DEMO_ADDRESS = DEMO_ACCOUNT["abha_address"]
+
+
+def _forget_cached_abdm_state(config: AbdmConfig) -> None:
+    cache.delete_many([config.cache_key(what) for what in ("session", "certificate", "jwks")])
+
+
+@pytest.fixture
+def abdm_sim(live_server, settings) -> Iterator[str]:
+    """Point the client at the simulator of the live server; returns the live server URL."""
+    settings.ABDM_GATEWAY_URL = f"{live_server.url}/abdm-sim/gateway"
+    settings.ABDM_ABHA_URL = f"{live_server.url}/abdm-sim/abha"
+    settings.ABDM_CLIENT_ID = settings.ABDM_SIMULATOR_CLIENT_ID = "SBX_TEST"
+    settings.ABDM_CLIENT_SECRET = settings.ABDM_SIMULATOR_CLIENT_SECRET = "test-secret"
+    settings.ABDM_RETRY_BACKOFF_SECONDS = 0.01
+    settings.ABDM_TIMEOUT_SECONDS = 10
+    _forget_cached_abdm_state(AbdmConfig.from_settings())
+    yield live_server.url
+    _forget_cached_abdm_state(AbdmConfig.from_settings())
+
+
+@pytest.fixture
+def client_for_sim(abdm_sim) -> AbdmClient:
+    return AbdmClient()
+
+
+@pytest.fixture
+def demo_account(db) -> SimulatedAbhaAccount:
+    fields = dict(DEMO_ACCOUNT)
+    return SimulatedAbhaAccount.objects.create(**fields)
+
+
+# ---- a tiny scripted HTTP server for timeouts, retries and inbound pushes ----------------------------------
+
+
+@dataclass
+class Scripted:
+    status: int = 200
+    body: Any = None
+    delay: float = 0.0
+
+
+@dataclass
+class FakeServer:
+    url: str
+    script: list[Scripted] = field(default_factory=list)
+    received: list[dict[str, Any]] = field(default_factory=list)
+
+
+@pytest.fixture
+def fake_server() -> Iterator[FakeServer]:
+    """Answers each request with the next scripted reply (the last one repeats) and records what it got."""
+    state = FakeServer(url="")
+
+    class Handler(BaseHTTPRequestHandler):
+        def _reply(self) -> None:
+            length = int(self.headers.get("Content-Length") or 0)
+            raw = self.rfile.read(length) if length else b""
+            state.received.append(
+                {
+                    "method": self.command,
+                    "path": self.path,
+                    "headers": dict(self.headers.items()),
+                    "body": json.loads(raw) if raw else None,
+                }
+            )
+            step = (
+                state.script[min(len(state.received) - 1, len(state.script) - 1)]
+                if state.script
+                else Scripted()
+            )
+            if step.delay:
+                time.sleep(step.delay)
+            payload = (
+                b""
+                if step.body is None
+                else (step.body.encode() if isinstance(step.body, str) else json.dumps(step.body).encode())
+            )
+            try:
+                self.send_response(step.status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(payload)))
+                self.end_headers()
+                self.wfile.write(payload)
+            except (BrokenPipeError, ConnectionResetError):  # the client gave up (timeout tests)
+                pass
+
+        do_GET = do_POST = _reply
+
+        def log_message(self, *args: Any) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    server.daemon_threads = True
+    state.url = f"http://127.0.0.1:{server.server_address[1]}"
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield state
+    server.shutdown()
+    server.server_close()

@@ -1,0 +1,210 @@
+"""Him Parivar family register: Family and its Members, each Member linked to a Person of the patient index.
+
+The register's real schema is not published; this follows the modelled schema of domain.md section 2.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from himswasthya.accounts.scoping import ScopePaths
+from himswasthya.core.validators import validate_aadhaar_last4
+from himswasthya.people.models import Person, Sex
+from himswasthya.places.models import Block, District, GramPanchayat
+
+
+class AreaType(models.TextChoices):
+    RURAL = "RURAL", _("Rural")
+    URBAN = "URBAN", _("Urban")
+
+
+class RationCardType(models.TextChoices):
+    AAY = "AAY", _("Antyodaya Anna Yojana")
+    PHH = "PHH", _("Priority household")
+    NFSA = "NFSA", _("Other NFSA")
+    STATE = "STATE", _("State subsidised (APL)")
+    NONE = "NONE", _("No ration card")
+
+
+class IncomeBand(models.TextChoices):
+    BELOW_1L = "LT1L", _("Below ₹1 lakh a year")
+    FROM_1L_TO_2_5L = "1L-2.5L", _("₹1–2.5 lakh a year")
+    FROM_2_5L_TO_5L = "2.5L-5L", _("₹2.5–5 lakh a year")
+    ABOVE_5L = "GT5L", _("Above ₹5 lakh a year")
+
+
+class SocialCategory(models.TextChoices):
+    GENERAL = "GEN", _("General")
+    OBC = "OBC", _("Other Backward Classes")
+    SC = "SC", _("Scheduled Caste")
+    ST = "ST", _("Scheduled Tribe")
+
+
+class VerificationStatus(models.TextChoices):
+    PENDING = "PENDING", _("Pending verification")
+    VERIFIED = "VERIFIED", _("Verified")
+    REJECTED = "REJECTED", _("Rejected")
+
+
+class Family(models.Model):
+    """A family of the Parivar Register, enrolled through its gram panchayat (or urban local body)."""
+
+    # For accounts.scoping: facility staff and district officers see their district's families; HIMCARE
+    # officers (enrolment) and the state administrator see every family.
+    scope_paths = ScopePaths(
+        facility="district__facilities",
+        district="district",
+        state_roles=frozenset({"state_admin", "himcare_officer"}),
+    )
+
+    family_id = models.CharField(_("family id"), max_length=32, unique=True)
+    is_temporary = models.BooleanField(
+        _("temporary family id"), default=False, help_text=_("Issued on a ration card, pending verification.")
+    )
+    # Points at the member id (not the row id) so a family and its head can be written in one pass.
+    head = models.ForeignKey(
+        "Member",
+        to_field="member_id",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("head of family"),
+    )
+    area_type = models.CharField(_("area"), max_length=5, choices=AreaType.choices, default=AreaType.RURAL)
+    district = models.ForeignKey(
+        District, on_delete=models.PROTECT, related_name="families", verbose_name=_("district")
+    )
+    block = models.ForeignKey(
+        Block,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="families",
+        verbose_name=_("block"),
+    )
+    gram_panchayat = models.ForeignKey(
+        GramPanchayat,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="families",
+        verbose_name=_("gram panchayat"),
+    )
+    address = models.CharField(_("address"), max_length=300, blank=True)
+    ration_card_no = models.CharField(_("ration card number"), max_length=20, blank=True)
+    ration_card_type = models.CharField(
+        _("ration card type"), max_length=5, choices=RationCardType.choices, default=RationCardType.NONE
+    )
+    is_bpl = models.BooleanField(_("below poverty line"), default=False)
+    income_band = models.CharField(_("income band"), max_length=8, choices=IncomeBand.choices, blank=True)
+    social_category = models.CharField(
+        _("social category"), max_length=3, choices=SocialCategory.choices, blank=True
+    )
+    verification_status = models.CharField(
+        _("verification status"),
+        max_length=8,
+        choices=VerificationStatus.choices,
+        default=VerificationStatus.PENDING,
+    )
+    verified_on = models.DateField(_("verified on"), null=True, blank=True)
+    is_synthetic = models.BooleanField(
+        _("synthetic"), default=False, help_text=_("Generated for demonstration; not a real family.")
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("family")
+        verbose_name_plural = _("families")
+        indexes = [models.Index(fields=["ration_card_no"], name="family_ration_card_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ration_card_type="NONE") | ~models.Q(ration_card_no=""),
+                name="family_ration_card_has_number",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.family_id
+
+
+class Relation(models.TextChoices):
+    SELF = "SELF", _("Self (head)")
+    WIFE = "WIFE", _("Wife")
+    HUSBAND = "HUSBAND", _("Husband")
+    SON = "SON", _("Son")
+    DAUGHTER = "DAUGHTER", _("Daughter")
+    DAUGHTER_IN_LAW = "DIL", _("Daughter-in-law")
+    SON_IN_LAW = "SIL", _("Son-in-law")
+    FATHER = "FATHER", _("Father")
+    MOTHER = "MOTHER", _("Mother")
+    GRANDSON = "GSON", _("Grandson")
+    GRANDDAUGHTER = "GDAUGHTER", _("Granddaughter")
+    BROTHER = "BROTHER", _("Brother")
+    SISTER = "SISTER", _("Sister")
+    OTHER = "OTHER", _("Other relative")
+
+
+class MaritalStatus(models.TextChoices):
+    NEVER_MARRIED = "NEVER", _("Never married")
+    MARRIED = "MARRIED", _("Married")
+    WIDOWED = "WIDOWED", _("Widowed")
+    DIVORCED = "DIVORCED", _("Divorced")
+    SEPARATED = "SEPARATED", _("Separated")
+
+
+class MemberStatus(models.TextChoices):
+    ALIVE = "ALIVE", _("Resident")
+    MIGRATED = "MIGRATED", _("Migrated")
+    DECEASED = "DECEASED", _("Deceased")
+
+
+class Member(models.Model):
+    """A member of a family as the register records them; `person` is our link to the patient index."""
+
+    scope_paths = ScopePaths(
+        facility="family__district__facilities",
+        district="family__district",
+        state_roles=frozenset({"state_admin", "himcare_officer"}),
+    )
+
+    member_id = models.CharField(_("member id"), max_length=32, unique=True)
+    family = models.ForeignKey(
+        Family, on_delete=models.CASCADE, related_name="members", verbose_name=_("family")
+    )
+    person = models.OneToOneField(
+        Person, on_delete=models.PROTECT, related_name="himparivar_member", verbose_name=_("person")
+    )
+    relation = models.CharField(_("relation to head"), max_length=10, choices=Relation.choices)
+    name_roman = models.CharField(_("name (Roman)"), max_length=200)
+    name_deva = models.CharField(_("name (Devanagari)"), max_length=200, blank=True)
+    sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices)
+    date_of_birth = models.DateField(_("date of birth"), null=True, blank=True)
+    year_of_birth = models.PositiveSmallIntegerField(_("year of birth"))
+    mobile = models.CharField(_("mobile"), max_length=10, null=True, blank=True)
+    aadhaar_last4 = models.CharField(
+        _("Aadhaar (last four digits)"), max_length=4, blank=True, validators=[validate_aadhaar_last4]
+    )
+    marital_status = models.CharField(
+        _("marital status"), max_length=10, choices=MaritalStatus.choices, default=MaritalStatus.NEVER_MARRIED
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=MemberStatus.choices, default=MemberStatus.ALIVE
+    )
+    is_synthetic = models.BooleanField(_("synthetic"), default=False)
+
+    class Meta:
+        verbose_name = _("family member")
+        verbose_name_plural = _("family members")
+        indexes = [models.Index(fields=["mobile"], name="member_mobile_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(aadhaar_last4="") | models.Q(aadhaar_last4__regex=r"^[0-9]{4}$"),
+                name="member_aadhaar_last4_only",
+            ),
+            models.CheckConstraint(condition=models.Q(sex__in=["M", "F", "O"]), name="member_sex_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member_id} {self.name_roman}"
