@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "himswasthya.facilities",
     "himswasthya.people",
     "himswasthya.himparivar",
+    "himswasthya.abdm",
 ]
 
 MIDDLEWARE = [
@@ -73,6 +74,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "himswasthya.accounts.middleware.SessionIdleTimeoutMiddleware",
+    "himswasthya.accounts.middleware.SingleSessionMiddleware",
+    "himswasthya.accounts.middleware.PasswordExpiryMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "himswasthya.audit.middleware.AuditContextMiddleware",
@@ -178,7 +181,7 @@ WHITENOISE_USE_FINDERS = True
 MEDIA_ROOT = VAR_DIR / "media"
 
 # SMS (SEC-33): every message carries the registered DLT principal-entity and template ids.
-SMS_BACKEND = os.environ.get("SMS_BACKEND", "console")  # console | file | http
+SMS_BACKEND = os.environ.get("SMS_BACKEND", "console")  # console | file | http | memory (tests)
 SMS_FILE_PATH = Path(os.environ.get("SMS_FILE_PATH", VAR_DIR / "sms.log"))
 SMS_HTTP_URL = os.environ.get("SMS_HTTP_URL", "")
 SMS_HTTP_API_KEY = os.environ.get("SMS_HTTP_API_KEY", "")
@@ -188,6 +191,7 @@ SMS_DLT_ENTITY_ID = os.environ.get("SMS_DLT_ENTITY_ID", "1101000000000000000")
 # Template ids registered on DLT; the defaults are placeholders for the demo and tests.
 SMS_DLT_TEMPLATE_IDS = {
     "otp_login": os.environ.get("SMS_DLT_TEMPLATE_OTP_LOGIN", "1107000000000000001"),
+    "otp_login_hi": os.environ.get("SMS_DLT_TEMPLATE_OTP_LOGIN_HI", "1107000000000000002"),
 }
 
 # Citizen OTP (SEC-23/24).
@@ -197,12 +201,33 @@ OTP_RESEND_INTERVAL_SECONDS = env_int("OTP_RESEND_INTERVAL_SECONDS", 60)
 OTP_MAX_ATTEMPTS = env_int("OTP_MAX_ATTEMPTS", 5)
 OTP_MAX_SENDS_PER_MOBILE_PER_HOUR = env_int("OTP_MAX_SENDS_PER_MOBILE_PER_HOUR", 5)
 OTP_MAX_SENDS_PER_IP_PER_HOUR = env_int("OTP_MAX_SENDS_PER_IP_PER_HOUR", 30)
+OTP_MAX_VERIFY_PER_IP_PER_HOUR = env_int("OTP_MAX_VERIFY_PER_IP_PER_HOUR", 100)
 # Staff lockout after repeated failed passwords (SEC-15).
 LOGIN_MAX_FAILURES = env_int("LOGIN_MAX_FAILURES", 5)
 LOGIN_LOCKOUT_SECONDS = env_int("LOGIN_LOCKOUT_SECONDS", 15 * 60)
+# NIC policy (SEC-23): staff must change their password at least every 90 days.
+PASSWORD_MAX_AGE_DAYS = env_int("PASSWORD_MAX_AGE_DAYS", 90)
 
 # Only for demo machines: show the last OTP on the login page so a tester needs no phone.
 DEMO_MODE = env_bool("DEMO_MODE", False)
+
+# ABDM (abdm-api.md). Defaults point at the local simulator served by this very site (/abdm-sim/),
+# so a fresh checkout works offline; production sets the gateway/ABHA hosts and real client credentials.
+ABDM_SIMULATOR_ENABLED = env_bool("ABDM_SIMULATOR_ENABLED", DEBUG)
+ABDM_GATEWAY_URL = os.environ.get("ABDM_GATEWAY_URL", "http://127.0.0.1:8000/abdm-sim/gateway").rstrip("/")
+ABDM_ABHA_URL = os.environ.get("ABDM_ABHA_URL", "http://127.0.0.1:8000/abdm-sim/abha").rstrip("/")
+ABDM_CM_ID = os.environ.get("ABDM_CM_ID", "sbx")
+ABDM_HIP_ID = os.environ.get("ABDM_HIP_ID", "IN0210000001")
+# Demo credentials are only ever defaulted for the simulator; a real gateway needs them from the environment.
+ABDM_CLIENT_ID = os.environ.get("ABDM_CLIENT_ID", "SBX_HIMSWASTHYA" if ABDM_SIMULATOR_ENABLED else "")
+ABDM_CLIENT_SECRET = os.environ.get("ABDM_CLIENT_SECRET", "simulator-secret" if ABDM_SIMULATOR_ENABLED else "")
+ABDM_TIMEOUT_SECONDS = env_int("ABDM_TIMEOUT_SECONDS", 10)
+ABDM_RETRIES = env_int("ABDM_RETRIES", 2)
+ABDM_RETRY_BACKOFF_SECONDS = float(os.environ.get("ABDM_RETRY_BACKOFF_SECONDS", "0.5"))
+ABDM_JWKS_CACHE_SECONDS = env_int("ABDM_JWKS_CACHE_SECONDS", 60 * 60)
+ABDM_JWT_AUDIENCE = os.environ.get("ABDM_JWT_AUDIENCE", "account")
+# The simulator's fixed OTP (documented in abdm/README.md); the simulator never sends SMS.
+ABDM_SIMULATOR_OTP = os.environ.get("ABDM_SIMULATOR_OTP", "123456")
 
 LOGGING = {
     "version": 1,

@@ -1,8 +1,10 @@
+from django.conf import settings
 from django.contrib import admin
+from django.db import connection
 from django.http import HttpRequest, JsonResponse
 from django.urls import include, path
-from django.db import connection
 
+from himswasthya.abdm.api import router as abdm_router
 from himswasthya.accounts.api import router as accounts_router
 from himswasthya.audit.api import router as audit_router
 from himswasthya.core.api import api
@@ -17,6 +19,7 @@ api.add_router("/facilities/", facilities_router)
 api.add_router("/audit/", audit_router)
 api.add_router("/people/", people_router)
 api.add_router("/himparivar/", himparivar_router)
+api.add_router("/abdm/", abdm_router)
 
 
 def healthz(request: HttpRequest) -> JsonResponse:
@@ -39,6 +42,10 @@ urlpatterns = [
     path("audit/", include("himswasthya.audit.urls")),
     path("people/", include("himswasthya.people.urls")),
     path("families/", include("himswasthya.himparivar.urls")),
+    path("abdm/", include("himswasthya.abdm.urls")),
     path("", include("himswasthya.accounts.urls")),
 ]
 
+if settings.ABDM_SIMULATOR_ENABLED:
+    # The local stand-in for the ABDM gateway and ABHA service (never enabled in production by default).
+    urlpatterns.insert(0, path("abdm-sim/", include("himswasthya.abdm.simulator.urls")))

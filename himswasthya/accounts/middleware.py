@@ -1,16 +1,23 @@
-"""SEC-25 / SEC-15: log a signed-in user out after a period of inactivity."""
+"""SEC-25 / SEC-15: idle sessions end; SEC-23: staff with an expired password must change it first."""
 
 import time
 from collections.abc import Callable
 
 from django.conf import settings
 from django.contrib.auth import logout
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.translation import gettext as _
 
 _LAST_SEEN = "last_seen"
+_STARTED = "session_started"
 
 
 class SessionIdleTimeoutMiddleware:
+    """Ends a session idle for SESSION_IDLE_TIMEOUT_SECONDS, and any session older than SESSION_COOKIE_AGE
+    (12 h, ASVS 3.3.2) - Django alone would extend the cookie on every request that touches the session."""
+
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
         self.get_response = get_response
 
@@ -18,8 +25,52 @@ class SessionIdleTimeoutMiddleware:
         if request.user.is_authenticated:
             now = int(time.time())
             last_seen = request.session.get(_LAST_SEEN, now)
-            if now - last_seen > settings.SESSION_IDLE_TIMEOUT_SECONDS:
+            started = request.session.setdefault(_STARTED, now)
+            if (
+                now - last_seen > settings.SESSION_IDLE_TIMEOUT_SECONDS
+                or now - started > settings.SESSION_COOKIE_AGE
+            ):
                 logout(request)
             else:
                 request.session[_LAST_SEEN] = now
+        return self.get_response(request)
+
+
+class SingleSessionMiddleware:
+    """SEC-15: no concurrent logins. Signing in elsewhere ends this session on its next request."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = request.user
+        current = getattr(user, "current_session_key", "") if user.is_authenticated else ""
+        if current and request.session.session_key != current:
+            logout(request)
+        return self.get_response(request)
+
+
+class PasswordExpiryMiddleware:
+    """A staff member whose password is older than PASSWORD_MAX_AGE_DAYS can only change it (or sign out)."""
+
+    _ALLOWED_NAMES = ("accounts:password_change", "accounts:logout", "set_language")
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = request.user
+        if user.is_authenticated and getattr(user, "password_expired", None) and user.password_expired():
+            allowed = {reverse(name) for name in self._ALLOWED_NAMES}
+            if request.path not in allowed and not request.path.startswith(settings.STATIC_URL):
+                if request.path.startswith("/api/"):
+                    return JsonResponse(
+                        {
+                            "code": "password_expired",
+                            "message": _("Your password has expired. Please change it."),
+                            "field": "password",
+                        },
+                        status=403,
+                    )
+                return redirect("accounts:password_change")
         return self.get_response(request)

@@ -1,4 +1,14 @@
 from django.urls import path
 
+from himswasthya.accounts import views
+
 app_name = "accounts"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.landing, name="landing"),
+    path("login/", views.staff_login, name="login"),
+    path("login/mobile/", views.mobile_login, name="mobile_login"),
+    path("login/otp/", views.otp_entry, name="otp"),
+    path("logout/", views.logout_view, name="logout"),
+    path("home/", views.home, name="home"),
+    path("password/change/", views.password_change, name="password_change"),
+]

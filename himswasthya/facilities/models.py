@@ -3,6 +3,7 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from himswasthya.accounts.scoping import ScopePaths
 from himswasthya.core.models import BilingualNameModel, TimeStampedModel
 from himswasthya.places.models import Block, District, GramPanchayat, UrbanLocalBody
 
@@ -29,6 +30,10 @@ class Department(BilingualNameModel):
 
 
 class Facility(BilingualNameModel, TimeStampedModel):
+    # Facility records are public; scoping decides which facilities a staff member administers.
+    scope_paths = ScopePaths(
+        facility="pk", district="district", state_roles=frozenset({"state_admin", "himcare_officer", "grievance_officer"})
+    )
     code = models.CharField(
         _("facility code"), max_length=20, unique=True, help_text=_("State facility code.")
     )

@@ -1,0 +1,43 @@
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from himswasthya.accounts.management.commands.make_demo_users import DEFAULT_DEMO_PASSWORD
+from himswasthya.accounts.models import Role, User
+
+
+@pytest.mark.django_db
+def test_it_fails_clearly_without_facilities():
+    with pytest.raises(CommandError, match="No health facilities are loaded"):
+        call_command("make_demo_users", stdout=StringIO())
+
+
+@pytest.mark.django_db
+def test_it_creates_one_login_per_role_idempotently(persona_facility, persona_other_facility, monkeypatch):
+    monkeypatch.delenv("DEMO_PASSWORD", raising=False)
+    out = StringIO()
+    call_command("make_demo_users", stdout=out)
+    call_command("make_demo_users", stdout=StringIO())  # again: no duplicates, no errors
+    users = User.objects.filter(username__startswith="demo.")
+    assert users.count() == 10  # 9 staff + the citizen
+    assert set(User.objects.values_list("role", flat=True)) == set(Role.values)
+    assert User.objects.get(username="demo.clerk").facility == persona_facility  # MC in Shimla (LGD 23)
+    assert User.objects.get(username="demo.district_officer").district.name == "Shimla"
+    assert User.objects.get(username="demo.other_clerk").facility == persona_other_facility
+    assert User.objects.get(username="demo.other_district_officer").district.name == "Kangra"
+    assert User.objects.get(username="demo.doctor").check_password(DEFAULT_DEMO_PASSWORD)
+    citizen = User.objects.get(role=Role.CITIZEN)
+    assert not citizen.has_usable_password()
+    text = out.getvalue()
+    assert "demo.clerk" in text and DEFAULT_DEMO_PASSWORD in text and f"mobile OTP: {citizen.mobile}" in text
+
+
+@pytest.mark.django_db
+def test_it_uses_and_validates_demo_password(persona_facility, monkeypatch):
+    monkeypatch.setenv("DEMO_PASSWORD", "Another#Secret99")
+    call_command("make_demo_users", stdout=StringIO())
+    assert User.objects.get(username="demo.state_admin").check_password("Another#Secret99")
+    monkeypatch.setenv("DEMO_PASSWORD", "short")
+    with pytest.raises(CommandError, match="DEMO_PASSWORD is not acceptable"):
+        call_command("make_demo_users", stdout=StringIO())
