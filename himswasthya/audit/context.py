@@ -6,7 +6,9 @@ import contextvars
 
 from django.http import HttpRequest
 
-_current_request: contextvars.ContextVar[HttpRequest | None] = contextvars.ContextVar("audit_request", default=None)
+_current_request: contextvars.ContextVar[HttpRequest | None] = contextvars.ContextVar(
+    "audit_request", default=None
+)
 
 
 def bind_request(request: HttpRequest) -> contextvars.Token:
