@@ -57,7 +57,9 @@ def browser() -> Iterator[object]:
 
 @pytest.fixture
 def page(browser, live_server):
-    context = browser.new_context(base_url=live_server.url, locale="en-IN", viewport={"width": 412, "height": 915})
+    context = browser.new_context(
+        base_url=live_server.url, locale="en-IN", viewport={"width": 412, "height": 915}
+    )
     page = context.new_page()
     page.set_default_timeout(15_000)
     yield page

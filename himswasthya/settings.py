@@ -43,7 +43,9 @@ if not SECRET_KEY:
         raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off")
     SECRET_KEY = "insecure-dev-only-key-never-use-in-production"
 
-ALLOWED_HOSTS = [h.strip() for h in os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h.strip()]
+ALLOWED_HOSTS = [
+    h.strip() for h in os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h.strip()
+]
 CSRF_TRUSTED_ORIGINS = [o.strip() for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()]
 
 INSTALLED_APPS = [
@@ -122,7 +124,9 @@ REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "himswasthya"}}
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "himswasthya"}
+    }
 
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "accounts:login"
@@ -220,7 +224,9 @@ ABDM_CM_ID = os.environ.get("ABDM_CM_ID", "sbx")
 ABDM_HIP_ID = os.environ.get("ABDM_HIP_ID", "IN0210000001")
 # Demo credentials are only ever defaulted for the simulator; a real gateway needs them from the environment.
 ABDM_CLIENT_ID = os.environ.get("ABDM_CLIENT_ID", "SBX_HIMSWASTHYA" if ABDM_SIMULATOR_ENABLED else "")
-ABDM_CLIENT_SECRET = os.environ.get("ABDM_CLIENT_SECRET", "simulator-secret" if ABDM_SIMULATOR_ENABLED else "")
+ABDM_CLIENT_SECRET = os.environ.get(
+    "ABDM_CLIENT_SECRET", "simulator-secret" if ABDM_SIMULATOR_ENABLED else ""
+)
 ABDM_TIMEOUT_SECONDS = env_int("ABDM_TIMEOUT_SECONDS", 10)
 ABDM_RETRIES = env_int("ABDM_RETRIES", 2)
 ABDM_RETRY_BACKOFF_SECONDS = float(os.environ.get("ABDM_RETRY_BACKOFF_SECONDS", "0.5"))
@@ -228,6 +234,15 @@ ABDM_JWKS_CACHE_SECONDS = env_int("ABDM_JWKS_CACHE_SECONDS", 60 * 60)
 ABDM_JWT_AUDIENCE = os.environ.get("ABDM_JWT_AUDIENCE", "account")
 # The simulator's fixed OTP (documented in abdm/README.md); the simulator never sends SMS.
 ABDM_SIMULATOR_OTP = os.environ.get("ABDM_SIMULATOR_OTP", "123456")
+
+# Him Parivar register change feed (himparivar/README.md). Defaults to the local simulator (/himparivar-sim/).
+HIMPARIVAR_SIMULATOR_ENABLED = env_bool("HIMPARIVAR_SIMULATOR_ENABLED", DEBUG)
+HIMPARIVAR_API_URL = os.environ.get("HIMPARIVAR_API_URL", "http://127.0.0.1:8000/himparivar-sim").rstrip("/")
+HIMPARIVAR_API_TOKEN = os.environ.get("HIMPARIVAR_API_TOKEN", "")
+HIMPARIVAR_TIMEOUT_SECONDS = env_int("HIMPARIVAR_TIMEOUT_SECONDS", 10)
+HIMPARIVAR_RETRIES = env_int("HIMPARIVAR_RETRIES", 2)
+HIMPARIVAR_IMPORT_DIR = Path(os.environ.get("HIMPARIVAR_IMPORT_DIR", VAR_DIR / "himparivar-imports"))
+HIMPARIVAR_IMPORT_MAX_BYTES = env_int("HIMPARIVAR_IMPORT_MAX_MB", 200) * 1024 * 1024
 
 LOGGING = {
     "version": 1,

@@ -49,3 +49,7 @@ urlpatterns = [
 if settings.ABDM_SIMULATOR_ENABLED:
     # The local stand-in for the ABDM gateway and ABHA service (never enabled in production by default).
     urlpatterns.insert(0, path("abdm-sim/", include("himswasthya.abdm.simulator.urls")))
+
+if settings.HIMPARIVAR_SIMULATOR_ENABLED:
+    # The local stand-in for the Him Parivar register's change feed (tests and demo).
+    urlpatterns.insert(0, path("himparivar-sim/", include("himswasthya.himparivar.sync.simulator")))

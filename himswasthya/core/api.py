@@ -10,7 +10,9 @@ from himswasthya.core.errors import DomainError
 api = NinjaAPI(
     title="HimSwasthya API",
     version="1",
-    description="Digital health services of Himachal Pradesh. Session auth with CSRF; errors carry a machine code.",
+    description=(
+        "Digital health services of Himachal Pradesh. Session auth with CSRF; errors carry a machine code."
+    ),
     auth=django_auth,
     urls_namespace="api",
 )
@@ -29,5 +31,7 @@ def on_validation_error(request: HttpRequest, exc: NinjaValidationError) -> Http
     ]
     first = errors[0] if errors else {"field": None, "message": "invalid input"}
     return api.create_response(
-        request, {"code": "invalid", "message": first["message"], "field": first["field"], "errors": errors}, status=422
+        request,
+        {"code": "invalid", "message": first["message"], "field": first["field"], "errors": errors},
+        status=422,
     )

@@ -1,6 +1,7 @@
 """Base model mixins shared by every app."""
 
 from django.db import models
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 
@@ -26,12 +27,10 @@ class BilingualNameModel(models.Model):
     class Meta:
         abstract = True
 
-    def display_name(self, language: str | None = None) -> str:
-        from django.utils.translation import get_language
-
-        if (language or get_language() or "en").startswith("hi") and self.name_hi:
-            return self.name_hi
+    def __str__(self) -> str:
         return self.name
 
-    def __str__(self) -> str:
+    def display_name(self, language: str | None = None) -> str:
+        if (language or get_language() or "en").startswith("hi") and self.name_hi:
+            return self.name_hi
         return self.name

@@ -35,7 +35,9 @@ def normalise_abha_number(value: str) -> str:
     if not digits.isdigit() or len(digits) != 14:
         raise ValidationError(_("An ABHA number has 14 digits."), code="abha_length")
     if not luhn_valid(digits):
-        raise ValidationError(_("This ABHA number is not valid: its check digit does not match."), code="abha_checksum")
+        raise ValidationError(
+            _("This ABHA number is not valid: its check digit does not match."), code="abha_checksum"
+        )
     return digits
 
 

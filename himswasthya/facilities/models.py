@@ -32,7 +32,9 @@ class Department(BilingualNameModel):
 class Facility(BilingualNameModel, TimeStampedModel):
     # Facility records are public; scoping decides which facilities a staff member administers.
     scope_paths = ScopePaths(
-        facility="pk", district="district", state_roles=frozenset({"state_admin", "himcare_officer", "grievance_officer"})
+        facility="pk",
+        district="district",
+        state_roles=frozenset({"state_admin", "himcare_officer", "grievance_officer"}),
     )
     code = models.CharField(
         _("facility code"), max_length=20, unique=True, help_text=_("State facility code.")

@@ -11,6 +11,8 @@ def test_redact_hides_aadhaar_mobile_and_otp():
 
 
 def test_filter_rewrites_the_record_with_args_applied():
-    record = logging.LogRecord("x", logging.INFO, __file__, 1, "sent OTP %s to %s", ("123456", "9876543210"), None)
+    record = logging.LogRecord(
+        "x", logging.INFO, __file__, 1, "sent OTP %s to %s", ("123456", "9876543210"), None
+    )
     assert RedactPersonalDataFilter().filter(record)
     assert "123456" not in record.msg and "9876543210" not in record.msg

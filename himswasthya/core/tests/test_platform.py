@@ -29,7 +29,11 @@ def _settings_import(env: dict[str, str]) -> subprocess.CompletedProcess:
     clean = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECRET_KEY"}}
     clean.update(env)
     return subprocess.run(
-        [sys.executable, "-c", "import himswasthya.settings"], cwd=ROOT, env=clean, capture_output=True, text=True
+        [sys.executable, "-c", "import himswasthya.settings"],
+        cwd=ROOT,
+        env=clean,
+        capture_output=True,
+        text=True,
     )
 
 

@@ -11,7 +11,9 @@ CATALOGUES = sorted(PACKAGE.glob("**/locale/hi/LC_MESSAGES/django.po"))
 
 # Simple literal msgids in templates and Python; blocktranslate and plural forms are checked by the .po test.
 TEMPLATE_STRING = re.compile(r"""{%\s*(?:translate|trans)\s+(["'])(.+?)\1""")
-PYTHON_STRING = re.compile(r"""(?<![\w.])(?:_|gettext|gettext_lazy|pgettext_lazy)\(\s*(["'])((?:(?!\1).)+)\1\s*[,)]""")
+PYTHON_STRING = re.compile(
+    r"""(?<![\w.])(?:_|gettext|gettext_lazy|pgettext_lazy)\(\s*(["'])((?:(?!\1).)+)\1\s*[,)]"""
+)
 
 
 def _all_translations() -> dict[str, str]:
@@ -29,7 +31,9 @@ def _source_msgids() -> set[tuple[str, str]]:
         if "migrations" in path.parts or "tests" in path.parts or not path.is_file():
             continue
         if path.suffix == ".html":
-            found |= {(str(path.relative_to(PACKAGE)), m[1]) for m in TEMPLATE_STRING.findall(path.read_text())}
+            found |= {
+                (str(path.relative_to(PACKAGE)), m[1]) for m in TEMPLATE_STRING.findall(path.read_text())
+            }
         elif path.suffix == ".py":
             found |= {(str(path.relative_to(PACKAGE)), m[1]) for m in PYTHON_STRING.findall(path.read_text())}
     return found
@@ -53,5 +57,7 @@ def test_catalogue_is_complete_and_compiled(po_path):
 
 def test_every_marked_string_has_a_hindi_translation():
     translations = _all_translations()
-    untranslated = sorted(f"{where}: {msgid!r}" for where, msgid in _source_msgids() if msgid not in translations)
+    untranslated = sorted(
+        f"{where}: {msgid!r}" for where, msgid in _source_msgids() if msgid not in translations
+    )
     assert not untranslated, "strings without Hindi translation:\n" + "\n".join(untranslated[:40])

@@ -62,8 +62,12 @@ def test_every_single_digit_error_is_caught(rnd, position, delta):
 
 @pytest.mark.parametrize(
     "raw,expected",
-    [("9876543210", "9876543210"), ("+91 98765 43210", "9876543210"), ("09876543210", "9876543210"),
-     ("919876543210", "9876543210")],
+    [
+        ("9876543210", "9876543210"),
+        ("+91 98765 43210", "9876543210"),
+        ("09876543210", "9876543210"),
+        ("919876543210", "9876543210"),
+    ],
 )
 def test_mobile_normalisation(raw, expected):
     assert normalise_mobile(raw) == expected
