@@ -22,6 +22,19 @@ def _scope_district(user: object) -> object | None:
     return apps.get_model("places", "District").objects.filter(pk=user.district_id).first()  # type: ignore[attr-defined]
 
 
+def _label_entries(entries: list) -> None:
+    """Readable district names and translated role labels for one page (one query; places is not imported)."""
+    from himswasthya.accounts.models import Role
+
+    district_ids = {e.district_id for e in entries if e.district_id}
+    District = apps.get_model("places", "District")  # noqa: N806
+    names = {d.pk: str(d) for d in District.objects.filter(pk__in=district_ids)} if district_ids else {}
+    roles = dict(Role.choices)
+    for entry in entries:
+        entry.district_label = names.get(entry.district_id, entry.district_id)
+        entry.role_label = roles.get(entry.actor_role, entry.actor_role)
+
+
 @never_cache
 @audit_reader_required
 def entry_list(request: HttpRequest) -> HttpResponse:
@@ -37,6 +50,7 @@ def entry_list(request: HttpRequest) -> HttpResponse:
     entries = services.search_entries(request.user, filters)
     page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
     page.object_list = list(page.object_list)  # read before our own audit.read entry is written
+    _label_entries(page.object_list)
     services.record_audit_read(request.user, filters, page.number)
     query = request.GET.copy()
     query.pop("page", None)
