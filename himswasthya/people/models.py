@@ -6,7 +6,9 @@ Issue #3 builds search and duplicate handling on top; this module keeps the reco
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
+from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -54,6 +56,34 @@ class Person(models.Model):
         _("synthetic"), default=False, help_text=_("Generated for demonstration; not a real person.")
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    # A name in the other script made by transliteration, not typed or checked by a person.
+    name_roman_machine = models.BooleanField(
+        _("Roman name is machine transliterated"), default=False, db_default=False
+    )
+    name_deva_machine = models.BooleanField(
+        _("Devanagari name is machine transliterated"), default=False, db_default=False
+    )
+    # Search keys (people/phonetic.py), filled by save() and by bulk writers through `search_keys()`.
+    # DB defaults keep writers that list their columns explicitly (COPY) working; the keys are then empty
+    # until `manage.py fill_search_keys` runs.
+    name_key = models.CharField(
+        _("name search key"), max_length=200, blank=True, default="", db_default="", editable=False
+    )
+    name_deva_key = models.CharField(
+        _("Devanagari name search key"), max_length=200, blank=True, default="", db_default="", editable=False
+    )
+    name_blocks = models.CharField(
+        _("name blocking key"), max_length=200, blank=True, default="", db_default="", editable=False
+    )
+    # A duplicate merged into another person is kept (for undo and for the audit trail), never deleted.
+    merged_into = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="merged_people",
+        verbose_name=_("merged into"),
+    )
 
     class Meta:
         verbose_name = _("person")
@@ -73,10 +103,30 @@ class Person(models.Model):
                 condition=models.Q(mobile__isnull=True) | models.Q(mobile__regex=r"^[6-9][0-9]{9}$"),
                 name="person_mobile_ten_digits",
             ),
+            models.CheckConstraint(
+                condition=~models.Q(merged_into=models.F("pk")), name="person_not_merged_into_itself"
+            ),
         ]
 
     def __str__(self) -> str:
         return self.name_roman
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.fill_search_keys()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and {"name_roman", "name_deva"} & set(update_fields):
+            kwargs["update_fields"] = {*update_fields, "name_key", "name_deva_key", "name_blocks"}
+        super().save(*args, **kwargs)
+
+    def fill_search_keys(self) -> None:
+        from himswasthya.people.phonetic import search_keys
+
+        for name, value in search_keys(self.name_roman, self.name_deva).items():
+            setattr(self, name, value)
+
+    @property
+    def is_merged(self) -> bool:
+        return self.merged_into_id is not None
 
     def age(self, on: datetime.date | None = None) -> int:
         """Completed years on `on` (today by default); from the year of birth when the date is unknown."""
@@ -141,6 +191,12 @@ class PersonIdentifier(models.Model):
                 condition=~models.Q(id_type="ABHA_NUMBER") | models.Q(value__regex=r"^[0-9]{14}$"),
                 name="personid_abha_number_14_digits",
             ),
+            # One state-wide UHID per person (people/uhid.py); hospital UHIDs (other issuers) are not limited.
+            models.UniqueConstraint(
+                fields=["person"],
+                condition=models.Q(id_type="UHID", issuer="HimSwasthya", source="issued"),
+                name="personid_one_state_uhid",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -153,3 +209,64 @@ class PersonIdentifier(models.Model):
             self.value = normalise_abha_number(self.value)
         elif self.id_type == IdentifierType.ABHA_ADDRESS:
             self.value = self.value.strip().lower()
+
+
+class UhidCounter(models.Model):
+    """The running number of the state UHID per issuing district; locked with SELECT ... FOR UPDATE."""
+
+    district_code = models.PositiveSmallIntegerField(_("district LGD code"), primary_key=True)
+    last_number = models.PositiveIntegerField(_("last number issued"), default=0)
+
+    class Meta:
+        verbose_name = _("UHID counter")
+        verbose_name_plural = _("UHID counters")
+
+    def __str__(self) -> str:
+        return f"{self.district_code}: {self.last_number}"
+
+
+class PersonMerge(models.Model):
+    """A duplicate merged into a survivor, with the snapshot needed to undo it."""
+
+    scope_paths = ScopePaths(facility="survivor__district__facilities", district="survivor__district")
+
+    survivor = models.ForeignKey(
+        Person, on_delete=models.PROTECT, related_name="merges_kept", verbose_name=_("surviving person")
+    )
+    duplicate = models.ForeignKey(
+        Person, on_delete=models.PROTECT, related_name="merges_absorbed", verbose_name=_("duplicate person")
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("merged by"),
+    )
+    reason = models.CharField(_("reason"), max_length=300)
+    snapshot = models.JSONField(_("snapshot for undo"), default=dict)
+    created_at = models.DateTimeField(_("merged at"), auto_now_add=True)
+    undone_at = models.DateTimeField(_("undone at"), null=True, blank=True)
+    undone_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("undone by"),
+    )
+
+    class Meta:
+        verbose_name = _("merge of people")
+        verbose_name_plural = _("merges of people")
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(survivor=models.F("duplicate")), name="personmerge_two_people"
+            ),
+            # A person is merged away at most once at a time.
+            models.UniqueConstraint(
+                fields=["duplicate"], condition=models.Q(undone_at__isnull=True), name="personmerge_one_live"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.duplicate_id} -> {self.survivor_id}"

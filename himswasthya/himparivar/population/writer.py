@@ -8,6 +8,7 @@ families, people, members and identifiers can be linked without reading anything
 from __future__ import annotations
 
 import datetime
+import functools
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -16,6 +17,7 @@ from django.utils import timezone
 
 from himswasthya.himparivar.models import Family, Member
 from himswasthya.himparivar.population.generator import FamilySpec
+from himswasthya.people import search_keys
 from himswasthya.people.models import IdentifierType, Person, PersonIdentifier
 
 ABHA_ISSUER = "NHA"
@@ -69,6 +71,10 @@ def _identifier_rows(spec_member: Any, since: datetime.date | None) -> list[dict
     return rows
 
 
+# Generated names repeat a lot: transliterating each distinct name once keeps the generator fast.
+_cached_search_keys = functools.lru_cache(maxsize=200_000)(search_keys)
+
+
 class BatchRows:
     """The rows of one batch as plain dicts, ids still to be filled in."""
 
@@ -111,6 +117,7 @@ class BatchRows:
                 date_of_birth=m.date_of_birth,
                 year_of_birth=m.year_of_birth,
                 mobile=m.mobile,
+                **_cached_search_keys(m.name_roman, m.name_deva),
                 gram_panchayat_id=f.gp.gp_id,
                 district_id=f.gp.district_id,
                 is_synthetic=True,

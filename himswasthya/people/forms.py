@@ -1,0 +1,58 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from himswasthya.people.models import Sex
+from himswasthya.people.services import DEFAULT_PURPOSE, PURPOSES
+from himswasthya.places.models import District
+
+SEX_CHOICES = [("", _("Any")), *Sex.choices]
+
+
+class PersonSearchForm(forms.Form):
+    q = forms.CharField(
+        label=_("Name (Roman or Devanagari), ABHA number or address, mobile, UHID or Him Parivar id"),
+        max_length=100,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "autofocus": True, "type": "search"}),
+    )
+    age = forms.IntegerField(label=_("Age (± 2 years)"), min_value=0, max_value=130, required=False)
+    sex = forms.ChoiceField(label=_("Sex"), choices=SEX_CHOICES, required=False)
+    district = forms.ModelChoiceField(
+        label=_("District"), queryset=District.objects.order_by("name"), required=False, empty_label=_("Any")
+    )
+    purpose = forms.ChoiceField(label=_("Purpose"), choices=list(PURPOSES.items()), initial=DEFAULT_PURPOSE)
+
+
+class RegisterPersonForm(forms.Form):
+    name_roman = forms.CharField(label=_("Full name (Roman letters)"), max_length=200, required=False)
+    name_deva = forms.CharField(label=_("Full name (Devanagari)"), max_length=200, required=False)
+    sex = forms.ChoiceField(label=_("Sex"), choices=Sex.choices)
+    date_of_birth = forms.DateField(
+        label=_("Date of birth"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    year_of_birth = forms.IntegerField(
+        label=_("Year of birth (if the date is not known)"), min_value=1880, max_value=2100, required=False
+    )
+    mobile = forms.CharField(
+        label=_("Mobile"), max_length=16, required=False, widget=forms.TextInput(attrs={"inputmode": "tel"})
+    )
+    gram_panchayat = forms.IntegerField(
+        label=_("Gram panchayat id"), required=False, help_text=_("Leave empty to use your own district.")
+    )
+    confirm_new = forms.BooleanField(required=False, widget=forms.HiddenInput)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if not data.get("name_roman") and not data.get("name_deva"):
+            raise forms.ValidationError(_("Enter the name in Roman or Devanagari letters."))
+        return data
+
+
+class MergeForm(forms.Form):
+    survivor_id = forms.IntegerField(label=_("Person id to keep"), min_value=1)
+    duplicate_id = forms.IntegerField(label=_("Duplicate person id (merged into the one kept)"), min_value=1)
+    reason = forms.CharField(label=_("Reason"), max_length=300, widget=forms.Textarea(attrs={"rows": 2}))
+    confirm = forms.BooleanField(required=False, widget=forms.HiddenInput)
