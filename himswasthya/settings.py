@@ -232,6 +232,10 @@ ABDM_RETRIES = env_int("ABDM_RETRIES", 2)
 ABDM_RETRY_BACKOFF_SECONDS = float(os.environ.get("ABDM_RETRY_BACKOFF_SECONDS", "0.5"))
 ABDM_JWKS_CACHE_SECONDS = env_int("ABDM_JWKS_CACHE_SECONDS", 60 * 60)
 ABDM_JWT_AUDIENCE = os.environ.get("ABDM_JWT_AUDIENCE", "account")
+# ABHA <-> person match score (0-100): at or above AUTO the link is made; from REVIEW up to AUTO a supervisor
+# decides; below REVIEW it is refused with the reasons.
+ABHA_LINK_AUTO_THRESHOLD = env_int("ABHA_LINK_AUTO_THRESHOLD", 85)
+ABHA_LINK_REVIEW_THRESHOLD = env_int("ABHA_LINK_REVIEW_THRESHOLD", 60)
 # The simulator's fixed OTP (documented in abdm/README.md); the simulator never sends SMS.
 ABDM_SIMULATOR_OTP = os.environ.get("ABDM_SIMULATOR_OTP", "123456")
 

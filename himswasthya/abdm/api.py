@@ -9,8 +9,10 @@ from ninja import Router, Schema
 from pydantic import Field
 
 from himswasthya.abdm import services
+from himswasthya.abdm.link_api import router as link_router
 
 router = Router(tags=["abdm"])
+router.add_router("/link", link_router)  # ABHA <-> person linking (link_api.py)
 
 
 class SearchIn(Schema):

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import uuid
 
+from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from himswasthya.accounts.scoping import ScopePaths
 from himswasthya.core.validators import format_abha_number
 
 
@@ -137,3 +140,182 @@ class SimulatedGatewayCall(models.Model):
 
     def __str__(self) -> str:
         return f"{self.path} {self.request_id}"
+
+
+# ---- Linking an ABHA to a Person of the patient index (issue #3 item 5) ------------------------------------
+
+
+class LinkChannel(models.TextChoices):
+    STAFF = "staff", _("Staff at a facility")
+    CITIZEN = "citizen", _("Citizen self-service")
+    REVIEW = "review", _("Supervisor review")
+
+
+class AbhaLinkConsent(models.Model):
+    """SEC-10: the ABDM consent text was shown and "I agree" given before any OTP was requested."""
+
+    scope_paths = ScopePaths(
+        facility="person__district__facilities", district="person__district", owner="given_by"
+    )
+
+    person = models.ForeignKey(
+        "people.Person", on_delete=models.PROTECT, related_name="abha_link_consents", verbose_name=_("person")
+    )
+    given_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="abha_link_consents",
+        verbose_name=_("recorded by"),
+    )
+    channel = models.CharField(_("channel"), max_length=10, choices=LinkChannel.choices)
+    text_version = models.CharField(_("consent text version"), max_length=40)
+    language = models.CharField(_("language"), max_length=10)
+    # The exact text shown, by its SHA-256, so a later change of wording cannot be passed off as this one.
+    text_sha256 = models.CharField(_("consent text SHA-256"), max_length=64)
+    agreed_at = models.DateTimeField(_("agreed at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("ABHA verification consent")
+        verbose_name_plural = _("ABHA verification consents")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(text_sha256__regex=r"^[0-9a-f]{64}$"), name="abha_consent_sha256"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.text_version} {self.agreed_at:%Y-%m-%d %H:%M}"
+
+
+class AbhaLinkRequest(models.Model):
+    """A link the score could not decide (grey zone) or that conflicts with an existing one: for review."""
+
+    class Status(models.TextChoices):
+        PENDING = "PENDING", _("Pending")
+        APPROVED = "APPROVED", _("Approved")
+        REJECTED = "REJECTED", _("Rejected")
+
+    class Reason(models.TextChoices):
+        GREY_ZONE = "GREY_ZONE", _("Match score in the review range")
+        CONFLICT = "CONFLICT", _("Conflicts with an existing link")
+
+    scope_paths = ScopePaths(facility="person__district__facilities", district="person__district")
+
+    person = models.ForeignKey(
+        "people.Person", on_delete=models.PROTECT, related_name="abha_link_requests", verbose_name=_("person")
+    )
+    abha_number = models.CharField(_("ABHA number"), max_length=14)
+    abha_address = models.CharField(_("ABHA address"), max_length=64, blank=True)
+    # What ABDM said about the ABHA holder: only what the reviewer needs to compare.
+    profile_name = models.CharField(_("name on the ABHA"), max_length=200)
+    profile_gender = models.CharField(_("sex on the ABHA"), max_length=1, blank=True)
+    profile_year_of_birth = models.PositiveSmallIntegerField(
+        _("year of birth on the ABHA"), null=True, blank=True
+    )
+    profile_mobile_masked = models.CharField(_("mobile on the ABHA (masked)"), max_length=16, blank=True)
+    score = models.PositiveSmallIntegerField(_("match score"))
+    breakdown = models.JSONField(_("score breakdown"), default=list)
+    reason = models.CharField(_("reason"), max_length=10, choices=Reason.choices)
+    conflict_code = models.CharField(_("conflict"), max_length=40, blank=True)
+    channel = models.CharField(_("channel"), max_length=10, choices=LinkChannel.choices)
+    purpose = models.CharField(_("purpose"), max_length=40)
+    consent = models.ForeignKey(
+        AbhaLinkConsent, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("consent")
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("requested by")
+    )
+    requested_at = models.DateTimeField(_("requested at"), default=timezone.now)
+    status = models.CharField(_("status"), max_length=8, choices=Status.choices, default=Status.PENDING)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decided by"),
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decision_note = models.CharField(_("decision note"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["requested_at", "pk"]
+        verbose_name = _("ABHA link request")
+        verbose_name_plural = _("ABHA link requests")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(abha_number__regex=r"^[0-9]{14}$"), name="abha_link_request_number"
+            ),
+            models.CheckConstraint(condition=models.Q(score__lte=100), name="abha_link_request_score"),
+            models.CheckConstraint(
+                condition=models.Q(status="PENDING", decided_by__isnull=True, decided_at__isnull=True)
+                | (
+                    ~models.Q(status="PENDING") & models.Q(decided_by__isnull=False, decided_at__isnull=False)
+                ),
+                name="abha_link_request_decided",
+            ),
+            # One open question per person and ABHA: asking twice does not queue it twice.
+            models.UniqueConstraint(
+                fields=["person", "abha_number"],
+                condition=models.Q(status="PENDING"),
+                name="abha_link_request_one_pending",
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "requested_at"], name="abha_link_request_queue")]
+
+    def __str__(self) -> str:
+        return f"{self.person_id}:{self.get_status_display()}"
+
+
+class AbhaLinkEvent(models.Model):
+    """Append-only history of a person's ABHA links: linked, unlinked, queued, approved, rejected, refused.
+
+    The identifier rows live in people.PersonIdentifier and are deleted on unlinking; this keeps what was
+    linked, by whom, when and why."""
+
+    class Action(models.TextChoices):
+        LINKED = "LINKED", _("Linked")
+        UNLINKED = "UNLINKED", _("Unlinked")
+        QUEUED = "QUEUED", _("Sent for review")
+        APPROVED = "APPROVED", _("Approved")
+        REJECTED = "REJECTED", _("Rejected")
+        REFUSED = "REFUSED", _("Refused")
+
+    scope_paths = ScopePaths(facility="person__district__facilities", district="person__district")
+
+    person = models.ForeignKey(
+        "people.Person", on_delete=models.PROTECT, related_name="abha_link_events", verbose_name=_("person")
+    )
+    action = models.CharField(_("action"), max_length=10, choices=Action.choices)
+    abha_number = models.CharField(_("ABHA number"), max_length=14)
+    abha_address = models.CharField(_("ABHA address"), max_length=64, blank=True)
+    score = models.PositiveSmallIntegerField(_("match score"), null=True, blank=True)
+    channel = models.CharField(_("channel"), max_length=10, choices=LinkChannel.choices)
+    purpose = models.CharField(_("purpose"), max_length=40, blank=True)
+    reason = models.CharField(_("reason"), max_length=300, blank=True)
+    request = models.ForeignKey(
+        AbhaLinkRequest,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="events",
+        verbose_name=_("request"),
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("by")
+    )
+    actor_role = models.CharField(_("role"), max_length=20)
+    created_at = models.DateTimeField(_("at"), default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("ABHA link event")
+        verbose_name_plural = _("ABHA link events")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(abha_number__regex=r"^[0-9]{14}$"), name="abha_link_event_number"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person_id}:{self.action}"
