@@ -8,7 +8,8 @@ citizen with a class attribute::
 
 Then every list, lookup and API endpoint goes through `scope_queryset(user, queryset)`:
 
-- citizen                         -> rows whose `owner` path is the user;
+- citizen                         -> rows whose `owner` path is the user, or whose `owner_mobile` path is
+                                     the user's registered mobile;
 - clerk, doctor, facility admin   -> rows whose `facility` path is the user's facility;
 - district health officer         -> rows whose `district` path is the user's district;
 - HIMCARE / grievance officer     -> every row if the model lists the role in `state_roles`
@@ -21,6 +22,8 @@ staff member without their facility/district gets nothing.
 
 from __future__ import annotations
 
+import functools
+import operator
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import wraps
@@ -50,6 +53,8 @@ class ScopePaths:
     facility: Path = None
     district: Path = None
     owner: Path = None
+    # Citizens also own rows reached through their registered mobile (e.g. the members of their own family).
+    owner_mobile: Path = None
     # State-wide roles that may see every row of this model (state admin by default; HIMCARE and
     # grievance officers only where the model opts them in).
     state_roles: frozenset[str] = field(default=_DEFAULT_STATE_ROLES)
@@ -87,7 +92,10 @@ def scope_filter(user: Any, model: type[Model]) -> Q | None:
         return None
     role = user.role
     if role == Role.CITIZEN:
-        return _match(paths.owner, user.pk)
+        conditions = [
+            c for c in (_match(paths.owner, user.pk), _match(paths.owner_mobile, user.mobile or None)) if c
+        ]
+        return functools.reduce(operator.or_, conditions) if conditions else None
     if role in FACILITY_ROLES:
         return _match(paths.facility, user.facility_id)
     if role in DISTRICT_ROLES:
@@ -119,7 +127,7 @@ def _crosses_many(model: type[Model], path: str) -> bool:
 
 def _paths(paths: ScopePaths) -> list[str]:
     found: list[str] = []
-    for path in (paths.facility, paths.district, paths.owner):
+    for path in (paths.facility, paths.district, paths.owner, paths.owner_mobile):
         if path:
             found.extend([path] if isinstance(path, str) else path)
     return found

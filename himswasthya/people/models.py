@@ -28,7 +28,12 @@ class Person(models.Model):
     """A person known to the health system. Names are kept in Roman script and in Devanagari."""
 
     # For accounts.scoping: facility staff and district officers see the people of their district.
-    scope_paths = ScopePaths(facility="district__facilities", district="district")
+    # A citizen owns the persons of their own Him Parivar family (matched by the citizen's registered mobile).
+    scope_paths = ScopePaths(
+        facility="district__facilities",
+        district="district",
+        owner_mobile="himparivar_member__family__members__mobile",
+    )
 
     given_name = models.CharField(_("given name"), max_length=100)
     family_name = models.CharField(_("family name"), max_length=100, blank=True)

@@ -1,0 +1,27 @@
+"""The scoping component gives a citizen the persons of their own family (by registered mobile), nothing else."""
+
+import pytest
+
+from himswasthya.accounts.scoping import scope_queryset
+from himswasthya.himparivar.models import Family
+from himswasthya.people.models import Person
+
+
+@pytest.mark.django_db
+def test_citizen_sees_own_family_persons_only(citizen, population):
+    family = Family.objects.order_by("pk").first()
+    head = family.members.order_by("pk").first()
+    head.mobile = citizen.mobile
+    head.save(update_fields=["mobile"])
+    own = set(family.members.values_list("person_id", flat=True))
+
+    visible = set(scope_queryset(citizen, Person.objects.all()).values_list("pk", flat=True))
+
+    assert visible == own
+    assert len(own) >= 1 and Person.objects.count() > len(own)
+
+
+@pytest.mark.django_db
+def test_citizen_without_matching_mobile_sees_nobody(citizen, population):
+    Family.objects.filter(members__mobile=citizen.mobile).delete()
+    assert not scope_queryset(citizen, Person.objects.all()).exists()
