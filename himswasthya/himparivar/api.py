@@ -8,8 +8,10 @@ from ninja import Router, Schema
 from himswasthya.accounts.scoping import RoleAuth
 from himswasthya.himparivar import services
 from himswasthya.himparivar.presenters import family_card
+from himswasthya.himparivar.register_api import router as register_router
 
 router = Router(tags=["himparivar"])
+router.add_router("", register_router)  # POST /imports, POST /sync
 
 
 class MemberOut(Schema):

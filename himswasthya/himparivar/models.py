@@ -113,6 +113,10 @@ class Family(models.Model):
         _("synthetic"), default=False, help_text=_("Generated for demonstration; not a real family.")
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    # Written by the register import/sync: hash of the imported fields (unchanged rows are not rewritten).
+    # DB defaults so the population generator's COPY, which does not name these columns, still works.
+    row_hash = models.CharField(_("row hash"), max_length=40, blank=True, default="", db_default="")
+    updated_at = models.DateTimeField(_("updated at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("family")
@@ -193,6 +197,9 @@ class Member(models.Model):
         _("status"), max_length=10, choices=MemberStatus.choices, default=MemberStatus.ALIVE
     )
     is_synthetic = models.BooleanField(_("synthetic"), default=False)
+    date_of_death = models.DateField(_("date of death"), null=True, blank=True)
+    row_hash = models.CharField(_("row hash"), max_length=40, blank=True, default="", db_default="")
+    updated_at = models.DateTimeField(_("updated at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("family member")
@@ -208,3 +215,71 @@ class Member(models.Model):
 
     def __str__(self) -> str:
         return f"{self.member_id} {self.name_roman}"
+
+
+# --- import and sync bookkeeping -------------------------------------------------------------------
+class ImportRun(models.Model):
+    """One import of a register export: who, what file, the counts. No personal data beyond the file path."""
+
+    started_by = models.ForeignKey(
+        "accounts.User", on_delete=models.SET_NULL, null=True, blank=True, verbose_name=_("started by")
+    )
+    file_name = models.CharField(_("file name"), max_length=200)
+    stored_path = models.CharField(_("stored file"), max_length=500, blank=True)
+    error_report_path = models.CharField(_("error report"), max_length=500, blank=True)
+    file_format = models.CharField(_("format"), max_length=5)
+    dry_run = models.BooleanField(_("dry run"), default=False)
+    counts = models.JSONField(_("counts"), default=dict)
+    started_at = models.DateTimeField(_("started at"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("register import")
+        verbose_name_plural = _("register imports")
+
+    def __str__(self) -> str:
+        return f"{self.file_name} ({self.started_at:%Y-%m-%d %H:%M})"
+
+
+class SyncState(models.Model):
+    """Where the incremental sync stands: the register's cursor, stored in the transaction of its page."""
+
+    name = models.CharField(_("name"), max_length=30, unique=True, default="default")
+    cursor = models.CharField(_("cursor"), max_length=100, blank=True)
+    last_run_at = models.DateTimeField(_("last run"), null=True, blank=True)
+    last_success_at = models.DateTimeField(_("last success"), null=True, blank=True)
+    last_error = models.CharField(_("last error"), max_length=500, blank=True)
+    changes_applied = models.PositiveIntegerField(_("changes applied"), default=0)
+    changes_rejected = models.PositiveIntegerField(_("changes rejected"), default=0)
+    last_counts = models.JSONField(_("counts of the last run"), default=dict)
+
+    class Meta:
+        verbose_name = _("register sync state")
+        verbose_name_plural = _("register sync states")
+
+    def __str__(self) -> str:
+        return f"{self.name}: {self.cursor or '-'}"
+
+
+class ChangeType(models.TextChoices):
+    MEMBER_ADDED = "member.added", _("Member added")
+    MEMBER_UPDATED = "member.updated", _("Member updated")
+    MEMBER_MOVED = "member.moved", _("Member moved")
+    MEMBER_DECEASED = "member.deceased", _("Member deceased")
+    FAMILY_SPLIT = "family.split", _("Family split")
+
+
+class SimulatedChange(models.Model):
+    """A change served by the local simulator of the register's API (tests and demo only)."""
+
+    change_type = models.CharField(_("change type"), max_length=20, choices=ChangeType.choices)
+    payload = models.JSONField(_("payload"), default=dict)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("simulated register change")
+        verbose_name_plural = _("simulated register changes")
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"{self.pk} {self.change_type}"
