@@ -22,6 +22,7 @@ def member_card(member: Member, today: datetime.date | None = None) -> dict[str,
     abha = _identifier(member, IdentifierType.ABHA_NUMBER)
     return {
         "member_id": member.member_id,
+        "person_id": member.person_id,
         "relation": member.relation,
         "relation_display": member.get_relation_display(),
         "name_roman": member.name_roman,
