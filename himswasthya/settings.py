@@ -4,6 +4,7 @@ Safe defaults: SQLite, console SMS, the local ABDM simulator, DEBUG off. A missi
 error unless DEBUG is on, so a production deploy can never run with a known key.
 """
 
+import base64
 import os
 from pathlib import Path
 
@@ -42,6 +43,23 @@ if not SECRET_KEY:
     if not DEBUG:
         raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off")
     SECRET_KEY = "insecure-dev-only-key-never-use-in-production"
+
+# SEC-30/31: keys for field-level encryption of identifiers (core/crypto.py): comma-separated base64 of 32
+# bytes, newest first (encrypt with the first, decrypt with any). Required when DEBUG is off, like SECRET_KEY.
+FIELD_ENCRYPTION_KEYS = [
+    k.strip() for k in os.environ.get("FIELD_ENCRYPTION_KEYS", "").split(",") if k.strip()
+]
+if not FIELD_ENCRYPTION_KEYS:
+    if not DEBUG:
+        raise ImproperlyConfigured("FIELD_ENCRYPTION_KEYS must be set when DEBUG is off")
+    FIELD_ENCRYPTION_KEYS = ["ZGV2LW9ubHkgZmllbGQga2V5IC0gbmV2ZXIgcHJvZCE="]  # dev only: not a secret
+for _position, _key in enumerate(FIELD_ENCRYPTION_KEYS, start=1):
+    try:
+        _key_ok = len(base64.urlsafe_b64decode(_key + "=" * (-len(_key) % 4))) == 32
+    except ValueError:
+        _key_ok = False
+    if not _key_ok:
+        raise ImproperlyConfigured(f"FIELD_ENCRYPTION_KEYS: key {_position} must be base64 of 32 bytes")
 
 ALLOWED_HOSTS = [
     h.strip() for h in os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h.strip()
@@ -119,6 +137,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         {"timeout": 20, "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"}
     )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# Audit sealing after commit (audit/chain.py): "background" = one sealer thread per process, off the request
+# path; "inline" = in the committing request. SQLite keeps "inline" (one write lock: nothing to gain).
+AUDIT_SEAL_MODE = os.environ.get("AUDIT_SEAL_MODE") or (
+    "inline" if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3" else "background"
+)
+AUDIT_SEAL_INTERVAL_MS = env_int("AUDIT_SEAL_INTERVAL_MS", 100)
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:

@@ -10,11 +10,25 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from himswasthya.accounts.scoping import ScopePaths
+from himswasthya.core.privacy import PERSON_LINK, STAFF_ACTION, LegalBasis, PersonalData
 from himswasthya.core.validators import format_abha_number
 
 
 class SimulatedAbhaAccount(models.Model):
     """A synthetic ABHA account the simulator answers for (never a real person)."""
+
+    # SEC-1 register (core/privacy.py): synthetic, but shaped like the real thing, so declared like it.
+    personal_data = dict.fromkeys(
+        (
+            *("abha_number", "abha_address", "first_name", "middle_name", "last_name", "gender"),
+            *("year_of_birth", "month_of_birth", "day_of_birth", "mobile", "email", "address", "pincode"),
+            "district_name",
+        ),
+        PersonalData(
+            purposes=("abdm_testing",), basis=LegalBasis.CONSENT_6, note="synthetic accounts of the simulator"
+        ),
+    )
+    personal_data_exempt = {"state_name": "always Himachal Pradesh"}
 
     class Gender(models.TextChoices):
         MALE = "M", _("Male")
@@ -157,6 +171,10 @@ class AbhaLinkConsent(models.Model):
     scope_paths = ScopePaths(
         facility="person__district__facilities", district="person__district", owner="given_by"
     )
+    personal_data = {  # SEC-1 register (core/privacy.py)
+        "person": PERSON_LINK,
+        "given_by": PersonalData(purposes=("abha_linking",), basis=LegalBasis.CONSENT_6),
+    }
 
     person = models.ForeignKey(
         "people.Person", on_delete=models.PROTECT, related_name="abha_link_consents", verbose_name=_("person")
@@ -200,6 +218,18 @@ class AbhaLinkRequest(models.Model):
         CONFLICT = "CONFLICT", _("Conflicts with an existing link")
 
     scope_paths = ScopePaths(facility="person__district__facilities", district="person__district")
+    personal_data = {  # SEC-1 register (core/privacy.py): ABHA linking is done on the person's consent.
+        "person": PERSON_LINK,
+        **dict.fromkeys(
+            (
+                *("abha_number", "abha_address", "profile_name", "profile_gender"),
+                *("profile_year_of_birth", "profile_mobile_masked"),
+            ),
+            PersonalData(purposes=("abha_linking", "data_quality"), basis=LegalBasis.CONSENT_6),
+        ),
+        "requested_by": STAFF_ACTION,
+        "decided_by": STAFF_ACTION,
+    }
 
     person = models.ForeignKey(
         "people.Person", on_delete=models.PROTECT, related_name="abha_link_requests", verbose_name=_("person")
@@ -282,6 +312,14 @@ class AbhaLinkEvent(models.Model):
         REFUSED = "REFUSED", _("Refused")
 
     scope_paths = ScopePaths(facility="person__district__facilities", district="person__district")
+    personal_data = {  # SEC-1 register (core/privacy.py)
+        "person": PERSON_LINK,
+        **dict.fromkeys(
+            ("abha_number", "abha_address"),
+            PersonalData(purposes=("abha_linking", "accountability"), basis=LegalBasis.CONSENT_6),
+        ),
+        "actor": STAFF_ACTION,
+    }
 
     person = models.ForeignKey(
         "people.Person", on_delete=models.PROTECT, related_name="abha_link_events", verbose_name=_("person")

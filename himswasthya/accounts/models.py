@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from himswasthya.accounts.scoping import ScopePaths
+from himswasthya.core.privacy import LegalBasis, PersonalData
 
 
 class Role(models.TextChoices):
@@ -32,6 +33,17 @@ STAFF_ROLES = FACILITY_ROLES | DISTRICT_ROLES | STATE_ROLES
 
 
 class User(AbstractUser):
+    # SEC-1 register (core/privacy.py).
+    holds_personal_data = True
+    personal_data = {
+        **dict.fromkeys(
+            ("username", "first_name", "last_name"),
+            PersonalData(purposes=("login", "accountability"), basis=LegalBasis.STATE_SERVICE_7B),
+        ),
+        "email": PersonalData(purposes=("contact", "login"), basis=LegalBasis.STATE_SERVICE_7B),
+        "mobile": PersonalData(purposes=("login", "contact"), basis=LegalBasis.STATE_SERVICE_7B),
+    }
+
     role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.CITIZEN)
     mobile = models.CharField(_("mobile"), max_length=10, blank=True, null=True, unique=True)
     # Where a staff member works. Facility roles need `facility`, district roles need `district`;
@@ -101,6 +113,11 @@ class OtpPurpose(models.TextChoices):
 
 class OtpChallenge(models.Model):
     """One OTP sent to one mobile. The code is kept only as an HMAC keyed by the server secret and this id."""
+
+    personal_data = {  # SEC-1 register (core/privacy.py)
+        "mobile": PersonalData(purposes=("login",), basis=LegalBasis.STATE_SERVICE_7B),
+        "ip": PersonalData(purposes=("security",), basis=LegalBasis.FUNCTION_UNDER_LAW_7C),
+    }
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     mobile = models.CharField(_("mobile"), max_length=10)

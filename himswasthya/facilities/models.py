@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from himswasthya.accounts.scoping import ScopePaths
 from himswasthya.core.models import BilingualNameModel, TimeStampedModel
+from himswasthya.core.privacy import NAMES_OF_PLACES
 from himswasthya.places.models import Block, District, GramPanchayat, UrbanLocalBody
 
 
@@ -21,6 +22,8 @@ class FacilityType(models.TextChoices):
 class Department(BilingualNameModel):
     """A clinical department offered at facilities (general medicine, paediatrics, ...)."""
 
+    personal_data_exempt = NAMES_OF_PLACES  # SEC-1 register (core/privacy.py)
+
     code = models.SlugField(_("code"), max_length=30, unique=True)
 
     class Meta:
@@ -36,6 +39,11 @@ class Facility(BilingualNameModel, TimeStampedModel):
         district="district",
         state_roles=frozenset({"state_admin", "himcare_officer", "grievance_officer"}),
     )
+    # SEC-1 register (core/privacy.py): a facility's contact details are an institution's, public.
+    personal_data_exempt = {
+        **NAMES_OF_PLACES,
+        **dict.fromkeys(("address", "pincode", "phone", "email"), "the facility's public contact details"),
+    }
     code = models.CharField(
         _("facility code"), max_length=20, unique=True, help_text=_("State facility code.")
     )

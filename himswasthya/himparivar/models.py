@@ -9,9 +9,18 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from himswasthya.accounts.scoping import ScopePaths
+from himswasthya.core.privacy import PERSON_LINK, STAFF_ACTION, LegalBasis, PersonalData
 from himswasthya.core.validators import validate_aadhaar_last4
 from himswasthya.people.models import Person, Sex
 from himswasthya.places.models import Block, District, GramPanchayat
+
+# SEC-1: the register is kept to deliver State services (DPDP s.7(b)): family benefits and HIMCARE enrolment.
+FAMILY_REGISTER = PersonalData(
+    purposes=("family_register", "himcare_enrolment"), basis=LegalBasis.STATE_SERVICE_7B
+)
+MEMBER_DETAILS = PersonalData(
+    purposes=("family_register", "identification", "himcare_enrolment"), basis=LegalBasis.STATE_SERVICE_7B
+)
 
 
 class AreaType(models.TextChoices):
@@ -48,6 +57,20 @@ class VerificationStatus(models.TextChoices):
 
 
 class Family(models.Model):
+    holds_personal_data = True
+    personal_data = dict.fromkeys(
+        (
+            "head",
+            "address",
+            "gram_panchayat",
+            "ration_card_no",
+            "ration_card_type",
+            "is_bpl",
+            "income_band",
+            "social_category",
+        ),
+        FAMILY_REGISTER,
+    )
     """A family of the Parivar Register, enrolled through its gram panchayat (or urban local body)."""
 
     # For accounts.scoping: facility staff and district officers see their district's families; HIMCARE
@@ -55,6 +78,7 @@ class Family(models.Model):
     scope_paths = ScopePaths(
         facility="district__facilities",
         district="district",
+        owner_mobile="members__mobile",
         state_roles=frozenset({"state_admin", "himcare_officer"}),
     )
 
@@ -165,11 +189,38 @@ class MemberStatus(models.TextChoices):
 
 
 class Member(models.Model):
+    holds_personal_data = True
+    personal_data = {
+        "person": PERSON_LINK,
+        **dict.fromkeys(
+            (
+                "name_roman",
+                "name_deva",
+                "sex",
+                "date_of_birth",
+                "year_of_birth",
+                "relation",
+                "marital_status",
+                "status",
+                "date_of_death",
+            ),
+            MEMBER_DETAILS,
+        ),
+        "mobile": PersonalData(
+            purposes=("family_register", "contact", "login"), basis=LegalBasis.STATE_SERVICE_7B
+        ),
+        "aadhaar_last4": PersonalData(
+            purposes=("identification",),
+            basis=LegalBasis.STATE_SERVICE_7B,
+            note="last four digits only (SEC-16)",
+        ),
+    }
     """A member of a family as the register records them; `person` is our link to the patient index."""
 
     scope_paths = ScopePaths(
         facility="family__district__facilities",
         district="family__district",
+        owner_mobile="family__members__mobile",
         state_roles=frozenset({"state_admin", "himcare_officer"}),
     )
 
@@ -219,6 +270,8 @@ class Member(models.Model):
 
 # --- import and sync bookkeeping -------------------------------------------------------------------
 class ImportRun(models.Model):
+    personal_data = {"started_by": STAFF_ACTION}
+    personal_data_exempt = {"file_name": "the uploaded file's name"}
     """One import of a register export: who, what file, the counts. No personal data beyond the file path."""
 
     started_by = models.ForeignKey(
@@ -242,6 +295,7 @@ class ImportRun(models.Model):
 
 
 class SyncState(models.Model):
+    personal_data_exempt = {"name": "the name of the sync channel, not of a person"}
     """Where the incremental sync stands: the register's cursor, stored in the transaction of its page."""
 
     name = models.CharField(_("name"), max_length=30, unique=True, default="default")

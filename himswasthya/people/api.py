@@ -96,6 +96,10 @@ class PersonIn(Schema):
     mobile: str | None = None
     gram_panchayat_id: int | None = None
     confirm_new: bool = False
+    purpose: str = services.DEFAULT_PURPOSE
+    # SEC-5: for a child under 18, the registered adult guardian (person id) and the relation.
+    guardian_person_id: int | None = None
+    guardian_relation: str = ""
 
 
 class CandidateOut(Schema):
@@ -160,9 +164,14 @@ def get_person(request: HttpRequest, person_id: int, purpose: str = services.DEF
 
 @router.post("", response={201: PersonSummaryOut, 409: DuplicatesOut}, auth=registrars)
 def register_person(request: HttpRequest, payload: PersonIn) -> Status:
-    fields = services.NewPerson(**payload.dict(exclude={"confirm_new"}))
+    fields = services.NewPerson(
+        **payload.dict(exclude={"confirm_new", "purpose", "guardian_person_id", "guardian_relation"})
+    )
+    guardian = services.NewGuardian(payload.guardian_person_id, payload.guardian_relation)
     try:
-        person = services.do_register_person(request.auth, fields, confirm_new=payload.confirm_new)
+        person = services.do_register_person(
+            request.auth, fields, confirm_new=payload.confirm_new, guardian=guardian, purpose=payload.purpose
+        )
     except services.PossibleDuplicates as exc:
         body = exc.as_dict()
         body["candidates"] = [

@@ -5,7 +5,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from himswasthya.people.models import Sex
+from himswasthya.people.models import GuardianRelation, Sex
 from himswasthya.people.services import DEFAULT_PURPOSE, PURPOSES
 from himswasthya.places.models import District
 
@@ -41,6 +41,24 @@ class RegisterPersonForm(forms.Form):
     )
     gram_panchayat = forms.IntegerField(
         label=_("Gram panchayat id"), required=False, help_text=_("Leave empty to use your own district.")
+    )
+    purpose = forms.ChoiceField(
+        label=_("Purpose"), choices=list(PURPOSES.items()), initial=DEFAULT_PURPOSE, required=False
+    )
+    # SEC-5: a child under 18 is registered through a verified parent or guardian (or for treatment).
+    guardian = forms.IntegerField(
+        label=_("Parent or guardian (person id)"),
+        min_value=1,
+        required=False,
+        help_text=_(
+            "Needed for a child under 18: the registered adult's person id. Their record must hold a "
+            "Him Parivar member id or a verified ABHA number."
+        ),
+    )
+    guardian_relation = forms.ChoiceField(
+        label=_("Relation of the guardian to the child"),
+        choices=[("", "—"), *GuardianRelation.choices],
+        required=False,
     )
     confirm_new = forms.BooleanField(required=False, widget=forms.HiddenInput)
 

@@ -14,6 +14,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from himswasthya.accounts.scoping import ScopePaths
+from himswasthya.core.crypto import IDENTIFIER_CONTEXT, IDENTIFIER_TYPES_ENCRYPTED, EncryptedWhenCharField
+from himswasthya.core.privacy import PERSON_LINK, STAFF_ACTION, LegalBasis, PersonalData
 from himswasthya.core.validators import normalise_abha_number, validate_aadhaar_last4
 from himswasthya.places.models import District, GramPanchayat
 
@@ -33,6 +35,42 @@ class Person(models.Model):
         facility="district__facilities",
         district="district",
         owner_mobile="himparivar_member__family__members__mobile",
+    )
+
+    # SEC-1: what each personal-data field is for, and the lawful basis (core/privacy.py).
+    holds_personal_data = True
+    personal_data = {
+        **dict.fromkeys(
+            ("given_name", "family_name", "name_roman", "name_deva"),
+            PersonalData(purposes=("registration", "identification"), basis=LegalBasis.STATE_SERVICE_7B),
+        ),
+        **dict.fromkeys(
+            ("name_key", "name_deva_key", "name_blocks"),
+            PersonalData(
+                purposes=("identification", "data_quality"),
+                basis=LegalBasis.STATE_SERVICE_7B,
+                note="search keys derived from the name",
+            ),
+        ),
+        **dict.fromkeys(
+            ("sex", "date_of_birth", "year_of_birth"),
+            PersonalData(
+                purposes=("registration", "identification", "treatment"), basis=LegalBasis.STATE_SERVICE_7B
+            ),
+        ),
+        "mobile": PersonalData(purposes=("registration", "contact"), basis=LegalBasis.STATE_SERVICE_7B),
+        **dict.fromkeys(
+            ("gram_panchayat", "district"),
+            PersonalData(
+                purposes=("registration", "identification"),
+                basis=LegalBasis.STATE_SERVICE_7B,
+                note="address at gram panchayat / district level",
+            ),
+        ),
+        "merged_into": PersonalData(purposes=("data_quality",), basis=LegalBasis.STATE_SERVICE_7B),
+    }
+    personal_data_exempt = dict.fromkeys(
+        ("name_roman_machine", "name_deva_machine"), "whether a name was transliterated by machine"
     )
 
     given_name = models.CharField(_("given name"), max_length=100)
@@ -160,17 +198,44 @@ UNIQUE_IDENTIFIER_TYPES = [
 ]
 
 
+# What core/crypto.py makes of a 4-character plaintext (see the Aadhaar constraint below).
+SEALED_FOUR_CHARACTERS = r"^enc:v1:[0-9a-f]{8}:[A-Za-z0-9_-]{43}$"
+
+# SEC-30: never searched, so sealed at rest (core/crypto.py); the searched kinds above stay plain and indexed.
+ENCRYPTED_IDENTIFIER_TYPES = [IdentifierType(kind) for kind in IDENTIFIER_TYPES_ENCRYPTED]
+
+
 class PersonIdentifier(models.Model):
-    """An identifier of a person in another system. Never a full Aadhaar number: only its last four digits."""
+    """An identifier of a person in another system. Never a full Aadhaar number: only its last four digits.
+
+    Aadhaar last four and ration card numbers are encrypted in the row and read back as plain text; they
+    cannot be filtered by value. Plain values of those kinds (older rows, bulk writers) read as they are."""
 
     scope_paths = ScopePaths(facility="person__district__facilities", district="person__district")
+
+    holds_personal_data = True
+    personal_data = {
+        "person": PERSON_LINK,
+        "value": PersonalData(
+            purposes=("identification", "registration", "abha_linking", "himcare_enrolment"),
+            basis=LegalBasis.STATE_SERVICE_7B,
+            note="ABHA number/address, UHID, Him Parivar member id (plain, searched); "
+            "ration card and Aadhaar last four (encrypted)",
+        ),
+    }
 
     person = models.ForeignKey(
         Person, on_delete=models.CASCADE, related_name="identifiers", verbose_name=_("person")
     )
     id_type = models.CharField(_("identifier type"), max_length=20, choices=IdentifierType.choices)
-    # Stored normalised: ABHA number as 14 digits, ABHA address in lower case.
-    value = models.CharField(_("value"), max_length=64)
+    # Stored normalised: ABHA number as 14 digits, ABHA address in lower case. Room for the sealed form.
+    value = EncryptedWhenCharField(
+        _("value"),
+        max_length=160,
+        kind_field="id_type",
+        encrypted_kinds=IDENTIFIER_TYPES_ENCRYPTED,
+        context=IDENTIFIER_CONTEXT,
+    )
     issuer = models.CharField(
         _("issuer"), max_length=100, blank=True, help_text=_("e.g. NHA, a hospital's HFR id")
     )
@@ -189,7 +254,11 @@ class PersonIdentifier(models.Model):
                 name="personid_unique_kinds",
             ),
             models.CheckConstraint(
-                condition=~models.Q(id_type="AADHAAR_LAST4") | models.Q(value__regex=r"^[0-9]{4}$"),
+                # Plain: four digits. Sealed: AES-GCM keeps the length, so only a 4-character plaintext gives
+                # 43 base64 characters (12 nonce + 4 + 16 tag bytes): a full Aadhaar is refused either way.
+                condition=~models.Q(id_type="AADHAAR_LAST4")
+                | models.Q(value__regex=r"^[0-9]{4}$")
+                | models.Q(value__regex=SEALED_FOUR_CHARACTERS),
                 name="personid_aadhaar_last4_only",
             ),
             models.CheckConstraint(
@@ -235,6 +304,16 @@ class PersonMerge(models.Model):
 
     scope_paths = ScopePaths(facility="survivor__district__facilities", district="survivor__district")
 
+    personal_data = {
+        "survivor": PERSON_LINK,
+        "duplicate": PERSON_LINK,
+        "actor": STAFF_ACTION,
+        "undone_by": STAFF_ACTION,
+        "snapshot": PersonalData(
+            purposes=("data_quality",), basis=LegalBasis.STATE_SERVICE_7B, note="ids of the records moved"
+        ),
+    }
+
     survivor = models.ForeignKey(
         Person, on_delete=models.PROTECT, related_name="merges_kept", verbose_name=_("surviving person")
     )
@@ -275,3 +354,90 @@ class PersonMerge(models.Model):
 
     def __str__(self) -> str:
         return f"{self.duplicate_id} -> {self.survivor_id}"
+
+
+class GuardianRelation(models.TextChoices):
+    MOTHER = "MOTHER", _("Mother")
+    FATHER = "FATHER", _("Father")
+    LEGAL_GUARDIAN = "GUARDIAN", _("Lawful guardian")
+
+
+class GuardianVerification(models.TextChoices):
+    HIM_PARIVAR_MEMBER = "HIM_PARIVAR_MEMBER", _("Him Parivar member id held for the guardian")
+    ABHA = "ABHA", _("Verified ABHA held for the guardian")
+    MOBILE_OTP = "MOBILE_OTP", _("Guardian's mobile verified by OTP")
+    NONE = "NONE", _("Not verified (exempt purpose)")
+
+
+class MinorBasis(models.TextChoices):
+    """SEC-5 (DPDP s.9, Rule 10, Fourth Schedule): why a child's data may be processed."""
+
+    GUARDIAN_CONSENT = "GUARDIAN_CONSENT", _("Verifiable consent of a parent or lawful guardian (s.9)")
+    HEALTH_SERVICES = (
+        "HEALTH_SERVICES",
+        _(
+            "Exempt: health services to the child by a clinical establishment or health professional "
+            "(Fourth Schedule)"
+        ),
+    )
+
+
+class PersonGuardian(models.Model):
+    """How a child (under 18) came to be registered: through a verified adult guardian, or under the Fourth
+    Schedule exemption for health services (then the guardian may be unknown)."""
+
+    scope_paths = ScopePaths(facility="child__district__facilities", district="child__district")
+
+    holds_personal_data = True
+    personal_data = {
+        "child": PERSON_LINK,
+        "guardian": PersonalData(purposes=("guardian_consent",), basis=LegalBasis.FUNCTION_UNDER_LAW_7C),
+        "relation": PersonalData(purposes=("guardian_consent",), basis=LegalBasis.FUNCTION_UNDER_LAW_7C),
+        "recorded_by": STAFF_ACTION,
+    }
+
+    child = models.ForeignKey(
+        Person, on_delete=models.PROTECT, related_name="guardians", verbose_name=_("child")
+    )
+    guardian = models.ForeignKey(
+        Person,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="wards",
+        verbose_name=_("parent or guardian"),
+    )
+    relation = models.CharField(_("relation"), max_length=10, choices=GuardianRelation.choices, blank=True)
+    verified_by = models.CharField(
+        _("guardian verified by"), max_length=20, choices=GuardianVerification.choices
+    )
+    verified_at = models.DateTimeField(_("verified at"), null=True, blank=True)
+    basis = models.CharField(_("basis"), max_length=20, choices=MinorBasis.choices)
+    purpose = models.CharField(_("purpose"), max_length=40)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("recorded by")
+    )
+    recorded_at = models.DateTimeField(_("recorded at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("guardian of a child")
+        verbose_name_plural = _("guardians of children")
+        constraints = [
+            # Consent needs a known guardian, verified, and a relation; only the exemption may go without.
+            models.CheckConstraint(
+                condition=models.Q(basis="HEALTH_SERVICES")
+                | (
+                    models.Q(guardian__isnull=False, verified_at__isnull=False)
+                    & ~models.Q(verified_by="NONE")
+                    & ~models.Q(relation="")
+                ),
+                name="personguardian_consent_verified",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(guardian=models.F("child")), name="personguardian_not_self"
+            ),
+            models.UniqueConstraint(fields=["child", "guardian"], name="personguardian_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.child_id} <- {self.guardian_id or '-'} ({self.basis})"

@@ -28,8 +28,12 @@ from himswasthya.core.errors import Conflict, DomainError, Forbidden, NotFound, 
 from himswasthya.core.validators import normalise_mobile
 from himswasthya.people import uhid as uhids
 from himswasthya.people.models import (
+    GuardianRelation,
+    GuardianVerification,
     IdentifierType,
+    MinorBasis,
     Person,
+    PersonGuardian,
     PersonIdentifier,
     PersonMerge,
     UhidCounter,
@@ -406,11 +410,137 @@ def _district_for_registration(user: Any, gram_panchayat: GramPanchayat | None) 
     raise DomainError(_("Choose the gram panchayat."), field="gram_panchayat")
 
 
-def do_register_person(user: Any, fields: NewPerson, *, confirm_new: bool = False) -> Person:
+# --- children (SEC-5) --------------------------------------------------------------------------------------
+ADULT_AGE = 18
+# DPDP Fourth Schedule: a clinical establishment or health professional may process a child's data without a
+# guardian's consent, only as far as needed to give the child health services.
+MINOR_EXEMPT_PURPOSES = {"treatment": MinorBasis.HEALTH_SERVICES}
+MINOR_NEEDS_GUARDIAN = _("A child under 18 can be registered only through a verified parent or guardian.")
+
+
+@dataclass
+class NewGuardian:
+    """The adult, already registered, who registers a child: their person id and how they are related."""
+
+    guardian_person_id: int | None = None
+    relation: str = ""
+
+
+def age_on(fields: NewPerson, on: datetime.date) -> int:
+    """Completed years, as Person.age(): from the year of birth alone when the date is unknown."""
+    if fields.date_of_birth:
+        dob = fields.date_of_birth
+        return on.year - dob.year - ((on.month, on.day) < (dob.month, dob.day))
+    return on.year - (fields.year_of_birth or on.year)
+
+
+@dataclass
+class GuardianCheck:
+    guardian: Person | None
+    relation: str
+    verified_by: str
+    basis: str
+
+
+def _verified_guardian(user: Any, guardian: NewGuardian) -> GuardianCheck:
+    """The guardian must be an adult in the user's scope whose identity we hold: a Him Parivar member id or a
+    verified ABHA number on their record."""
+    if not guardian.guardian_person_id:
+        raise DomainError(MINOR_NEEDS_GUARDIAN, field="guardian", code="guardian_required")
+    if guardian.relation not in GuardianRelation.values:
+        raise DomainError(
+            _("Choose how the parent or guardian is related to the child."),
+            field="guardian_relation",
+            code="guardian_relation_invalid",
+        )
+    person = visible_people(user).filter(pk=guardian.guardian_person_id, merged_into__isnull=True).first()
+    if person is None:
+        raise DomainError(
+            _("No registered person with this id in your area can act as the guardian."),
+            field="guardian",
+            code="guardian_not_found",
+        )
+    if person.age() < ADULT_AGE:
+        raise DomainError(
+            _("The parent or guardian must be an adult (18 or older)."),
+            field="guardian",
+            code="guardian_minor",
+        )
+    held = set(
+        person.identifiers.filter(
+            verified=True, id_type__in=[IdentifierType.HIM_PARIVAR_MEMBER, IdentifierType.ABHA_NUMBER]
+        ).values_list("id_type", flat=True)
+    )
+    if IdentifierType.HIM_PARIVAR_MEMBER in held:
+        verified_by = GuardianVerification.HIM_PARIVAR_MEMBER
+    elif IdentifierType.ABHA_NUMBER in held:
+        verified_by = GuardianVerification.ABHA
+    else:
+        raise DomainError(
+            _(
+                "The guardian's identity is not verified: their record needs a Him Parivar member id "
+                "or a verified ABHA number."
+            ),
+            field="guardian",
+            code="guardian_unverified",
+        )
+    return GuardianCheck(person, guardian.relation, verified_by, MinorBasis.GUARDIAN_CONSENT)
+
+
+def check_minor(
+    user: Any, fields: NewPerson, guardian: NewGuardian | None, purpose: str
+) -> GuardianCheck | None:
+    """None for an adult. For a child: the verified guardian, or the Fourth Schedule exemption when facility
+    staff register the child for treatment and name no guardian. Otherwise refused (field `guardian`)."""
+    if age_on(fields, timezone.localdate()) >= ADULT_AGE:
+        return None
+    if guardian and guardian.guardian_person_id:
+        return _verified_guardian(user, guardian)
+    if purpose in MINOR_EXEMPT_PURPOSES and user.role in FACILITY_ROLES:
+        return GuardianCheck(None, "", GuardianVerification.NONE, MINOR_EXEMPT_PURPOSES[purpose])
+    raise DomainError(MINOR_NEEDS_GUARDIAN, field="guardian", code="guardian_required")
+
+
+def _record_guardian(user: Any, person: Person, check: GuardianCheck, purpose: str) -> PersonGuardian:
+    link = PersonGuardian.objects.create(
+        child=person,
+        guardian=check.guardian,
+        relation=check.relation,
+        verified_by=check.verified_by,
+        verified_at=timezone.now() if check.guardian is not None else None,
+        basis=check.basis,
+        purpose=purpose,
+        recorded_by=user,
+    )
+    record(
+        "person.guardian_link",
+        object_type="people.Person",
+        object_id=person.pk,
+        actor=user,
+        purpose=purpose,
+        district_id=person.district_id,
+        detail={
+            "guardian": check.guardian.pk if check.guardian else None,
+            "basis": str(check.basis),
+            "verified_by": str(check.verified_by),
+        },
+    )
+    return link
+
+
+def do_register_person(
+    user: Any,
+    fields: NewPerson,
+    *,
+    confirm_new: bool = False,
+    guardian: NewGuardian | None = None,
+    purpose: str = DEFAULT_PURPOSE,
+) -> Person:
     """Register a new person after the duplicate check. Likely matches raise PossibleDuplicates unless the
     clerk confirmed "none of these" (`confirm_new`). A name given in one script only gets the other one by
-    transliteration, marked machine-made."""
+    transliteration, marked machine-made. A child under 18 needs a verified guardian (SEC-5: check_minor)."""
     require_role(user, *REGISTER_ROLES)
+    purpose = _clean_purpose(purpose)
     fields = _clean_new_person(fields)
     gram_panchayat = None
     if fields.gram_panchayat_id:
@@ -422,6 +552,7 @@ def do_register_person(user: Any, fields: NewPerson, *, confirm_new: bool = Fals
         own = user.facility.district_id if user.role in FACILITY_ROLES else user.district_id
         if district_id != own:
             raise Forbidden(_("You can only register people of your own district."))
+    minor = check_minor(user, fields, guardian, purpose)
     if not confirm_new:
         candidates = find_likely_duplicates(user, fields)
         if candidates:
@@ -453,10 +584,12 @@ def do_register_person(user: Any, fields: NewPerson, *, confirm_new: bool = Fals
             object_type="people.Person",
             object_id=person.pk,
             actor=user,
-            purpose="opd_registration",
+            purpose=purpose,
             district_id=district_id,
-            detail={"confirmed_new": confirm_new},
+            detail={"confirmed_new": confirm_new, "minor": minor is not None},
         )
+        if minor is not None:
+            _record_guardian(user, person, minor, purpose)
     return person
 
 

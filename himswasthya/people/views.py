@@ -108,8 +108,13 @@ def register_view(request: HttpRequest) -> HttpResponse:
     candidates = None
     if request.method == "POST" and form.is_valid():
         try:
+            data = form.cleaned_data
             person = services.do_register_person(
-                request.user, _new_person(form.cleaned_data), confirm_new=form.cleaned_data["confirm_new"]
+                request.user,
+                _new_person(data),
+                confirm_new=data["confirm_new"],
+                guardian=services.NewGuardian(data.get("guardian"), data.get("guardian_relation") or ""),
+                purpose=data.get("purpose") or services.DEFAULT_PURPOSE,
             )
         except services.PossibleDuplicates as exc:
             candidates = [

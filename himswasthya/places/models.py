@@ -8,12 +8,15 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from himswasthya.core.models import BilingualNameModel
+from himswasthya.core.privacy import NAMES_OF_PLACES
 
 
 class SourceNameMixin(models.Model):
     """The name exactly as the source spells it (LGD upper case, HPSDMA free text), beside the display."""
 
     name: str
+    # SEC-1 register (core/privacy.py)
+    personal_data_exempt = {**NAMES_OF_PLACES, "source_name": "the place's name as the source spells it"}
 
     source_name = models.CharField(_("name in source"), max_length=150, blank=True)
 
@@ -25,6 +28,8 @@ class SourceNameMixin(models.Model):
 
 
 class State(BilingualNameModel):
+    personal_data_exempt = NAMES_OF_PLACES  # SEC-1 register (core/privacy.py)
+
     lgd_code = models.PositiveIntegerField(_("LGD code"), unique=True)
 
     class Meta:

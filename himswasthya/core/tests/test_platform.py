@@ -26,7 +26,7 @@ def test_openapi_schema_is_served(client):
 
 
 def _settings_import(env: dict[str, str]) -> subprocess.CompletedProcess:
-    clean = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECRET_KEY"}}
+    clean = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECRET_KEY", "FIELD_ENCRYPTION_KEYS"}}
     clean.update(env)
     return subprocess.run(
         [sys.executable, "-c", "import himswasthya.settings"],
@@ -43,7 +43,9 @@ def test_secret_key_is_required_without_debug():
 
 
 def test_settings_load_with_secret_key():
-    assert _settings_import({"DEBUG": "0", "SECRET_KEY": "x" * 50}).returncode == 0
+    key = "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY="  # 32 bytes, base64 (core/crypto.py)
+    env = {"DEBUG": "0", "SECRET_KEY": "x" * 50, "FIELD_ENCRYPTION_KEYS": key}
+    assert _settings_import(env).returncode == 0
 
 
 def test_malformed_boolean_fails_loudly():

@@ -15,6 +15,7 @@ from typing import Any
 from django.db import connection, models, transaction
 from django.utils import timezone
 
+from himswasthya.core.crypto import seal_rows
 from himswasthya.himparivar.models import Family, Member
 from himswasthya.himparivar.population.generator import FamilySpec
 from himswasthya.people import search_keys
@@ -184,6 +185,7 @@ class CopyWriter:
             return [row[0] for row in cursor.fetchall()]
 
     def insert(self, model: type[models.Model], rows: list[dict[str, Any]], want_ids: bool) -> list[int]:
+        rows = seal_rows(model, rows)  # SEC-30: identifiers that are never searched go in encrypted
         if not rows:
             return []
         ids = self._reserve_ids(model, len(rows))
@@ -215,6 +217,7 @@ class SqliteWriter:
         return adapters
 
     def insert(self, model: type[models.Model], rows: list[dict[str, Any]], want_ids: bool) -> list[int]:
+        rows = seal_rows(model, rows)  # SEC-30: identifiers that are never searched go in encrypted
         if not rows:
             return []
         table = connection.ops.quote_name(model._meta.db_table)

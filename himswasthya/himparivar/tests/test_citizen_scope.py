@@ -25,3 +25,14 @@ def test_citizen_sees_own_family_persons_only(citizen, population):
 def test_citizen_without_matching_mobile_sees_nobody(citizen, population):
     Family.objects.filter(members__mobile=citizen.mobile).delete()
     assert not scope_queryset(citizen, Person.objects.all()).exists()
+
+
+@pytest.mark.django_db
+def test_citizen_sees_own_family_and_members_only(citizen, population):
+    from himswasthya.himparivar.models import Member
+
+    family = Family.objects.order_by("pk").first()
+    Member.objects.filter(pk=family.members.order_by("pk").first().pk).update(mobile=citizen.mobile)
+
+    assert list(scope_queryset(citizen, Family.objects.all())) == [family]
+    assert set(scope_queryset(citizen, Member.objects.all())) == set(family.members.all())
