@@ -31,6 +31,7 @@ def _fast_test_settings(settings):
     settings.SESSION_COOKIE_SECURE = False
     settings.CSRF_COOKIE_SECURE = False
     settings.LANGUAGE_COOKIE_SECURE = False
+    settings.AUDIT_SEAL_MODE = "inline"  # deterministic; audit/tests test "background" explicitly
 
 
 def pytest_collection_modifyitems(config, items):

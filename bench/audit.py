@@ -1,8 +1,12 @@
 """Audit log benchmark: cost of record() on the request path, sealing and verification speed, and whether
 concurrent writers wait for each other.
 
-    DEBUG=1 .venv/bin/python bench/audit.py [--entries N] [--workers W] [--transactions T]
+    DEBUG=1 .venv/bin/python bench/audit.py [--mode inline|background|both] [--entries N] [--workers W]
     DEBUG=1 DATABASE_URL=postgres://... .venv/bin/python bench/audit.py
+
+--mode (default both) sets AUDIT_SEAL_MODE for the latency and writer runs: "inline" seals in the committing
+thread, "background" only wakes the process's sealer thread (audit/chain.py); "both" measures one after the
+other on the same database and prints both.
 
 Runs on a throw-away database of the configured engine (Django's test-database machinery, name
 `test_..._bench_audit`), prints the figures and appends them to bench/RESULTS.md.
@@ -75,6 +79,7 @@ def bench_record_latency(n: int) -> dict[str, float]:
     return {
         "record_p50": percentile(calls, 50), "record_p95": percentile(calls, 95),
         "tx_p50": percentile(transactions, 50), "tx_p95": percentile(transactions, 95),
+        "tx_p99": percentile(transactions, 99),
     }
 
 
@@ -150,8 +155,50 @@ def run_writers(
         chain.seal_pending()  # what seal_audit would do; untimed, and leaves no backlog for the next run
     if errors:
         raise RuntimeError(f"{len(errors)} writer(s) failed: {errors[0]!r}")
+    drain = wait_sealed() if seal else 0.0
     return {"tx_rate": workers * transactions / wall, "p50": percentile(latencies, 50),
-            "p95": percentile(latencies, 95), "max": max(latencies)}
+            "p95": percentile(latencies, 95), "p99": percentile(latencies, 99), "max": max(latencies),
+            "drain": drain}
+
+
+def wait_sealed(timeout: float = 60.0) -> float:
+    """Seconds until no entry is left unsealed (0 with inline sealing, the sealer's lag in background)."""
+    from himswasthya.audit import chain
+
+    t0 = time.perf_counter()
+    if not chain.wait_until_sealed(timeout, poll=0.005):
+        raise RuntimeError(f"entries still unsealed after {timeout} s")
+    return time.perf_counter() - t0
+
+
+def bench_mode(mode: str, args: argparse.Namespace) -> dict[str, dict[str, float]]:
+    """Latency of one writer and throughput of many, with AUDIT_SEAL_MODE = mode."""
+    from himswasthya.audit import chain
+
+    settings.AUDIT_SEAL_MODE = mode
+    try:
+        latency = timed(f"[{mode}] record() latency", lambda: bench_record_latency(args.latency_samples))
+        latency["drain"] = wait_sealed()
+        single = timed(f"[{mode}] 1 writer", lambda: run_writers(1, args.transactions))
+        many = timed(f"[{mode}] {args.workers} writers", lambda: run_writers(args.workers, args.transactions))
+    finally:
+        chain.sealer.stop()
+        connection.close()
+    return {"latency": latency, "single": single, "many": many}
+
+
+def mode_lines(mode: str, figures: dict[str, dict[str, float]], args: argparse.Namespace) -> list[str]:
+    latency, single, many = figures["latency"], figures["single"], figures["many"]
+    lag = (f"; all sealed {ms(many['drain'])} after the last commit" if mode == "background" else "")
+    return [
+        f"- **{mode}** sealing, one writer, whole transaction (1 record()) incl. commit and after-commit: "
+        f"p50 {ms(latency['tx_p50'])}, p95 {ms(latency['tx_p95'])}, p99 {ms(latency['tx_p99'])} "
+        f"({args.latency_samples} samples; record() itself p50 {ms(latency['record_p50'])})",
+        f"- **{mode}**, 1 writer: {single['tx_rate']:,.0f} tx/s (3 record() per tx), "
+        f"p50 {ms(single['p50'])}, p95 {ms(single['p95'])}, p99 {ms(single['p99'])}",
+        f"- **{mode}**, {args.workers} concurrent writers: {many['tx_rate']:,.0f} tx/s in total, "
+        f"p50 {ms(many['p50'])}, p95 {ms(many['p95'])}, p99 {ms(many['p99'])}, max {ms(many['max'])}{lag}",
+    ]
 
 
 def open_transaction_probe(hold_seconds: float = 1.0, probes: int = 5) -> dict[str, float]:
@@ -195,12 +242,15 @@ def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
+    parser.add_argument("--mode", choices=["inline", "background", "both"], default="both",
+                        help="AUDIT_SEAL_MODE of the latency and writer runs (default: both, in turn)")
     parser.add_argument("--entries", type=int, default=5000, help="entries for the sealing/verify runs")
     parser.add_argument("--latency-samples", type=int, default=500)
     parser.add_argument("--workers", type=int, default=8)
     parser.add_argument("--transactions", type=int, default=50, help="transactions per concurrent writer")
     parser.add_argument("--no-results", action="store_true", help="do not append to bench/RESULTS.md")
     args = parser.parse_args()
+    modes = ["inline", "background"] if args.mode == "both" else [args.mode]
 
     engine = connection.vendor
     old_name = connection.settings_dict["NAME"]
@@ -209,11 +259,10 @@ def main() -> None:
         from himswasthya.audit import chain
         from himswasthya.audit.models import AuditEntry
 
-        latency = timed("record() latency", lambda: bench_record_latency(args.latency_samples))
+        by_mode = {mode: bench_mode(mode, args) for mode in modes}
+        settings.AUDIT_SEAL_MODE = "inline"  # the rest is about the sealer and the writers, not the mode
         sealing = timed("sealing", lambda: bench_sealing(args.entries))
         verify = timed("verify", bench_verify)
-        single = timed("1 writer", lambda: run_writers(1, args.transactions))
-        many = timed(f"{args.workers} writers", lambda: run_writers(args.workers, args.transactions))
         unsealed_many = timed(f"{args.workers} writers, sealing deferred",
                               lambda: run_writers(args.workers, args.transactions, seal=False))
         probe = timed("open-transaction probe", open_transaction_probe)
@@ -228,18 +277,15 @@ def main() -> None:
     engine_name = f"PostgreSQL {version // 10000}" if version else "SQLite (WAL)"
     lines = [
         f"### {datetime.now(UTC):%Y-%m-%d %H:%M} UTC · {engine_name} · "
-        f"`bench/audit.py --entries {args.entries} --workers {args.workers} "
-        f"--transactions {args.transactions}`",
+        f"`bench/audit.py --mode {args.mode} --entries {args.entries} --workers {args.workers} "
+        f"--transactions {args.transactions} --latency-samples {args.latency_samples}`",
         "",
-        f"- record() inside a transaction: p50 {ms(latency['record_p50'])}, p95 {ms(latency['record_p95'])}; "
-        f"whole transaction incl. commit and after-commit sealing: p50 {ms(latency['tx_p50'])}, "
-        f"p95 {ms(latency['tx_p95'])} ({args.latency_samples} samples)",
+    ]
+    for mode, figures in by_mode.items():
+        lines += mode_lines(mode, figures, args)
+    lines += [
         f"- sealing: {sealing['sealed']:.0f} entries at {sealing['seal_rate']:,.0f} entries/s",
         f"- verify: {verify['verified']:.0f} entries at {verify['verify_rate']:,.0f} entries/s",
-        f"- 1 writer: {single['tx_rate']:,.0f} tx/s (3 record() per tx), p50 {ms(single['p50'])}, "
-        f"p95 {ms(single['p95'])}",
-        f"- {args.workers} concurrent writers: {many['tx_rate']:,.0f} tx/s in total, p50 {ms(many['p50'])}, "
-        f"p95 {ms(many['p95'])}, max {ms(many['max'])}",
         f"- {args.workers} concurrent writers, sealing left to `seal_audit`: "
         f"{unsealed_many['tx_rate']:,.0f} tx/s, "
         f"p50 {ms(unsealed_many['p50'])}, p95 {ms(unsealed_many['p95'])}, max {ms(unsealed_many['max'])}",

@@ -15,6 +15,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from himswasthya.core.privacy import STAFF_ACTION, LegalBasis, PersonalData
+
 SEAL_FIELDS = ("seq", "prev_hash", "entry_hash", "sealed_at")
 
 
@@ -36,6 +38,17 @@ class AuditEntryQuerySet(models.QuerySet):
 
 
 class AuditEntry(models.Model):
+    # SEC-1 register (core/privacy.py): who read or changed personal data, from where.
+    personal_data = {
+        "actor": STAFF_ACTION,
+        "ip": PersonalData(purposes=("accountability", "security"), basis=LegalBasis.FUNCTION_UNDER_LAW_7C),
+        "detail": PersonalData(
+            purposes=("accountability",),
+            basis=LegalBasis.FUNCTION_UNDER_LAW_7C,
+            note="ids and masked values only (SEC-29 check_detail)",
+        ),
+    }
+
     id = models.BigAutoField(primary_key=True)
     # Position in the chain; NULL until sealed. Chain order is seal order, not id order.
     seq = models.PositiveBigIntegerField(_("sequence"), null=True, blank=True, unique=True)

@@ -2,7 +2,8 @@
 
 `record()` is called from every app's services and views, so it must be cheap and must never make one
 request wait for another: it INSERTs one unsealed row in the caller's transaction and asks for sealing after
-commit (see chain.py). If the caller's transaction rolls back, the entry disappears with it.
+commit - inline or, by default on PostgreSQL, by waking the process's background sealer (see chain.py).
+If the caller's transaction rolls back, the entry disappears with it.
 """
 
 from __future__ import annotations
@@ -129,14 +130,15 @@ def _valid_ip(value: str | None) -> str | None:
 
 
 def _schedule_sealing() -> None:
-    """One after-commit sealing per transaction, however many entries it recorded."""
+    """One after-commit sealing (inline, or a wake-up of the background sealer: AUDIT_SEAL_MODE) per
+    transaction, however many entries it recorded."""
     if connection.in_atomic_block and any(
         # Django's pending callbacks: (savepoint ids, function, robust).
-        item[1] is chain.seal_pending_after_commit for item in connection.run_on_commit
+        item[1] in chain.AFTER_COMMIT_CALLBACKS for item in connection.run_on_commit
     ):
         return
     # robust: a sealing failure is logged and never turns a committed request into an error.
-    transaction.on_commit(chain.seal_pending_after_commit, robust=True)
+    transaction.on_commit(chain.after_commit_sealing(), robust=True)
 
 
 def record(

@@ -1,5 +1,6 @@
 """Seal any committed audit entries still outside the chain. Run every minute from cron as a safety net:
-entries are normally sealed right after their transaction commits."""
+entries are normally sealed right after their transaction commits (inline, or within AUDIT_SEAL_INTERVAL_MS
+by the process's background sealer), but a killed process can leave some behind."""
 
 from __future__ import annotations
 

@@ -29,5 +29,6 @@ class Command(BaseCommand):
         if result.stale_unsealed:
             self.stderr.write(self.style.WARNING(
                 f"{result.stale_unsealed} audit entries are still unsealed after {stale_after} s: "
-                f"run `manage.py seal_audit` and check why after-commit sealing fails"))
+                f"run `manage.py seal_audit` and check why after-commit sealing fails "
+                f"(AUDIT_SEAL_MODE, the sealer's log)"))
             raise SystemExit(2)
