@@ -15,12 +15,19 @@ if ! fc-list 2>/dev/null | grep -qi "Noto Sans Devanagari"; then apt_install fon
 
 if ! port_open 5432; then
   if ! ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1; then echo "Installing PostgreSQL"; apt_install postgresql; fi
-  version=$(ls /etc/postgresql | sort -V | tail -n 1)
-  if [ -z "$version" ]; then sudo_if_needed pg_createcluster "$(ls /usr/lib/postgresql | sort -V | tail -n 1)" main; version=$(ls /etc/postgresql | sort -V | tail -n 1); fi
-  sudo_if_needed pg_ctlcluster --skip-systemctl-redirect "$version" main start || sudo_if_needed pg_ctlcluster "$version" main start
+  version=$(ls /etc/postgresql 2>/dev/null | sort -V | tail -n 1)
+  if [ -z "$version" ]; then
+    sudo_if_needed pg_createcluster "$(ls /usr/lib/postgresql | sort -V | tail -n 1)" main
+    version=$(ls /etc/postgresql | sort -V | tail -n 1)
+  fi
+  # Debian picks the next free port when 5432 was taken at install time; the tests expect 5432.
+  sudo_if_needed pg_conftool "$version" main set port 5432
+  # (Re)start so the port setting applies even if the cluster was already up on another port.
+  sudo_if_needed pg_ctlcluster --skip-systemctl-redirect "$version" main stop >/dev/null 2>&1 || true
+  sudo_if_needed pg_ctlcluster --skip-systemctl-redirect "$version" main start
   for _ in $(seq 1 30); do port_open 5432 && break; sleep 1; done
   # A fresh Debian cluster uses password auth on TCP: give the postgres role the password the tests use.
-  sudo_if_needed su postgres -c "psql -q -c \"ALTER USER postgres PASSWORD 'postgres'\""
+  (cd / && sudo_if_needed su postgres -c "psql -q -c \"ALTER USER postgres PASSWORD 'postgres'\"")
 fi
 port_open 5432 || { echo "PostgreSQL is not answering on 127.0.0.1:5432" >&2; exit 1; }
 
