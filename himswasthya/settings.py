@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "himswasthya.people",
     "himswasthya.himparivar",
     "himswasthya.abdm",
+    "himswasthya.registration",
 ]
 
 MIDDLEWARE = [

@@ -12,6 +12,7 @@ from himswasthya.facilities.api import router as facilities_router
 from himswasthya.himparivar.api import router as himparivar_router
 from himswasthya.people.api import router as people_router
 from himswasthya.places.api import router as places_router
+from himswasthya.registration.api import router as registration_router
 
 api.add_router("/accounts/", accounts_router)
 api.add_router("/places/", places_router)
@@ -20,6 +21,7 @@ api.add_router("/audit/", audit_router)
 api.add_router("/people/", people_router)
 api.add_router("/himparivar/", himparivar_router)
 api.add_router("/abdm/", abdm_router)
+api.add_router("/registration/", registration_router)
 
 
 def healthz(request: HttpRequest) -> JsonResponse:
@@ -43,6 +45,7 @@ urlpatterns = [
     path("people/", include("himswasthya.people.urls")),
     path("families/", include("himswasthya.himparivar.urls")),
     path("abdm/", include("himswasthya.abdm.urls")),
+    path("opd/", include("himswasthya.registration.urls")),
     path("", include("himswasthya.accounts.urls")),
 ]
 

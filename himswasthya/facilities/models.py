@@ -96,3 +96,113 @@ class Facility(BilingualNameModel, TimeStampedModel):
         verbose_name = _("health facility")
         verbose_name_plural = _("health facilities")
         indexes = [models.Index(fields=["district", "facility_type"])]
+
+
+class Weekday(models.IntegerChoices):
+    MONDAY = 0, _("Monday")
+    TUESDAY = 1, _("Tuesday")
+    WEDNESDAY = 2, _("Wednesday")
+    THURSDAY = 3, _("Thursday")
+    FRIDAY = 4, _("Friday")
+    SATURDAY = 5, _("Saturday")
+    SUNDAY = 6, _("Sunday")
+
+
+class SessionKind(models.TextChoices):
+    MORNING = "morning", _("Morning")
+    EVENING = "evening", _("Evening")
+
+
+class OpdPolicy(models.Model):
+    """Booking rules of one facility's OPD (set by its facility administrator)."""
+
+    facility = models.OneToOneField(
+        Facility, on_delete=models.CASCADE, related_name="opd_policy", verbose_name=_("facility")
+    )
+    booking_window_days = models.PositiveSmallIntegerField(_("booking opens this many days ahead"), default=7)
+    cancellation_cutoff_minutes = models.PositiveIntegerField(
+        _("cancellation closes this many minutes before the session"), default=120
+    )
+
+    class Meta:
+        verbose_name = _("OPD policy")
+        verbose_name_plural = _("OPD policies")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(booking_window_days__gte=1, booking_window_days__lte=90),
+                name="opd_policy_window_1_to_90_days",
+            )
+        ]
+
+
+class OpdSession(models.Model):
+    """A weekly OPD session of one department (e.g. medicine, Monday morning 9:30-13:00) and its capacity."""
+
+    scope_paths = ScopePaths(facility="facility", district="facility__district")
+
+    facility = models.ForeignKey(
+        Facility, on_delete=models.CASCADE, related_name="opd_sessions", verbose_name=_("facility")
+    )
+    department = models.ForeignKey(
+        Department, on_delete=models.PROTECT, related_name="opd_sessions", verbose_name=_("department")
+    )
+    weekday = models.PositiveSmallIntegerField(_("weekday"), choices=Weekday.choices)
+    kind = models.CharField(
+        _("session"), max_length=10, choices=SessionKind.choices, default=SessionKind.MORNING
+    )
+    starts_at = models.TimeField(_("starts at"))
+    ends_at = models.TimeField(_("ends at"))
+    online_quota = models.PositiveIntegerField(_("online quota"))
+    walk_in_quota = models.PositiveIntegerField(_("walk-in quota"))
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["facility", "department", "weekday", "starts_at"]
+        verbose_name = _("OPD session")
+        verbose_name_plural = _("OPD sessions")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["facility", "department", "weekday", "kind"], name="opd_session_unique_per_weekday"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(ends_at__gt=models.F("starts_at")), name="opd_session_ends_after_start"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.facility.code} {self.department.code} {self.get_weekday_display()} {self.get_kind_display()}"
+
+
+class OpdClosure(models.Model):
+    """A holiday or ad-hoc closure: of the whole facility (no department) or of one department, on a date."""
+
+    facility = models.ForeignKey(
+        Facility, on_delete=models.CASCADE, related_name="opd_closures", verbose_name=_("facility")
+    )
+    department = models.ForeignKey(
+        Department,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("department"),
+    )
+    date = models.DateField(_("date"))
+    reason = models.CharField(_("reason"), max_length=200)
+
+    class Meta:
+        ordering = ["date"]
+        verbose_name = _("OPD closure")
+        verbose_name_plural = _("OPD closures")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["facility", "department", "date"],
+                condition=models.Q(department__isnull=False),
+                name="opd_closure_unique_department_day",
+            ),
+            models.UniqueConstraint(
+                fields=["facility", "date"],
+                condition=models.Q(department__isnull=True),
+                name="opd_closure_unique_day",
+            ),
+        ]
