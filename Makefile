@@ -23,6 +23,7 @@ demo-data: venv
 	$(PY) manage.py load_facilities --synthetic
 	$(PY) manage.py make_population --people $(DEMO_PEOPLE) --seed 2026 --skip-existing
 	$(PY) manage.py make_demo_users
+	$(PY) manage.py make_demo_citizen_family
 
 serve: venv
 	@echo "Serving HimSwasthya on http://127.0.0.1:8000 (Ctrl-C to stop)"
