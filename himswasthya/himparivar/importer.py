@@ -28,6 +28,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from himswasthya.core.validators import normalise_abha_number, normalise_mobile
+from himswasthya.himparivar.identifiers import member_identifier_rows
 from himswasthya.himparivar.models import (
     AreaType,
     Family,
@@ -813,50 +814,16 @@ def _member_columns(m: MemberRecord, family_pk: int, digest: str, now: datetime.
 
 
 def _identifiers(m: MemberRecord, since: datetime.date) -> list[dict[str, Any]]:
-    rows = [
-        dict(
-            id_type=IdentifierType.HIM_PARIVAR_MEMBER.value,
-            value=m.member_id,
-            issuer="Him Parivar",
-            verified=True,
-            source=SOURCE,
-            since=since,
-        )
-    ]
-    if m.abha_number:
-        rows.append(
-            dict(
-                id_type=IdentifierType.ABHA_NUMBER.value,
-                value=m.abha_number,
-                issuer="NHA",
-                verified=False,
-                source=SOURCE,
-                since=since,
-            )
-        )
-    if m.abha_address:
-        rows.append(
-            dict(
-                id_type=IdentifierType.ABHA_ADDRESS.value,
-                value=m.abha_address,
-                issuer="NHA",
-                verified=False,
-                source=SOURCE,
-                since=since,
-            )
-        )
-    if m.aadhaar_last4:
-        rows.append(
-            dict(
-                id_type=IdentifierType.AADHAAR_LAST4.value,
-                value=m.aadhaar_last4,
-                issuer="UIDAI",
-                verified=False,
-                source=SOURCE,
-                since=None,
-            )
-        )
-    return rows
+    # ABHAs in the register export are unverified until a link is made through ABDM.
+    return member_identifier_rows(
+        member_id=m.member_id,
+        abha_number=m.abha_number,
+        abha_address=m.abha_address,
+        aadhaar_last4=m.aadhaar_last4,
+        source=SOURCE,
+        since=since,
+        abha_verified=False,
+    )
 
 
 PERSON_UPDATE_FIELDS = [

@@ -16,60 +16,26 @@ from django.db import connection, models, transaction
 from django.utils import timezone
 
 from himswasthya.core.crypto import seal_rows
+from himswasthya.himparivar.identifiers import member_identifier_rows
 from himswasthya.himparivar.models import Family, Member
 from himswasthya.himparivar.population.generator import FamilySpec
 from himswasthya.people import search_keys
-from himswasthya.people.models import IdentifierType, Person, PersonIdentifier
+from himswasthya.people.models import Person, PersonIdentifier
 
-ABHA_ISSUER = "NHA"
 SOURCE = "synthetic"
 
 
 def _identifier_rows(spec_member: Any, since: datetime.date | None) -> list[dict[str, Any]]:
-    rows = [
-        dict(
-            id_type=IdentifierType.HIM_PARIVAR_MEMBER.value,
-            value=spec_member.member_id,
-            issuer="Him Parivar",
-            verified=True,
-            source=SOURCE,
-            since=since,
-        )
-    ]
-    if spec_member.abha_number:
-        rows.append(
-            dict(
-                id_type=IdentifierType.ABHA_NUMBER.value,
-                value=spec_member.abha_number,
-                issuer=ABHA_ISSUER,
-                verified=True,
-                source=SOURCE,
-                since=since,
-            )
-        )
-    if spec_member.abha_address:
-        rows.append(
-            dict(
-                id_type=IdentifierType.ABHA_ADDRESS.value,
-                value=spec_member.abha_address,
-                issuer=ABHA_ISSUER,
-                verified=True,
-                source=SOURCE,
-                since=since,
-            )
-        )
-    if spec_member.aadhaar_last4:
-        rows.append(
-            dict(
-                id_type=IdentifierType.AADHAAR_LAST4.value,
-                value=spec_member.aadhaar_last4,
-                issuer="UIDAI",
-                verified=False,
-                source=SOURCE,
-                since=None,
-            )
-        )
-    return rows
+    # Synthetic ABHAs count as verified: they stand for members already linked through ABDM.
+    return member_identifier_rows(
+        member_id=spec_member.member_id,
+        abha_number=spec_member.abha_number,
+        abha_address=spec_member.abha_address,
+        aadhaar_last4=spec_member.aadhaar_last4,
+        source=SOURCE,
+        since=since,
+        abha_verified=True,
+    )
 
 
 # Generated names repeat a lot: transliterating each distinct name once keeps the generator fast.

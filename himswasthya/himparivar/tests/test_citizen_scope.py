@@ -1,4 +1,4 @@
-"""The scoping component gives a citizen the persons of their own family (by registered mobile), nothing else."""
+"""Scoping gives a citizen the persons of their own family (by registered mobile) and nothing else."""
 
 import pytest
 
