@@ -718,29 +718,8 @@ def do_approve_link_request(request_id: int, actor: Any, note: str = "") -> Abha
         request.status = AbhaLinkRequest.Status.APPROVED
         request.decided_by, request.decided_at, request.decision_note = actor, timezone.now(), note[:300]
         request.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
-        _event(
-            person,
-            AbhaLinkEvent.Action.APPROVED,
-            actor,
-            abha_number=request.abha_number,
-            abha_address=request.abha_address,
-            score=request.score,
-            channel=LinkChannel.REVIEW,
-            purpose=request.purpose,
-            reason=note,
-            request=request,
-        )
-        _event(
-            person,
-            AbhaLinkEvent.Action.LINKED,
-            actor,
-            abha_number=request.abha_number,
-            abha_address=request.abha_address,
-            score=request.score,
-            channel=LinkChannel.REVIEW,
-            purpose=request.purpose,
-            request=request,
-        )
+        _review_event(request, AbhaLinkEvent.Action.APPROVED, actor, reason=note)
+        _review_event(request, AbhaLinkEvent.Action.LINKED, actor)
         _audit(
             "abha.link_approve",
             actor,
@@ -752,6 +731,22 @@ def do_approve_link_request(request_id: int, actor: Any, note: str = "") -> Abha
     return request
 
 
+def _review_event(request: AbhaLinkRequest, action: str, actor: Any, reason: str = "") -> None:
+    """A history event for a supervisor's decision on a link request."""
+    _event(
+        request.person,
+        action,
+        actor,
+        abha_number=request.abha_number,
+        abha_address=request.abha_address,
+        score=request.score,
+        channel=LinkChannel.REVIEW,
+        purpose=request.purpose,
+        reason=reason,
+        request=request,
+    )
+
+
 def do_reject_link_request(request_id: int, actor: Any, note: str) -> AbhaLinkRequest:
     note = (note or "").strip()
     if len(note) < 5:
@@ -761,18 +756,7 @@ def do_reject_link_request(request_id: int, actor: Any, note: str) -> AbhaLinkRe
         request.status = AbhaLinkRequest.Status.REJECTED
         request.decided_by, request.decided_at, request.decision_note = actor, timezone.now(), note[:300]
         request.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
-        _event(
-            request.person,
-            AbhaLinkEvent.Action.REJECTED,
-            actor,
-            abha_number=request.abha_number,
-            abha_address=request.abha_address,
-            score=request.score,
-            channel=LinkChannel.REVIEW,
-            purpose=request.purpose,
-            reason=note,
-            request=request,
-        )
+        _review_event(request, AbhaLinkEvent.Action.REJECTED, actor, reason=note)
         _audit(
             "abha.link_reject",
             actor,
