@@ -221,6 +221,25 @@ SMS_DLT_ENTITY_ID = os.environ.get("SMS_DLT_ENTITY_ID", "1101000000000000000")
 SMS_DLT_TEMPLATE_IDS = {
     "otp_login": os.environ.get("SMS_DLT_TEMPLATE_OTP_LOGIN", "1107000000000000001"),
     "otp_login_hi": os.environ.get("SMS_DLT_TEMPLATE_OTP_LOGIN_HI", "1107000000000000002"),
+    # OPD registration (registration/notifications.py); env SMS_DLT_TEMPLATE_<KEY> overrides each id.
+    **{
+        key: os.environ.get(f"SMS_DLT_TEMPLATE_{key.upper()}", f"11070000000000001{n:02d}")
+        for n, key in enumerate(
+            (
+                "appointment_booked",
+                "appointment_booked_hi",
+                "appointment_cancelled",
+                "appointment_cancelled_hi",
+                "appointment_rescheduled",
+                "appointment_rescheduled_hi",
+                "scan_share_token",
+                "scan_share_token_hi",
+                "scan_share_counter_token",
+                "scan_share_counter_token_hi",
+            ),
+            start=1,
+        )
+    },
 }
 
 # Citizen OTP (SEC-23/24).
@@ -261,6 +280,14 @@ ABDM_JWT_AUDIENCE = os.environ.get("ABDM_JWT_AUDIENCE", "account")
 # decides; below REVIEW it is refused with the reasons.
 ABHA_LINK_AUTO_THRESHOLD = env_int("ABHA_LINK_AUTO_THRESHOLD", 85)
 ABHA_LINK_REVIEW_THRESHOLD = env_int("ABHA_LINK_REVIEW_THRESHOLD", 60)
+# Scan and share (registration/scan_share.py): how long a counter token stays valid, and which facility
+# answers for ABDM_HIP_ID (the demo facility with the simulator on; real ones are matched by HFR id).
+SCAN_SHARE_TOKEN_EXPIRY_SECONDS = env_int("SCAN_SHARE_TOKEN_EXPIRY_SECONDS", 1800)
+SCAN_SHARE_DEMO_FACILITY_CODE = os.environ.get(
+    "SCAN_SHARE_DEMO_FACILITY_CODE", "SYN-MC-01" if ABDM_SIMULATOR_ENABLED else ""
+)
+# Host of ABDM's share-profile page in the counter QR codes (sandbox by default; set for production).
+ABDM_SHARE_PROFILE_HOST = os.environ.get("ABDM_SHARE_PROFILE_HOST", "")
 # The simulator's fixed OTP (documented in abdm/README.md); the simulator never sends SMS.
 ABDM_SIMULATOR_OTP = os.environ.get("ABDM_SIMULATOR_OTP", "123456")
 

@@ -13,6 +13,7 @@ from himswasthya.himparivar.api import router as himparivar_router
 from himswasthya.people.api import router as people_router
 from himswasthya.places.api import router as places_router
 from himswasthya.registration.api import router as registration_router
+from himswasthya.registration.scan_share_views import patient_share
 
 api.add_router("/accounts/", accounts_router)
 api.add_router("/places/", places_router)
@@ -36,6 +37,8 @@ def healthz(request: HttpRequest) -> JsonResponse:
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    # The ABDM bridge (gateway JWT, not the session API): scan-and-share profile shares.
+    path("api/v3/hip/patient/share", patient_share, name="abdm_bridge_patient_share"),
     path("api/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

@@ -12,6 +12,10 @@ port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
 if [ ! -x /usr/bin/chromium ]; then echo "Installing Chromium for the browser tests"; apt_install chromium; fi
 if ! fc-list 2>/dev/null | grep -qi "Noto Sans Devanagari"; then apt_install fonts-noto-core; fi
+# WeasyPrint (OPD slip PDFs) needs pango; Chromium usually brings it, a server without Chromium may not.
+if ! ls /usr/lib/*/libpangoft2-1.0.so.0 >/dev/null 2>&1; then apt_install libpango-1.0-0 libpangoft2-1.0-0; fi
+# The QR-code test renders the slip PDF to PNG (poppler) and scans it (zbar).
+if ! command -v zbarimg >/dev/null || ! command -v pdftoppm >/dev/null; then apt_install poppler-utils zbar-tools; fi
 
 if ! port_open 5432; then
   if ! ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1; then echo "Installing PostgreSQL"; apt_install postgresql; fi

@@ -56,6 +56,68 @@ TEMPLATES: dict[str, SmsTemplate] = {
         text="{otp} आपका हिमस्वास्थ्य लॉगिन ओटीपी है। {minutes} मिनट तक मान्य। इसे किसी से साझा न करें। -HP Health",
         pattern=r"\d{6} आपका हिमस्वास्थ्य लॉगिन ओटीपी है। \d{1,2} मिनट तक मान्य। इसे किसी से साझा न करें। -HP Health",
     ),
+    # OPD registration (registration/notifications.py): two variables each, as DLT asks.
+    "appointment_booked": SmsTemplate(
+        key="appointment_booked",
+        text="HimSwasthya OPD booking {number} confirmed, token {token}. Show it at the registration counter."
+        " -HP Health",
+        pattern=r"HimSwasthya OPD booking OPD\d{6}-\d{1,10}-\d{1,4} confirmed, token \d{1,4}\. "
+        r"Show it at the registration counter\. -HP Health",
+    ),
+    "appointment_booked_hi": SmsTemplate(
+        key="appointment_booked_hi",
+        text="हिमस्वास्थ्य ओपीडी बुकिंग {number} पक्की, टोकन {token}। इसे पंजीकरण काउंटर पर दिखाएँ। -HP Health",
+        pattern=r"हिमस्वास्थ्य ओपीडी बुकिंग OPD\d{6}-\d{1,10}-\d{1,4} पक्की, टोकन \d{1,4}। "
+        r"इसे पंजीकरण काउंटर पर दिखाएँ। -HP Health",
+    ),
+    "appointment_cancelled": SmsTemplate(
+        key="appointment_cancelled",
+        text="HimSwasthya OPD booking {number} is cancelled. -HP Health",
+        pattern=r"HimSwasthya OPD booking OPD\d{6}-\d{1,10}-\d{1,4} is cancelled\. -HP Health",
+    ),
+    "appointment_cancelled_hi": SmsTemplate(
+        key="appointment_cancelled_hi",
+        text="हिमस्वास्थ्य ओपीडी बुकिंग {number} रद्द कर दी गई है। -HP Health",
+        pattern=r"हिमस्वास्थ्य ओपीडी बुकिंग OPD\d{6}-\d{1,10}-\d{1,4} रद्द कर दी गई है। -HP Health",
+    ),
+    "appointment_rescheduled": SmsTemplate(
+        key="appointment_rescheduled",
+        text="HimSwasthya OPD booking moved: new booking {number}, token {token}. -HP Health",
+        pattern=r"HimSwasthya OPD booking moved: new booking OPD\d{6}-\d{1,10}-\d{1,4}, token \d{1,4}\. "
+        r"-HP Health",
+    ),
+    "appointment_rescheduled_hi": SmsTemplate(
+        key="appointment_rescheduled_hi",
+        text="हिमस्वास्थ्य ओपीडी बुकिंग बदली गई: नई बुकिंग {number}, टोकन {token}। -HP Health",
+        pattern=r"हिमस्वास्थ्य ओपीडी बुकिंग बदली गई: नई बुकिंग OPD\d{6}-\d{1,10}-\d{1,4}, टोकन \d{1,4}। "
+        r"-HP Health",
+    ),
+    "scan_share_token": SmsTemplate(
+        key="scan_share_token",
+        text="Your HimSwasthya OPD token is {token} ({number}). Please wait to be called. -HP Health",
+        pattern=r"Your HimSwasthya OPD token is \d{1,4} \(OPD\d{6}-\d{1,10}-\d{1,4}\)\. "
+        r"Please wait to be called\. -HP Health",
+    ),
+    "scan_share_token_hi": SmsTemplate(
+        key="scan_share_token_hi",
+        text="आपका हिमस्वास्थ्य ओपीडी टोकन {token} ({number}) है। कृपया बुलाए जाने की प्रतीक्षा करें। -HP Health",
+        pattern=r"आपका हिमस्वास्थ्य ओपीडी टोकन \d{1,4} \(OPD\d{6}-\d{1,10}-\d{1,4}\) है। "
+        r"कृपया बुलाए जाने की प्रतीक्षा करें। -HP Health",
+    ),
+    # ABDM scan and share (registration/scan_share.py): the counter token, before any appointment exists.
+    "scan_share_counter_token": SmsTemplate(
+        key="scan_share_counter_token",
+        text="Your HimSwasthya scan and share token is {token} for {date}. "
+        "Show it at the registration counter. -HP Health",
+        pattern=r"Your HimSwasthya scan and share token is \d{1,4} for \d{2}-\d{2}-\d{4}\. "
+        r"Show it at the registration counter\. -HP Health",
+    ),
+    "scan_share_counter_token_hi": SmsTemplate(
+        key="scan_share_counter_token_hi",
+        text="{date} के लिए आपका हिमस्वास्थ्य स्कैन और शेयर टोकन {token} है। इसे पंजीकरण काउंटर पर दिखाएँ। -HP Health",
+        pattern=r"\d{2}-\d{2}-\d{4} के लिए आपका हिमस्वास्थ्य स्कैन और शेयर टोकन \d{1,4} है। "
+        r"इसे पंजीकरण काउंटर पर दिखाएँ। -HP Health",
+    ),
 }
 
 

@@ -22,3 +22,43 @@ class FacilityAdmin(BilingualNameAdmin):
     list_select_related = ("district", "block")
     autocomplete_fields = ("block", "gram_panchayat", "urban_local_body")
     filter_horizontal = ("departments",)
+
+
+# --- OPD configuration (issue #4 item 1); facility administrators use /facilities/<code>/opd/ instead
+from himswasthya.facilities.models import OpdClosure, OpdPolicy, OpdSession  # noqa: E402
+
+
+@admin.register(OpdPolicy)
+class OpdPolicyAdmin(admin.ModelAdmin):
+    list_display = ("facility", "booking_window_days", "cancellation_cutoff_minutes")
+    search_fields = ("facility__name", "facility__code")
+    autocomplete_fields = ("facility",)
+
+
+@admin.register(OpdSession)
+class OpdSessionAdmin(admin.ModelAdmin):
+    list_display = (
+        "facility",
+        "department",
+        "weekday",
+        "kind",
+        "starts_at",
+        "ends_at",
+        "online_quota",
+        "walk_in_quota",
+        "is_active",
+    )
+    list_filter = ("weekday", "kind", "is_active", "department", "facility__facility_type")
+    search_fields = ("facility__name", "facility__code", "department__name")
+    list_select_related = ("facility", "department")
+    autocomplete_fields = ("facility", "department")
+
+
+@admin.register(OpdClosure)
+class OpdClosureAdmin(admin.ModelAdmin):
+    list_display = ("date", "facility", "department", "reason")
+    list_filter = ("date", "department")
+    search_fields = ("facility__name", "facility__code", "reason")
+    list_select_related = ("facility", "department")
+    autocomplete_fields = ("facility", "department")
+    date_hierarchy = "date"

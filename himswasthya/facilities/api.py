@@ -102,3 +102,9 @@ def list_departments(request: HttpRequest):
 @router.get("/{code}", response=FacilityDetailOut, auth=None)
 def facility_detail(request: HttpRequest, code: str):
     return services.get_facility(code)
+
+
+# OPD configuration (issue #4 item 1): /api/facilities/{code}/opd/...
+from himswasthya.facilities import opd_api  # noqa: E402  (after `router` exists)
+
+router.add_router("", opd_api.router)

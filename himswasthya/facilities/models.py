@@ -134,6 +134,9 @@ class OpdPolicy(models.Model):
             )
         ]
 
+    def __str__(self) -> str:
+        return f"{self.facility.code}: {self.booking_window_days} d, {self.cancellation_cutoff_minutes} min"
+
 
 class OpdSession(models.Model):
     """A weekly OPD session of one department (e.g. medicine, Monday morning 9:30-13:00) and its capacity."""
@@ -167,10 +170,15 @@ class OpdSession(models.Model):
             models.CheckConstraint(
                 condition=models.Q(ends_at__gt=models.F("starts_at")), name="opd_session_ends_after_start"
             ),
+            models.CheckConstraint(
+                condition=models.Q(online_quota__gt=0) | models.Q(walk_in_quota__gt=0),
+                name="opd_session_has_capacity",
+            ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.facility.code} {self.department.code} {self.get_weekday_display()} {self.get_kind_display()}"
+        weekday, kind = self.get_weekday_display(), self.get_kind_display()
+        return f"{self.facility.code} {self.department.code} {weekday} {kind}"
 
 
 class OpdClosure(models.Model):
@@ -206,3 +214,7 @@ class OpdClosure(models.Model):
                 name="opd_closure_unique_day",
             ),
         ]
+
+    def __str__(self) -> str:
+        where = self.department.code if self.department_id else self.facility.code
+        return f"{where} {self.date.isoformat()}: {self.reason}"

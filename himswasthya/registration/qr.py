@@ -1,4 +1,4 @@
-"""What the OPD slip's QR code carries: the appointment number, signed so a forged or edited code is refused."""
+"""What the OPD slip's QR code carries: the appointment number, signed so that a forged code is refused."""
 
 from django.core import signing
 from django.utils.translation import gettext_lazy as _
@@ -21,4 +21,5 @@ def appointment_number_from_qr(payload: str) -> str:
     try:
         return str(signing.loads(text[len(_PREFIX) :], salt=_SALT))
     except signing.BadSignature as exc:
-        raise DomainError(_("This slip code is damaged or was altered."), field="qr", code="qr_invalid") from exc
+        message = _("This slip code is damaged or was altered.")
+        raise DomainError(message, field="qr", code="qr_invalid") from exc

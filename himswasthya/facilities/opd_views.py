@@ -1,0 +1,172 @@
+"""OPD configuration pages for the administrator of ONE facility (or a state administrator).
+
+A facility administrator of another facility gets 404 (the facility is outside their scope), other roles 403,
+anonymous visitors the login page. The views parse, authorise and call opd_services; nothing else.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from himswasthya.accounts.scoping import get_scoped_or_404, role_required
+from himswasthya.core.errors import DomainError
+from himswasthya.facilities import opd_services
+from himswasthya.facilities.models import Facility, OpdClosure, OpdSession, Weekday
+from himswasthya.facilities.opd_forms import CopyWeekdayForm, OpdClosureForm, OpdPolicyForm, OpdSessionForm
+
+admin_only = role_required(*opd_services.ADMIN_ROLES)
+
+
+def _facility(request: HttpRequest, code: str) -> Facility:
+    return get_scoped_or_404(request.user, Facility.objects.select_related("district"), code=code)
+
+
+def _overview(facility: Facility) -> HttpResponse:
+    return redirect("facilities:opd", code=facility.code)
+
+
+def _apply(form: forms.Form, call: Callable[[], Any]) -> bool:
+    """Run a service call; put a DomainError's message on the form (on its field when the form has one)."""
+    try:
+        call()
+    except DomainError as exc:
+        form.add_error(exc.field if exc.field in form.fields else None, str(exc.message))
+        return False
+    return True
+
+
+@admin_only
+def opd_overview_view(request: HttpRequest, code: str) -> HttpResponse:
+    facility = _facility(request, code)
+    context = {
+        "facility": facility,
+        "weekdays": Weekday.choices,
+        "grid": opd_services.weekly_grid(facility),
+        "policy": opd_services.policy_of(facility),
+        "closures": opd_services.upcoming_closures(facility),
+        "copy_form": CopyWeekdayForm(),
+    }
+    return render(request, "facilities/opd_overview.html", context)
+
+
+@admin_only
+def opd_session_view(request: HttpRequest, code: str, pk: int | None = None) -> HttpResponse:
+    facility = _facility(request, code)
+    session = get_object_or_404(OpdSession, pk=pk, facility=facility) if pk else None
+    initial = {}
+    if session:
+        initial = {f: getattr(session, f) for f in OpdSessionForm.base_fields}
+    else:
+        initial = {"starts_at": "09:30", "ends_at": "13:00", "weekday": request.GET.get("weekday", 0)}
+    form = OpdSessionForm(request.POST or None, initial=initial, facility=facility)
+    if request.method == "POST" and form.is_valid():
+        if _apply(
+            form,
+            lambda: opd_services.do_save_opd_session(
+                actor=request.user, facility=facility, session=session, **form.cleaned_data
+            ),
+        ):
+            messages.success(request, _("The session was saved."))
+            return _overview(facility)
+    context = {"facility": facility, "form": form, "session": session}
+    return render(request, "facilities/opd_session_form.html", context)
+
+
+@admin_only
+@require_POST
+def opd_session_deactivate_view(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    facility = _facility(request, code)
+    session = get_object_or_404(OpdSession, pk=pk, facility=facility)
+    opd_services.do_deactivate_opd_session(actor=request.user, facility=facility, session=session)
+    messages.success(request, _("The session was removed from the weekly timetable."))
+    return _overview(facility)
+
+
+@admin_only
+def opd_policy_view(request: HttpRequest, code: str) -> HttpResponse:
+    facility = _facility(request, code)
+    policy = opd_services.policy_of(facility)
+    initial = {
+        "booking_window_days": policy.booking_window_days,
+        "cancellation_cutoff_minutes": policy.cancellation_cutoff_minutes,
+    }
+    form = OpdPolicyForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        if _apply(
+            form,
+            lambda: opd_services.do_set_opd_policy(
+                actor=request.user, facility=facility, **form.cleaned_data
+            ),
+        ):
+            messages.success(request, _("The booking rules were saved."))
+            return _overview(facility)
+    return render(request, "facilities/opd_policy_form.html", {"facility": facility, "form": form})
+
+
+@admin_only
+def opd_closure_view(request: HttpRequest, code: str) -> HttpResponse:
+    facility = _facility(request, code)
+    form = OpdClosureForm(request.POST or None, facility=facility)
+    if request.method == "POST" and form.is_valid():
+        if _apply(
+            form,
+            lambda: opd_services.do_add_opd_closure(
+                actor=request.user, facility=facility, **form.cleaned_data
+            ),
+        ):
+            messages.success(request, _("The closure was added."))
+            return _overview(facility)
+    return render(request, "facilities/opd_closure_form.html", {"facility": facility, "form": form})
+
+
+@admin_only
+@require_POST
+def opd_closure_delete_view(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    facility = _facility(request, code)
+    closure = get_object_or_404(OpdClosure, pk=pk, facility=facility)
+    try:
+        opd_services.do_remove_opd_closure(actor=request.user, facility=facility, closure=closure)
+    except DomainError as exc:
+        messages.error(request, str(exc.message))
+    else:
+        messages.success(request, _("The closure was removed."))
+    return _overview(facility)
+
+
+@admin_only
+@require_POST
+def opd_copy_weekday_view(request: HttpRequest, code: str) -> HttpResponse:
+    facility = _facility(request, code)
+    form = CopyWeekdayForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose a weekday to copy from and at least one to copy to."))
+        return _overview(facility)
+    try:
+        copied = opd_services.do_copy_weekday_sessions(
+            actor=request.user, facility=facility, **form.cleaned_data
+        )
+    except DomainError as exc:
+        messages.error(request, str(exc.message))
+    else:
+        messages.success(request, _("%(count)d sessions were copied.") % {"count": len(copied)})
+    return _overview(facility)
+
+
+def opd_timetable_view(request: HttpRequest, code: str) -> HttpResponse:
+    """Public, read-only: which departments run on which days and times (no quotas, no personal data)."""
+    facility = get_object_or_404(Facility, code=code, is_active=True)
+    context = {
+        "facility": facility,
+        "weekdays": Weekday.choices,
+        "grid": opd_services.weekly_grid(facility),
+        "closures": opd_services.upcoming_closures(facility)[:20],
+    }
+    return render(request, "facilities/opd_public.html", context)

@@ -1,0 +1,646 @@
+"""The OPD booking engine: availability, online bookings, walk-ins, check-in, cancel and reschedule.
+
+Correctness under load rests on the database (registration/models.py): a booking takes its token with ONE
+conditional statement on the session-day row,
+
+    UPDATE registration_sessionday SET online_booked = online_booked + 1, last_token = last_token + 1
+     WHERE session_id = %s AND date = %s AND online_booked < online_quota RETURNING id, last_token
+
+which locks the row until commit (so tokens are handed out in order, without gaps, and the quota is never
+passed: the check constraints stand behind it), then inserts the appointment in the same transaction. The
+partial unique constraint refuses a second active appointment of a person in a department on a day; any
+error rolls the whole transaction back, counter included. SMS are queued in the same transaction and sent
+after commit (registration/notifications.py).
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import IntegrityError, connection, transaction
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from himswasthya.accounts.models import FACILITY_ROLES, Role
+from himswasthya.accounts.scoping import can_see, get_scoped_or_not_found, require_role, scope_queryset
+from himswasthya.audit.services import record
+from himswasthya.core.errors import Conflict, DomainError, Forbidden, NotFound
+from himswasthya.facilities.models import Department, Facility, OpdClosure, OpdPolicy, OpdSession
+from himswasthya.people.models import Person
+from himswasthya.people.services import do_issue_uhid, state_uhid
+from himswasthya.registration import notifications
+from himswasthya.registration.models import (
+    Appointment,
+    AppointmentStatus,
+    Channel,
+    FeeExemption,
+    SessionDay,
+)
+from himswasthya.registration.qr import appointment_number_from_qr
+
+PURPOSE = "opd_registration"
+BOOKING_ROLES = (Role.CITIZEN, *FACILITY_ROLES, Role.STATE_ADMIN)
+COUNTER_ROLES = (*FACILITY_ROLES, Role.STATE_ADMIN)
+_QR_PREFIX = "HSOPD:"
+
+
+class SessionFull(Conflict):
+    code = "session_full"
+
+
+class AlreadyBooked(Conflict):
+    code = "already_booked"
+
+
+def _now() -> datetime.datetime:
+    """The local time now (a function so tests can move the clock)."""
+    return timezone.localtime()
+
+
+# --- rules of a date ---------------------------------------------------------------------------------------
+def policy_for(facility_id: int) -> OpdPolicy:
+    """The facility's OPD policy, or the default one (7 days ahead, cancel until 2 hours before)."""
+    return OpdPolicy.objects.filter(facility_id=facility_id).first() or OpdPolicy(facility_id=facility_id)
+
+
+def closure_reason(facility_id: int, department_id: int, date: datetime.date) -> str | None:
+    """Why the facility or this department is closed on `date`, or None."""
+    return (
+        OpdClosure.objects.filter(facility_id=facility_id, date=date)
+        .filter(Q(department__isnull=True) | Q(department_id=department_id))
+        .order_by(F("department_id").asc(nulls_first=True))
+        .values_list("reason", flat=True)
+        .first()
+    )
+
+
+def session_starts(date: datetime.date, session: OpdSession | SessionDay) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(date, session.starts_at))
+
+
+def _check_bookable(session: OpdSession, date: datetime.date, policy: OpdPolicy | None = None) -> None:
+    """Raise the DomainError that tells why `session` cannot be booked on `date`."""
+    if not session.is_active:
+        raise DomainError(_("This OPD session is not running."), field="session", code="session_inactive")
+    if date.weekday() != session.weekday:
+        raise DomainError(
+            _("This session runs on %(weekday)s only; choose a date on that day.")
+            % {"weekday": session.get_weekday_display()},
+            field="date",
+            code="wrong_weekday",
+        )
+    now = _now()
+    policy = policy or policy_for(session.facility_id)
+    last_day = now.date() + datetime.timedelta(days=policy.booking_window_days)
+    if date < now.date() or (date == now.date() and now.time() >= session.ends_at):
+        raise DomainError(_("This session is over; choose a later date."), field="date", code="date_past")
+    if date > last_day:
+        raise DomainError(
+            _("Booking opens %(days)s days ahead: choose a date up to %(last)s.")
+            % {"days": policy.booking_window_days, "last": last_day.strftime("%d-%m-%Y")},
+            field="date",
+            code="outside_window",
+        )
+    reason = closure_reason(session.facility_id, session.department_id, date)
+    if reason is not None:
+        raise DomainError(
+            _("The OPD is closed on this date: %(reason)s") % {"reason": reason}, field="date", code="closed"
+        )
+
+
+def _ensure_day(session: OpdSession, date: datetime.date) -> SessionDay:
+    """The session day, created with the session's quotas if missing. get_or_create catches the
+    create race itself (the loser's INSERT fails on session_day_unique inside a savepoint and it re-reads)."""
+    day, _created = SessionDay.objects.get_or_create(
+        session=session,
+        date=date,
+        defaults={
+            "facility_id": session.facility_id,
+            "department_id": session.department_id,
+            "starts_at": session.starts_at,
+            "ends_at": session.ends_at,
+            "online_quota": session.online_quota,
+            "walk_in_quota": session.walk_in_quota,
+        },
+    )
+    return day
+
+
+def do_open_session_day(session: OpdSession, date: datetime.date) -> SessionDay:
+    """Open a session on a date (quotas copied); refused if closed, not its weekday or outside the window."""
+    _check_bookable(session, date)
+    return _ensure_day(session, date)
+
+
+# --- availability ------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class SessionAvailability:
+    session_day: SessionDay | None
+    session: OpdSession
+    date: datetime.date
+    starts_at: datetime.time
+    ends_at: datetime.time
+    online_left: int
+    walk_in_left: int
+    closed_reason: str | None
+
+
+def available_session_days(
+    facility: Facility,
+    department: Department | None,
+    date_from: datetime.date,
+    date_to: datetime.date,
+) -> list[SessionAvailability]:
+    """Every session of the facility (one department, or all) on each date of the range, with the places
+    left and, for a date that cannot be booked, why. Dates beyond the booking window are left out."""
+    now = _now()
+    policy = policy_for(facility.pk)
+    date_from = max(date_from, now.date())
+    date_to = min(date_to, now.date() + datetime.timedelta(days=policy.booking_window_days))
+    if date_to < date_from:
+        return []
+    sessions = OpdSession.objects.filter(facility=facility, is_active=True).select_related("department")
+    if department is not None:
+        sessions = sessions.filter(department=department)
+    by_weekday: dict[int, list[OpdSession]] = {}
+    for session in sessions.order_by("starts_at", "department__name"):
+        by_weekday.setdefault(session.weekday, []).append(session)
+    days = {
+        (d.session_id, d.date): d
+        for d in SessionDay.objects.filter(facility=facility, date__range=(date_from, date_to))
+    }
+    closures: dict[tuple[datetime.date, int | None], str] = {
+        (c.date, c.department_id): c.reason
+        for c in OpdClosure.objects.filter(facility=facility, date__range=(date_from, date_to))
+    }
+    found = []
+    date = date_from
+    while date <= date_to:
+        for session in by_weekday.get(date.weekday(), []):
+            day = days.get((session.pk, date))
+            reason = closures.get((date, None)) or closures.get((date, session.department_id))
+            if reason is None and date == now.date() and now.time() >= session.ends_at:
+                reason = str(_("This session is over."))
+            source: Any = day or session
+            found.append(
+                SessionAvailability(
+                    session_day=day,
+                    session=session,
+                    date=date,
+                    starts_at=source.starts_at,
+                    ends_at=source.ends_at,
+                    online_left=0 if reason else source.online_quota - (day.online_booked if day else 0),
+                    walk_in_left=0 if reason else source.walk_in_quota - (day.walk_in_booked if day else 0),
+                    closed_reason=reason,
+                )
+            )
+        date += datetime.timedelta(days=1)
+    return found
+
+
+# --- who may act for whom ----------------------------------------------------------------------------------
+def _check_actor_for_facility(actor: Any, facility_id: int, *, citizens: bool = True) -> None:
+    require_role(actor, *(BOOKING_ROLES if citizens else COUNTER_ROLES))
+    if actor.role in FACILITY_ROLES and actor.facility_id != facility_id:
+        raise Forbidden(_("You can only register patients at your own facility."))
+
+
+def _check_person(actor: Any, person: Person) -> None:
+    if person.merged_into_id:
+        raise DomainError(
+            _("This record was merged into another one; use that record."),
+            field="person",
+            code="person_merged",
+        )
+    if not can_see(actor, person):
+        # Not 403: the id of a person the actor may not see is not confirmed.
+        raise NotFound(_("No such person in your family or area."), field="person")
+
+
+def _check_fee_exemption(value: str) -> str:
+    if value not in FeeExemption.values:
+        raise DomainError(_("Unknown fee exemption category."), field="fee_exemption")
+    return value
+
+
+def _contact_mobile(person: Person, actor: Any) -> str | None:
+    """The patient's own mobile, else the booking citizen's (a child's or an elder's booking)."""
+    if person.mobile:
+        return person.mobile
+    return actor.mobile if getattr(actor, "role", None) == Role.CITIZEN else None
+
+
+# --- the token ---------------------------------------------------------------------------------------------
+_COUNTERS = {"online": ("online_booked", "online_quota"), "walk_in": ("walk_in_booked", "walk_in_quota")}
+
+
+def _take_token(
+    kind: str, *, day_id: int | None = None, session_id: int | None = None, date: datetime.date | None = None
+) -> tuple[int, int] | None:
+    """Count one booking and take the next token in one statement; None when the quota is used up (or, by
+    session and date, when the day is not opened yet). Holds the session-day row lock until commit."""
+    booked, quota = _COUNTERS[kind]
+    qn = connection.ops.quote_name
+    if day_id is not None:
+        where, params = f"{qn('id')} = %s", [day_id]
+    else:
+        where = f"{qn('session_id')} = %s AND {qn('date')} = %s"
+        params = [session_id, connection.ops.adapt_datefield_value(date)]
+    sql = (
+        f"UPDATE {qn(SessionDay._meta.db_table)} SET {qn(booked)} = {qn(booked)} + 1, "
+        f"{qn('last_token')} = {qn('last_token')} + 1 "
+        f"WHERE {where} AND {qn(booked)} < {qn(quota)} RETURNING {qn('id')}, {qn('last_token')}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+    return (int(row[0]), int(row[1])) if row else None
+
+
+def _session_full() -> SessionFull:
+    return SessionFull(
+        _("This session is fully booked. Please choose another date or session."), field="session"
+    )
+
+
+def appointment_number(date: datetime.date, day_id: int, token: int) -> str:
+    """Readable and unique: OPD<yymmdd>-<session day>-<token>, e.g. OPD261125-412-37."""
+    return f"OPD{date:%y%m%d}-{day_id}-{token}"
+
+
+def _insert_appointment(**fields: Any) -> Appointment:
+    try:
+        return Appointment.objects.create(**fields)
+    except IntegrityError as exc:
+        text = str(exc)
+        if "one_active" in text or "person_id" in text:
+            raise AlreadyBooked(
+                _("This patient already has an appointment in this department on that day."), field="person"
+            ) from exc
+        raise
+
+
+def _book(
+    *,
+    actor: Any,
+    person: Person,
+    session: OpdSession,
+    date: datetime.date,
+    fee_exemption: str,
+    sms_template: str | None,
+    audit_action: str = "appointment.book",
+    audit_detail: dict[str, Any] | None = None,
+) -> Appointment:
+    """The transactional part of a booking (rules already checked). Must run inside an atomic block."""
+    taken = _take_token("online", session_id=session.pk, date=date)
+    if taken is None:
+        day = _ensure_day(session, date)
+        taken = _take_token("online", day_id=day.pk)
+        if taken is None:
+            raise _session_full()
+    day_id, token = taken
+    appointment = _insert_appointment(
+        number=appointment_number(date, day_id, token),
+        session_day_id=day_id,
+        facility_id=session.facility_id,
+        department_id=session.department_id,
+        date=date,
+        person=person,
+        token_number=token,
+        channel=Channel.ONLINE,
+        fee_exemption=fee_exemption,
+        booked_by=actor,
+    )
+    appointment.uhid = state_uhid(person) or do_issue_uhid(person, actor=actor)  # type: ignore[attr-defined]
+    record(
+        audit_action,
+        object_type="registration.Appointment",
+        object_id=appointment.pk,
+        actor=actor,
+        purpose=PURPOSE,
+        facility_id=session.facility_id,
+        district_id=session.facility.district_id,  # the API loads the facility with the session
+        detail={
+            "number": appointment.number,
+            "person": person.pk,
+            "channel": Channel.ONLINE.value,
+            **(audit_detail or {}),
+        },
+    )
+    if sms_template:
+        notifications.queue_appointment_sms(sms_template, appointment, _contact_mobile(person, actor))
+    return appointment
+
+
+def do_book_appointment(
+    *,
+    actor: Any,
+    person: Person,
+    session: OpdSession,
+    date: datetime.date,
+    fee_exemption: str = FeeExemption.NONE,
+) -> Appointment:
+    """Book an online appointment (online quota): by the citizen for themself or their family, or by staff
+    of the facility. One transaction; the SMS goes out after commit."""
+    _check_actor_for_facility(actor, session.facility_id)
+    fee_exemption = _check_fee_exemption(fee_exemption)
+    _check_bookable(session, date)
+    _check_person(actor, person)
+    with transaction.atomic():
+        return _book(
+            actor=actor,
+            person=person,
+            session=session,
+            date=date,
+            fee_exemption=fee_exemption,
+            sms_template="appointment_booked",
+        )
+
+
+# --- walk-ins, scan and share ------------------------------------------------------------------------------
+def do_register_walk_in(
+    *,
+    actor: Any,
+    person: Person,
+    facility: Facility,
+    department: Department,
+    fee_exemption: str = FeeExemption.NONE,
+    channel: str = Channel.WALK_IN,
+) -> Appointment:
+    """A patient at the counter (or by ABHA scan and share): today's running session, else the next one,
+    that has walk-in places left; checked in at once."""
+    _check_actor_for_facility(actor, facility.pk, citizens=False)
+    fee_exemption = _check_fee_exemption(fee_exemption)
+    if channel not in (Channel.WALK_IN, Channel.SCAN_SHARE):
+        raise DomainError(_("Unknown registration channel."), field="channel")
+    _check_person(actor, person)
+    now = _now()
+    today = now.date()
+    reason = closure_reason(facility.pk, department.pk, today)
+    if reason is not None:
+        raise DomainError(
+            _("The OPD is closed today: %(reason)s") % {"reason": reason}, field="department", code="closed"
+        )
+    sessions = list(
+        OpdSession.objects.filter(
+            facility=facility,
+            department=department,
+            weekday=today.weekday(),
+            is_active=True,
+            ends_at__gt=now.time(),
+        ).order_by("starts_at")
+    )
+    if not sessions:
+        raise DomainError(
+            _("This department has no more OPD sessions today."), field="department", code="no_session_today"
+        )
+    with transaction.atomic():
+        for session in sessions:
+            day = _ensure_day(session, today)
+            taken = _take_token("walk_in", day_id=day.pk)
+            if taken is not None:
+                break
+        else:
+            raise SessionFull(_("All walk-in places of this department are taken today."), field="department")
+        day_id, token = taken
+        appointment = _insert_appointment(
+            number=appointment_number(today, day_id, token),
+            session_day_id=day_id,
+            facility_id=facility.pk,
+            department_id=department.pk,
+            date=today,
+            person=person,
+            token_number=token,
+            channel=channel,
+            status=AppointmentStatus.CHECKED_IN,
+            checked_in_at=timezone.now(),
+            fee_exemption=fee_exemption,
+            booked_by=actor,
+        )
+        appointment.uhid = state_uhid(person) or do_issue_uhid(person, actor=actor)  # type: ignore[attr-defined]
+        record(
+            "appointment.walk_in",
+            object_type="registration.Appointment",
+            object_id=appointment.pk,
+            actor=actor,
+            purpose=PURPOSE,
+            facility_id=facility.pk,
+            detail={
+                "number": appointment.number,
+                "person": person.pk,
+                "channel": str(channel),
+                "fee_exemption": fee_exemption,
+            },
+        )
+        if channel == Channel.SCAN_SHARE:
+            notifications.queue_appointment_sms("scan_share_token", appointment, person.mobile)
+    return appointment
+
+
+# --- at the counter ----------------------------------------------------------------------------------------
+def find_appointment_for_counter(actor: Any, number_or_qr: str) -> Appointment:
+    """The appointment of a typed number or a scanned slip QR, within the clerk's facility (audited read)."""
+    require_role(actor, *COUNTER_ROLES)
+    text = (number_or_qr or "").strip()
+    if not text:
+        raise DomainError(_("Type the appointment number or scan the slip."), field="number")
+    number = appointment_number_from_qr(text) if text.startswith(_QR_PREFIX) else text.upper()
+    appointment = get_scoped_or_not_found(
+        actor,
+        Appointment.objects.select_related("person", "department", "facility", "session_day"),
+        number=number,
+    )
+    record(
+        "appointment.read",
+        object_type="registration.Appointment",
+        object_id=appointment.pk,
+        actor=actor,
+        purpose=PURPOSE,
+        facility_id=appointment.facility_id,
+    )
+    return appointment
+
+
+def _scoped(actor: Any, appointment: Appointment) -> Appointment:
+    """Re-read the appointment through the actor's scope (NotFound for anything else)."""
+    appointments = Appointment.objects.select_related("person", "session_day")
+    found = scope_queryset(actor, appointments).filter(pk=appointment.pk).first()
+    if found is None:
+        raise NotFound(_("No such appointment."), field="number")
+    return found
+
+
+def do_check_in(*, actor: Any, appointment: Appointment) -> Appointment:
+    """The patient of an online booking has arrived (today, at this facility)."""
+    _check_actor_for_facility(actor, appointment.facility_id, citizens=False)
+    appointment = _scoped(actor, appointment)
+    today = _now().date()
+    if appointment.status != AppointmentStatus.BOOKED:
+        raise Conflict(
+            _("This appointment is %(status)s; it cannot be checked in.")
+            % {"status": appointment.get_status_display()},
+            field="number",
+            code="not_booked",
+        )
+    if appointment.date != today:
+        raise DomainError(
+            _("This appointment is for %(date)s, not today.")
+            % {"date": appointment.date.strftime("%d-%m-%Y")},
+            field="number",
+            code="not_today",
+        )
+    now = timezone.now()
+    with transaction.atomic():
+        changed = Appointment.objects.filter(pk=appointment.pk, status=AppointmentStatus.BOOKED).update(
+            status=AppointmentStatus.CHECKED_IN, checked_in_at=now
+        )
+        if not changed:
+            raise Conflict(_("This appointment was changed meanwhile."), field="number", code="not_booked")
+        record(
+            "appointment.check_in",
+            object_type="registration.Appointment",
+            object_id=appointment.pk,
+            actor=actor,
+            purpose=PURPOSE,
+            facility_id=appointment.facility_id,
+        )
+    appointment.status, appointment.checked_in_at = AppointmentStatus.CHECKED_IN, now
+    return appointment
+
+
+# --- cancel and reschedule ---------------------------------------------------------------------------------
+def _check_may_cancel(actor: Any, appointment: Appointment) -> None:
+    if actor.role == Role.CITIZEN:
+        if appointment.status != AppointmentStatus.BOOKED:
+            raise Conflict(
+                _("Only a booked appointment can be cancelled or moved online."),
+                field="number",
+                code="not_booked",
+            )
+        policy = policy_for(appointment.facility_id)
+        starts = session_starts(appointment.date, appointment.session_day)
+        cutoff = starts - datetime.timedelta(minutes=policy.cancellation_cutoff_minutes)
+        if _now() >= cutoff:
+            raise DomainError(
+                _("Online changes close %(minutes)s minutes before the session; please contact the counter.")
+                % {"minutes": policy.cancellation_cutoff_minutes},
+                field="number",
+                code="after_cutoff",
+            )
+    else:
+        _check_actor_for_facility(actor, appointment.facility_id, citizens=False)
+        if appointment.status not in (AppointmentStatus.BOOKED, AppointmentStatus.CHECKED_IN):
+            raise Conflict(
+                _("This appointment is %(status)s; it cannot be cancelled.")
+                % {"status": appointment.get_status_display()},
+                field="number",
+                code="not_active",
+            )
+
+
+def _cancel_locked(actor: Any, appointment: Appointment) -> None:
+    """Cancel inside a transaction that holds the session-day lock. Frees the quota place; the token is
+    kept by the cancelled appointment (tokens are never reused)."""
+    allowed = (
+        [AppointmentStatus.BOOKED]
+        if actor.role == Role.CITIZEN
+        else [AppointmentStatus.BOOKED, AppointmentStatus.CHECKED_IN]
+    )
+    changed = Appointment.objects.filter(pk=appointment.pk, status__in=allowed).update(
+        status=AppointmentStatus.CANCELLED, cancelled_at=timezone.now()
+    )
+    if not changed:
+        raise Conflict(_("This appointment was changed meanwhile."), field="number", code="not_active")
+    counter = "online_booked" if appointment.channel == Channel.ONLINE else "walk_in_booked"
+    SessionDay.objects.filter(pk=appointment.session_day_id).update(**{counter: F(counter) - 1})
+    appointment.status = AppointmentStatus.CANCELLED
+
+
+def do_cancel_appointment(*, actor: Any, appointment: Appointment) -> Appointment:
+    """Cancel: a citizen until the policy's cut-off, staff of the facility at any time."""
+    require_role(actor, *BOOKING_ROLES)
+    appointment = _scoped(actor, appointment)
+    _check_may_cancel(actor, appointment)
+    with transaction.atomic():
+        SessionDay.objects.select_for_update().filter(pk=appointment.session_day_id).first()
+        _cancel_locked(actor, appointment)
+        record(
+            "appointment.cancel",
+            object_type="registration.Appointment",
+            object_id=appointment.pk,
+            actor=actor,
+            purpose=PURPOSE,
+            facility_id=appointment.facility_id,
+            detail={"number": appointment.number},
+        )
+        notifications.queue_appointment_sms(
+            "appointment_cancelled", appointment, _contact_mobile(appointment.person, actor)
+        )
+    return appointment
+
+
+def do_reschedule_appointment(
+    *, actor: Any, appointment: Appointment, session: OpdSession, date: datetime.date
+) -> Appointment:
+    """Move a booked appointment to another session or date: cancel and book in one transaction, so the
+    patient never ends up with both or neither. The new booking gets a new number and token."""
+    require_role(actor, *BOOKING_ROLES)
+    appointment = _scoped(actor, appointment)
+    _check_may_cancel(actor, appointment)
+    if appointment.status != AppointmentStatus.BOOKED:
+        raise Conflict(_("Only a booked appointment can be moved."), field="number", code="not_booked")
+    if session.pk == appointment.session_day.session_id and date == appointment.date:
+        raise DomainError(_("This is the same session and date."), field="date", code="same_session")
+    _check_actor_for_facility(actor, session.facility_id)
+    _check_bookable(session, date)
+    person = appointment.person
+    with transaction.atomic():
+        new_day = _ensure_day(session, date)
+        # Both session days locked in id order: two reschedules crossing each other cannot deadlock.
+        list(
+            SessionDay.objects.select_for_update()
+            .filter(pk__in=[appointment.session_day_id, new_day.pk])
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
+        _cancel_locked(actor, appointment)
+        return _book(
+            actor=actor,
+            person=person,
+            session=session,
+            date=date,
+            fee_exemption=appointment.fee_exemption,
+            sms_template="appointment_rescheduled",
+            audit_action="appointment.reschedule",
+            audit_detail={"from_number": appointment.number},
+        )
+
+
+# --- reads -------------------------------------------------------------------------------------------------
+def appointments_of(actor: Any) -> Any:
+    """The appointments the actor may see (a citizen: their family's), newest date first."""
+    require_role(actor, *BOOKING_ROLES, Role.DISTRICT_OFFICER)
+    return scope_queryset(
+        actor, Appointment.objects.select_related("person", "facility", "department", "session_day")
+    ).order_by("-date", "token_number")
+
+
+def get_appointment(actor: Any, number: str) -> Appointment:
+    """One appointment by number, within the actor's scope (audited read)."""
+    appointment = get_scoped_or_not_found(
+        actor,
+        appointments_of(actor),
+        number=(number or "").strip().upper(),
+    )
+    record(
+        "appointment.read",
+        object_type="registration.Appointment",
+        object_id=appointment.pk,
+        actor=actor,
+        purpose=PURPOSE,
+        facility_id=appointment.facility_id,
+    )
+    return appointment

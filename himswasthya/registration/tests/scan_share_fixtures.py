@@ -1,0 +1,99 @@
+"""Scan-and-share test set-up: the ABDM simulator on the live server, a facility answering to our HIP id."""
+
+from __future__ import annotations
+
+import datetime
+import time
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+from django.core.cache import cache
+from django.db import OperationalError
+
+from himswasthya.abdm.client import AbdmConfig
+from himswasthya.abdm.models import SimulatedAbhaAccount, SimulatedGatewayCall
+from himswasthya.abdm.simulator.seed import DEMO_ACCOUNT
+from himswasthya.abdm.simulator.share import SHARE_PATH, push_profile_share
+
+HIP_ID = "IN0210000001"
+DEMO_ADDRESS = DEMO_ACCOUNT["abha_address"]
+DEMO_ABHA = DEMO_ACCOUNT["abha_number"]
+SMS_IDS = {
+    "scan_share_counter_token": "1107000000000000201",
+    "scan_share_counter_token_hi": "1107000000000000202",
+}
+
+
+def _forget(config: AbdmConfig) -> None:
+    cache.delete_many([config.cache_key(what) for what in ("session", "certificate", "jwks")])
+
+
+@pytest.fixture
+def abdm_sim(live_server, settings) -> Iterator[str]:
+    """Our client pointed at the simulator of the live server (the gateway side of scan and share)."""
+    settings.ABDM_GATEWAY_URL = f"{live_server.url}/abdm-sim/gateway"
+    settings.ABDM_ABHA_URL = f"{live_server.url}/abdm-sim/abha"
+    settings.ABDM_CLIENT_ID = settings.ABDM_SIMULATOR_CLIENT_ID = "SBX_TEST"
+    settings.ABDM_CLIENT_SECRET = settings.ABDM_SIMULATOR_CLIENT_SECRET = "test-secret"
+    settings.ABDM_RETRY_BACKOFF_SECONDS = 0.01
+    settings.ABDM_HIP_ID = HIP_ID
+    settings.SMS_DLT_TEMPLATE_IDS = {**settings.SMS_DLT_TEMPLATE_IDS, **SMS_IDS}
+    _forget(AbdmConfig.from_settings())
+    yield live_server.url
+    _forget(AbdmConfig.from_settings())
+
+
+@pytest.fixture
+def demo_account(db) -> SimulatedAbhaAccount:
+    return SimulatedAbhaAccount.objects.create(**dict(DEMO_ACCOUNT))
+
+
+@pytest.fixture
+def hip_facility(persona_facility):
+    """The clerk's facility, registered in HFR under our HIP id, with a department and a counter."""
+    from himswasthya.facilities.models import Department
+    from himswasthya.registration.scan_share_models import ScanShareCounter
+
+    persona_facility.hfr_id = HIP_ID
+    persona_facility.save(update_fields=["hfr_id"])
+    department, _ = Department.objects.get_or_create(
+        code="gen-med", defaults={"name": "General Medicine", "name_hi": "सामान्य चिकित्सा"}
+    )
+    persona_facility.departments.add(department)
+    ScanShareCounter.objects.create(
+        facility=persona_facility, code="12", name="Counter 1", department=department
+    )
+    return persona_facility
+
+
+@pytest.fixture
+def share(abdm_sim) -> Callable[..., Any]:
+    """Act as the gateway: push a PROFILE_SHARE of a simulated account to our bridge callback."""
+
+    def _share(abha_address: str = DEMO_ADDRESS, *, hip_id: str = HIP_ID, counter: str = "12"):
+        return push_profile_share(
+            f"{abdm_sim}{SHARE_PATH}", hip_id=hip_id, counter=counter, abha_address=abha_address
+        )
+
+    return _share
+
+
+def wait_for_on_share(request_id: str, timeout: float = 15.0) -> SimulatedGatewayCall:
+    """The on-share the simulator received for an inbound share (the bridge answers after its 202)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            for call in SimulatedGatewayCall.objects.filter(path__endswith="/on-share"):
+                if (call.body.get("response") or {}).get("requestId") == request_id:
+                    return call
+        except OperationalError:  # SQLite's shared in-memory database: the live server holds the table lock
+            pass
+        time.sleep(0.1)
+    raise AssertionError(f"no on-share for {request_id} within {timeout} s")
+
+
+def today() -> datetime.date:
+    from django.utils import timezone
+
+    return timezone.localdate()
