@@ -632,6 +632,69 @@ def profile_in_process(fixture: Fixture, jobs: Jobs, n: int) -> dict:
     }
 
 
+def python_breakdown(fixture: Fixture, jobs: Jobs, n: int) -> list[tuple[str, float]]:
+    """cProfile of `n` in-process bookings: own (tottime) CPU per booking grouped by where the code lives."""
+    import cProfile
+    import pstats
+
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    cookies = fixture.clerk_cookies[-3]
+    for name, value in cookies.items():
+        client.cookies[name] = value
+    bodies = [jobs.next() for _ in range(n)]
+    profiler = cProfile.Profile()
+    profiler.enable()
+    for body in bodies:
+        client.post(
+            BOOK_PATH,
+            data=json.dumps(body),
+            content_type="application/json",
+            headers={"X-CSRFToken": cookies["csrftoken"]},
+        )
+    profiler.disable()
+    groups: dict[str, float] = {}
+    for (filename, _line, func), stat in pstats.Stats(profiler).stats.items():  # type: ignore[attr-defined]
+        groups[_code_area(filename, func)] = groups.get(_code_area(filename, func), 0.0) + stat[2]
+    return sorted(((k, v / n * 1000) for k, v in groups.items()), key=lambda kv: -kv[1])
+
+
+_AREAS = (
+    ("psycopg", "psycopg (driver, incl. waiting for PostgreSQL)"),
+    ("django/db/models/sql", "Django ORM: SQL compiler"),
+    ("django/db", "Django ORM: models, queryset, backend"),
+    ("django/contrib/sessions", "sessions"),
+    ("django/core/signing", "sessions"),
+    ("django/contrib/auth", "auth"),
+    ("django/middleware", "Django middleware"),
+    ("django/test", "test client (not in the server)"),
+    ("django/utils/translation", "translation"),
+    ("django/", "Django other"),
+    ("ninja", "django-ninja"),
+    ("pydantic", "pydantic"),
+    ("himswasthya/audit", "audit"),
+    ("himswasthya/accounts", "accounts (middleware, scoping, SMS)"),
+    ("himswasthya/registration", "registration"),
+    ("himswasthya/people", "people"),
+    ("himswasthya/", "HimSwasthya other"),
+    ("json", "json"),
+)
+
+
+def _code_area(filename: str, func: str) -> str:
+    if filename == "~":
+        return (
+            "C built-ins"
+            if "method 'execute'" not in func
+            else "psycopg (driver, incl. waiting for PostgreSQL)"
+        )
+    for needle, area in _AREAS:
+        if needle in filename:
+            return area
+    return "Python stdlib/other"
+
+
 def _statement_kind(sql: str) -> str:
     """'UPDATE registration_sessionday', 'COMMIT', ... - the verb and the first table named."""
     verb = sql.split(None, 1)[0].upper() if sql.strip() else "?"
@@ -924,6 +987,11 @@ def main() -> None:
         f"waiting for PostgreSQL ({profile['statements']:.0f} statements) + {profile['python_ms']:.1f} ms "
         f"Python ({profile['ok']}/{profile['bookings']} ok)"
     )
+    breakdown = python_breakdown(fixture, jobs, min(args.profile, 100))
+    print(
+        "  cProfile, own time per booking by area (ms): "
+        + ", ".join(f"{k} {v:.2f}" for k, v in breakdown[:12])
+    )
     print(
         "  PostgreSQL time per booking by statement: "
         + ", ".join(f"{k} {v:.1f} ms" for k, v in profile["by_statement"].items())
@@ -1033,6 +1101,8 @@ def main() -> None:
         f"sequential: {profile['ms_per_booking']:.1f} ms = {profile['db_ms']:.1f} ms waiting for PostgreSQL "
         f"+ {profile['python_ms']:.1f} ms Python; PostgreSQL time by statement: "
         + ", ".join(f"{k} {v:.1f} ms" for k, v in profile["by_statement"].items()),
+        "- cProfile of in-process bookings, own time per booking by area (ms; profiling inflates it): "
+        + ", ".join(f"{k} {v:.2f}" for k, v in breakdown[:12]),
         "- CPU in the closed-loop runs above (cores): "
         + "; ".join(
             f"server {r['server_cores']:.2f}, load generator {r['generator_cores']:.2f}, whole machine "

@@ -11,7 +11,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from himswasthya.accounts.scoping import ScopePaths
-from himswasthya.core.privacy import PERSON_LINK, LegalBasis, PersonalData
+from himswasthya.core.privacy import PERSON_LINK, STAFF_ACTION, LegalBasis, PersonalData
 from himswasthya.facilities.models import Department, Facility
 from himswasthya.people.models import Person
 
@@ -97,6 +97,7 @@ class ScanShareToken(models.Model):
     holds_personal_data = True
     personal_data = {
         "person": PERSON_LINK,
+        "registered_by": STAFF_ACTION,
         **dict.fromkeys(
             ("abha_number", "abha_address", "name", "gender", "year_of_birth", "mobile"), SHARED_PROFILE
         ),
