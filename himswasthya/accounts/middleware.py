@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 _LAST_SEEN = "last_seen"
 _STARTED = "session_started"
+_LAST_SEEN_GRANULARITY_SECONDS = 60
 
 
 class SessionIdleTimeoutMiddleware:
@@ -31,7 +32,9 @@ class SessionIdleTimeoutMiddleware:
                 or now - started > settings.SESSION_COOKIE_AGE
             ):
                 logout(request)
-            else:
+            elif now - last_seen >= _LAST_SEEN_GRANULARITY_SECONDS or _LAST_SEEN not in request.session:
+                # Writing the session on every request would cost a database write per request; a minute's
+                # precision is plenty for a 15-minute idle limit.
                 request.session[_LAST_SEEN] = now
         return self.get_response(request)
 

@@ -116,6 +116,24 @@ def test_active_sessions_stay_logged_in(client, clerk, settings):
 
 
 @pytest.mark.django_db
+def test_last_seen_is_refreshed_at_most_once_a_minute(client, clerk):
+    _login(client, "clerk")
+    client.get("/home/")
+    recent = int(time.time()) - 30
+    session = client.session
+    session["last_seen"] = recent
+    session.save()
+    client.get("/home/")
+    assert client.session["last_seen"] == recent  # no session write for a request within the minute
+
+    session = client.session
+    session["last_seen"] = int(time.time()) - 120
+    session.save()
+    client.get("/home/")
+    assert client.session["last_seen"] >= int(time.time()) - 5
+
+
+@pytest.mark.django_db
 def test_setting_a_password_starts_the_rotation_clock(clerk):
     assert clerk.password_changed_at is not None
     assert not clerk.password_expired()
