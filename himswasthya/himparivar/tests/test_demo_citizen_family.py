@@ -13,6 +13,8 @@ def test_demo_citizen_becomes_head_of_one_family_once(citizen, population):
     heads = Member.objects.filter(mobile=citizen.mobile)
     assert heads.count() == 1 and heads.get().relation == Relation.SELF
     assert heads.get().person.mobile == citizen.mobile
+    citizen.refresh_from_db()
+    assert citizen.first_name == heads.get().person.given_name
     assert list(scope_queryset(citizen, Family.objects.all())) == [heads.get().family]
 
 

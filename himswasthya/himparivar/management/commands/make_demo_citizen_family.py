@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.db.models import Count
 
+from himswasthya.accounts.models import Role, User
 from himswasthya.core.validators import normalise_mobile
 from himswasthya.himparivar.models import Family, Member, Relation
 
@@ -43,6 +44,10 @@ class Command(BaseCommand):
         head.save(update_fields=["mobile"])
         head.person.mobile = mobile
         head.person.save(update_fields=["mobile"])
+        # The citizen's account shows the head's name, so the demo reads as one person.
+        User.objects.filter(mobile=mobile, role=Role.CITIZEN).update(
+            first_name=head.person.given_name, last_name=head.person.family_name
+        )
         self.stdout.write(
             f"Demo citizen ({mobile}) is now {head.name_roman}, head of family {family.family_id} "
             f"({family.members.count()} members)."
