@@ -1,4 +1,5 @@
-"""The PersonIdentifier rows a register member carries (member id, ABHA number/address, Aadhaar last four).
+"""Rows a register member is written as: its Member columns and its PersonIdentifier rows (member id,
+ABHA number/address, Aadhaar last four).
 
 One definition for the importer and the synthetic-population writer, which both write them in bulk.
 """
@@ -11,6 +12,16 @@ from typing import Any
 from himswasthya.people.models import IdentifierType
 
 ABHA_ISSUER = "NHA"
+
+# Member columns copied as they are from an imported or generated member record.
+MEMBER_DETAIL_FIELDS = (
+    "member_id", "relation", "name_roman", "name_deva", "sex", "date_of_birth", "year_of_birth",
+    "mobile", "aadhaar_last4", "marital_status", "status",
+)  # fmt: skip
+
+
+def member_detail_columns(record: Any) -> dict[str, Any]:
+    return {name: getattr(record, name) for name in MEMBER_DETAIL_FIELDS}
 
 
 def member_identifier_rows(

@@ -28,7 +28,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from himswasthya.core.validators import normalise_abha_number, normalise_mobile
-from himswasthya.himparivar.identifiers import member_identifier_rows
+from himswasthya.himparivar.identifiers import member_detail_columns, member_identifier_rows
 from himswasthya.himparivar.models import (
     AreaType,
     Family,
@@ -795,22 +795,7 @@ def _person_columns(family: FamilyRecord, m: MemberRecord) -> dict[str, Any]:
 
 
 def _member_columns(m: MemberRecord, family_pk: int, digest: str, now: datetime.datetime) -> dict[str, Any]:
-    return dict(
-        member_id=m.member_id,
-        family_id=family_pk,
-        relation=m.relation,
-        name_roman=m.name_roman,
-        name_deva=m.name_deva,
-        sex=m.sex,
-        date_of_birth=m.date_of_birth,
-        year_of_birth=m.year_of_birth,
-        mobile=m.mobile,
-        aadhaar_last4=m.aadhaar_last4,
-        marital_status=m.marital_status,
-        status=m.status,
-        row_hash=digest,
-        updated_at=now,
-    )
+    return dict(member_detail_columns(m), family_id=family_pk, row_hash=digest, updated_at=now)
 
 
 def _identifiers(m: MemberRecord, since: datetime.date) -> list[dict[str, Any]]:

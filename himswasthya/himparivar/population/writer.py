@@ -16,7 +16,7 @@ from django.db import connection, models, transaction
 from django.utils import timezone
 
 from himswasthya.core.crypto import seal_rows
-from himswasthya.himparivar.identifiers import member_identifier_rows
+from himswasthya.himparivar.identifiers import member_detail_columns, member_identifier_rows
 from himswasthya.himparivar.models import Family, Member
 from himswasthya.himparivar.population.generator import FamilySpec
 from himswasthya.people import search_keys
@@ -101,19 +101,9 @@ class BatchRows:
             for m in f.members:
                 rows.append(
                     dict(
-                        member_id=m.member_id,
+                        member_detail_columns(m),
                         family_id=family_pk,
                         person_id=next(people),
-                        relation=m.relation,
-                        name_roman=m.name_roman,
-                        name_deva=m.name_deva,
-                        sex=m.sex,
-                        date_of_birth=m.date_of_birth,
-                        year_of_birth=m.year_of_birth,
-                        mobile=m.mobile,
-                        aadhaar_last4=m.aadhaar_last4,
-                        marital_status=m.marital_status,
-                        status=m.status,
                         is_synthetic=True,
                     )
                 )
