@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "himswasthya.core",
     "himswasthya.places",
+    "himswasthya.codelists",
     "himswasthya.accounts",
     "himswasthya.audit",
     "himswasthya.facilities",
@@ -83,6 +84,7 @@ INSTALLED_APPS = [
     "himswasthya.himparivar",
     "himswasthya.abdm",
     "himswasthya.registration",
+    "himswasthya.himcare",
 ]
 
 MIDDLEWARE = [

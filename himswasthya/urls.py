@@ -9,6 +9,7 @@ from himswasthya.accounts.api import router as accounts_router
 from himswasthya.audit.api import router as audit_router
 from himswasthya.core.api import api
 from himswasthya.facilities.api import router as facilities_router
+from himswasthya.himcare.api import router as himcare_router
 from himswasthya.himparivar.api import router as himparivar_router
 from himswasthya.people.api import router as people_router
 from himswasthya.places.api import router as places_router
@@ -23,6 +24,7 @@ api.add_router("/people/", people_router)
 api.add_router("/himparivar/", himparivar_router)
 api.add_router("/abdm/", abdm_router)
 api.add_router("/registration/", registration_router)
+api.add_router("/himcare/", himcare_router)
 
 
 def healthz(request: HttpRequest) -> JsonResponse:
@@ -49,6 +51,7 @@ urlpatterns = [
     path("families/", include("himswasthya.himparivar.urls")),
     path("abdm/", include("himswasthya.abdm.urls")),
     path("opd/", include("himswasthya.registration.urls")),
+    path("himcare/", include("himswasthya.himcare.urls")),
     path("", include("himswasthya.accounts.urls")),
 ]
 

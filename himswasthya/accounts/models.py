@@ -20,13 +20,15 @@ class Role(models.TextChoices):
     REGISTRATION_CLERK = "clerk", _("Registration clerk")
     DOCTOR = "doctor", _("Doctor")
     FACILITY_ADMIN = "facility_admin", _("Facility administrator")
+    # The hospital HIMCARE desk (Arogya Mitra): verifies beneficiaries, raises pre-authorisations and claims.
+    SCHEME_DESK = "scheme_desk", _("Hospital scheme desk")
     HIMCARE_OFFICER = "himcare_officer", _("HIMCARE officer")
     GRIEVANCE_OFFICER = "grievance_officer", _("Grievance officer")
     DISTRICT_OFFICER = "district_officer", _("District health officer")
     STATE_ADMIN = "state_admin", _("State administrator")
 
 
-FACILITY_ROLES = {Role.REGISTRATION_CLERK, Role.DOCTOR, Role.FACILITY_ADMIN}
+FACILITY_ROLES = {Role.REGISTRATION_CLERK, Role.DOCTOR, Role.FACILITY_ADMIN, Role.SCHEME_DESK}
 DISTRICT_ROLES = {Role.DISTRICT_OFFICER}
 STATE_ROLES = {Role.HIMCARE_OFFICER, Role.GRIEVANCE_OFFICER, Role.STATE_ADMIN}
 STAFF_ROLES = FACILITY_ROLES | DISTRICT_ROLES | STATE_ROLES

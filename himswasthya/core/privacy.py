@@ -53,6 +53,8 @@ PURPOSES: dict[str, Any] = {
     "treatment": _("Treatment and health services"),
     "abha_linking": _("Linking the ABHA (national health id) to the record"),
     "himcare_enrolment": _("HIMCARE enrolment and scheme eligibility"),
+    "himcare_claims": _("HIMCARE pre-authorisation, treatment records and claims"),
+    "misuse_detection": _("Detecting misuse of the HIMCARE scheme"),
     "family_register": _("Keeping the Him Parivar family register"),
     "guardian_consent": _("Verifiable consent of a parent or guardian for a child"),
     "data_quality": _("Correcting duplicate or wrong records"),

@@ -17,6 +17,9 @@ class FacilityType(models.TextChoices):
     CHC = "CHC", _("Community health centre")
     PHC = "PHC", _("Primary health centre")
     SUB_CENTRE = "SC", _("Sub-centre / Ayushman Arogya Mandir")
+    # Empanelled for HIMCARE but not part of the state's network: private hospitals and institutions
+    # outside Himachal (e.g. PGIMER Chandigarh for cancer care).
+    OTHER_HOSPITAL = "HOSP", _("Other empanelled hospital")
 
 
 class Department(BilingualNameModel):
@@ -30,6 +33,11 @@ class Department(BilingualNameModel):
         ordering = ["name"]
         verbose_name = _("department")
         verbose_name_plural = _("departments")
+
+
+class Ownership(models.TextChoices):
+    GOVERNMENT = "GOVT", _("Government")
+    PRIVATE = "PVT", _("Private")
 
 
 class Facility(BilingualNameModel, TimeStampedModel):
@@ -48,6 +56,14 @@ class Facility(BilingualNameModel, TimeStampedModel):
         _("facility code"), max_length=20, unique=True, help_text=_("State facility code.")
     )
     facility_type = models.CharField(_("type"), max_length=4, choices=FacilityType.choices)
+    # Private hospitals enter the registry only as HIMCARE-empanelled institutions.
+    ownership = models.CharField(
+        _("ownership"),
+        max_length=4,
+        choices=Ownership.choices,
+        default=Ownership.GOVERNMENT,
+        db_default="GOVT",
+    )
     nin = models.CharField(_("NIN"), max_length=20, blank=True, help_text=_("National Identification Number"))
     hfr_id = models.CharField(
         _("HFR id"), max_length=30, blank=True, help_text=_("ABDM Health Facility Registry id")

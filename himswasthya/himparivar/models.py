@@ -188,6 +188,25 @@ class MemberStatus(models.TextChoices):
     DECEASED = "DECEASED", _("Deceased")
 
 
+class Occupation(models.TextChoices):
+    """The occupation groups scheme eligibility rules look at (HIMCARE categories, domain.md section 3)."""
+
+    NONE = "", _("Not recorded")
+    GOVERNMENT_EMPLOYEE = "GOVT_EMP", _("Government employee")
+    GOVERNMENT_PENSIONER = "GOVT_PEN", _("Government pensioner")
+    STREET_VENDOR = "VENDOR", _("Registered street vendor")
+    MGNREGA_WORKER = "MGNREGA", _("MGNREGA worker")
+    MID_DAY_MEAL_WORKER = "MDM", _("Mid-day-meal worker")
+    GOVERNMENT_CONTRACT_WORKER = "CONTRACT", _("Daily-wage, part-time, contract or outsourced worker (State)")
+    ANGANWADI_OR_ASHA = "AWW_ASHA", _("Anganwadi worker/helper or ASHA")
+    FARMER = "FARMER", _("Farmer")
+    PRIVATE_EMPLOYEE = "PRIVATE", _("Private employee")
+    SELF_EMPLOYED = "SELF", _("Self-employed")
+    STUDENT = "STUDENT", _("Student")
+    HOMEMAKER = "HOME", _("Homemaker")
+    OTHER = "OTHER", _("Other")
+
+
 class Member(models.Model):
     holds_personal_data = True
     personal_data = {
@@ -203,6 +222,10 @@ class Member(models.Model):
                 "marital_status",
                 "status",
                 "date_of_death",
+                "occupation",
+                "disability_percent",
+                "mgnrega_days",
+                "in_child_care_institution",
             ),
             MEMBER_DETAILS,
         ),
@@ -247,6 +270,25 @@ class Member(models.Model):
     status = models.CharField(
         _("status"), max_length=10, choices=MemberStatus.choices, default=MemberStatus.ALIVE
     )
+    # Eligibility facts the register holds (HIMCARE categories are decided from them).
+    occupation = models.CharField(
+        _("occupation"), max_length=8, choices=Occupation.choices, blank=True, default="", db_default=""
+    )
+    disability_percent = models.PositiveSmallIntegerField(
+        _("disability (%)"),
+        default=0,
+        db_default=0,
+        help_text=_("From the disability certificate; 0 if none."),
+    )
+    mgnrega_days = models.PositiveSmallIntegerField(
+        _("MGNREGA days worked"),
+        default=0,
+        db_default=0,
+        help_text=_("The larger of the current and the previous financial year."),
+    )
+    in_child_care_institution = models.BooleanField(
+        _("lives in a child care institution"), default=False, db_default=False
+    )
     is_synthetic = models.BooleanField(_("synthetic"), default=False)
     date_of_death = models.DateField(_("date of death"), null=True, blank=True)
     row_hash = models.CharField(_("row hash"), max_length=40, blank=True, default="", db_default="")
@@ -262,6 +304,9 @@ class Member(models.Model):
                 name="member_aadhaar_last4_only",
             ),
             models.CheckConstraint(condition=models.Q(sex__in=["M", "F", "O"]), name="member_sex_valid"),
+            models.CheckConstraint(
+                condition=models.Q(disability_percent__lte=100), name="member_disability_percent_range"
+            ),
         ]
 
     def __str__(self) -> str:

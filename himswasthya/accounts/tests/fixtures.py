@@ -99,6 +99,17 @@ def facility_admin(persona_facility):
 
 
 @pytest.fixture
+def scheme_desk(persona_facility):
+    """The HIMCARE desk (Arogya Mitra) of the persona medical college."""
+    return _user("scheme_desk", "scheme_desk", facility=persona_facility)
+
+
+@pytest.fixture
+def other_scheme_desk(persona_other_facility):
+    return _user("other_scheme_desk", "scheme_desk", facility=persona_other_facility)
+
+
+@pytest.fixture
 def other_facility_clerk(persona_other_facility):
     return _user("other_facility_clerk", "clerk", facility=persona_other_facility)
 

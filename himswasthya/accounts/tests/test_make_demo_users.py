@@ -20,11 +20,12 @@ def test_it_creates_one_login_per_role_idempotently(persona_facility, persona_ot
     call_command("make_demo_users", stdout=out)
     call_command("make_demo_users", stdout=StringIO())  # again: no duplicates, no errors
     users = User.objects.filter(username__startswith="demo.")
-    assert users.count() == 10  # 9 staff + the citizen
+    assert users.count() == 11  # 10 staff + the citizen
     assert set(User.objects.values_list("role", flat=True)) == set(Role.values)
     assert User.objects.get(username="demo.clerk").facility == persona_facility  # MC in Shimla (LGD 23)
     assert User.objects.get(username="demo.district_officer").district.name == "Shimla"
     assert User.objects.get(username="demo.other_clerk").facility == persona_other_facility
+    assert User.objects.get(username="demo.scheme_desk").facility == persona_facility
     assert User.objects.get(username="demo.other_district_officer").district.name == "Kangra"
     assert User.objects.get(username="demo.doctor").check_password(DEFAULT_DEMO_PASSWORD)
     citizen = User.objects.get(role=Role.CITIZEN)

@@ -32,6 +32,7 @@ class Command(BaseCommand):
                 ("demo.clerk", Role.REGISTRATION_CLERK, {"facility": home}, "Ravi", "Thakur"),
                 ("demo.doctor", Role.DOCTOR, {"facility": home}, "Meena", "Sharma"),
                 ("demo.facility_admin", Role.FACILITY_ADMIN, {"facility": home}, "Sunil", "Verma"),
+                ("demo.scheme_desk", Role.SCHEME_DESK, {"facility": home}, "Neha", "Guleria"),
                 ("demo.other_clerk", Role.REGISTRATION_CLERK, {"facility": other}, "Anita", "Katoch"),
                 (
                     "demo.district_officer",

@@ -1,0 +1,5 @@
+"""HIMCARE API: enrolment."""
+
+from ninja import Router
+
+router = Router(tags=["himcare"])

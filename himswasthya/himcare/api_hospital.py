@@ -1,0 +1,5 @@
+"""HIMCARE API: hospital."""
+
+from ninja import Router
+
+router = Router(tags=["himcare"])

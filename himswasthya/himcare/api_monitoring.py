@@ -1,0 +1,5 @@
+"""HIMCARE API: monitoring."""
+
+from ninja import Router
+
+router = Router(tags=["himcare"])

@@ -1,0 +1,233 @@
+"""Shared HIMCARE test data, written directly as rows so that each part of the scheme can be tested alone.
+
+The enrolment tests go through the services; the hospital and monitoring tests start from
+`make_active_enrolment`, which builds the same rows the enrolment service does.
+"""
+
+from __future__ import annotations
+
+import datetime
+import itertools
+from typing import Any
+
+from django.utils import timezone
+
+from himswasthya.codelists.models import Icd10Code
+from himswasthya.himcare.models import (
+    Category,
+    CategoryRule,
+    Criterion,
+    Empanelment,
+    EmpanelmentStatus,
+    EnrolledMember,
+    Enrolment,
+    EnrolmentStatus,
+    Package,
+    PackageKind,
+    SchemeYear,
+    Specialty,
+    Wallet,
+)
+from himswasthya.himparivar.models import Family, Member
+from himswasthya.people.models import Person
+
+_serial = itertools.count(1)
+
+# The categories of domain.md section 3 (premiums in paise).
+DEFAULT_RULES = {
+    Category.I: (
+        0,
+        [
+            Criterion.BPL,
+            Criterion.STREET_VENDOR,
+            Criterion.MGNREGA_50_DAYS,
+            Criterion.SENIOR_OVER_70,
+            Criterion.CHILD_CARE_INSTITUTION,
+        ],
+    ),
+    Category.II: (
+        365_00,
+        [
+            Criterion.EKAL_NAARI,
+            Criterion.DISABILITY_OVER_40,
+            Criterion.MID_DAY_MEAL_WORKER,
+            Criterion.GOVERNMENT_CONTRACT_WORKER,
+            Criterion.ANGANWADI_OR_ASHA,
+        ],
+    ),
+    Category.III: (1_000_00, [Criterion.EVERYONE_ELSE]),
+}
+
+
+def make_scheme_year(code: str = "2026-27", **overrides: Any) -> SchemeYear:
+    today = timezone.localdate()
+    values: dict[str, Any] = {
+        "starts_on": today - datetime.timedelta(days=30),
+        "ends_on": today + datetime.timedelta(days=335),
+        "notification": "Test notification",
+        "new_enrolment_months": [],
+    }
+    values.update(overrides)
+    year = SchemeYear.objects.create(code=code, **values)
+    for category, (premium, criteria) in DEFAULT_RULES.items():
+        CategoryRule.objects.create(
+            scheme_year=year, category=category, premium_paise=premium, criteria=[c.value for c in criteria]
+        )
+    return year
+
+
+def make_family(
+    district,
+    members: list[dict[str, Any]] | None = None,
+    *,
+    family_id: str | None = None,
+    gram_panchayat=None,
+    **family_fields: Any,
+) -> tuple[Family, list[Member]]:
+    """A Him Parivar family with Person + Member rows. `members` items may set any Member field."""
+    n = next(_serial)
+    family = Family.objects.create(
+        family_id=family_id or f"HC-FAM-{n:05d}",
+        district=district,
+        gram_panchayat=gram_panchayat,
+        block=getattr(gram_panchayat, "block", None),
+        **family_fields,
+    )
+    members = members or [
+        {
+            "name_roman": "Kamla Devi",
+            "sex": "F",
+            "year_of_birth": 1975,
+            "relation": "SELF",
+            "mobile": f"97{n:08d}",
+        },
+        {"name_roman": "Ramesh Kumar", "sex": "M", "year_of_birth": 1972, "relation": "HUSBAND"},
+    ]
+    made = []
+    for index, spec in enumerate(members, start=1):
+        spec = dict(spec)
+        spec.setdefault("relation", "SELF" if index == 1 else "SON")
+        name = spec.get("name_roman", f"Member {n}-{index}")
+        person = Person.objects.create(
+            given_name=name.split()[0],
+            family_name=name.split()[-1],
+            name_roman=name,
+            sex=spec.get("sex", "M"),
+            year_of_birth=spec.get("year_of_birth", 1990),
+            date_of_birth=spec.get("date_of_birth"),
+            mobile=spec.get("mobile"),
+            district=district,
+        )
+        spec.setdefault("name_roman", name)
+        spec.setdefault("sex", "M")
+        spec.setdefault("year_of_birth", 1990)
+        made.append(
+            Member.objects.create(
+                member_id=f"{family.family_id}-{index}", family=family, person=person, **spec
+            )
+        )
+    if made:
+        family.head = made[0]
+        family.save(update_fields=["head"])
+    return family, made
+
+
+def make_active_enrolment(
+    family: Family,
+    scheme_year: SchemeYear,
+    *,
+    members: list[Member] | None = None,
+    category: str = Category.III,
+    cover_paise: int | None = None,
+    valid_to: datetime.date | None = None,
+) -> Enrolment:
+    """An active enrolment with its card and wallet, as the enrolment service leaves it after payment."""
+    n = next(_serial)
+    members = members if members is not None else list(family.members.all())
+    units = max(1, -(-len(members) // scheme_year.max_members_per_unit))
+    cover = cover_paise if cover_paise is not None else units * scheme_year.cover_per_unit_paise
+    today = timezone.localdate()
+    rule = scheme_year.category_rules.get(category=category)
+    enrolment = Enrolment.objects.create(
+        enrolment_no=f"TEST-APP-{n:06d}",
+        card_number=f"TEST-CARD-{n:06d}",
+        family=family,
+        scheme_year=scheme_year,
+        category=category,
+        premium_paise=rule.premium_paise,
+        units=units,
+        cover_paise=cover,
+        status=EnrolmentStatus.ACTIVE,
+        valid_from=today - datetime.timedelta(days=10),
+        valid_to=valid_to or today + datetime.timedelta(days=355),
+        channel="officer",
+        activated_at=timezone.now(),
+    )
+    for index, member in enumerate(members):
+        EnrolledMember.objects.create(
+            enrolment=enrolment,
+            member=member,
+            person=member.person,
+            unit_no=index // scheme_year.max_members_per_unit + 1,
+        )
+    Wallet.objects.create(enrolment=enrolment, cover_paise=cover)
+    return enrolment
+
+
+def make_specialty(
+    code: str = "SG", name: str = "General Surgery", name_hi: str = "सामान्य शल्य चिकित्सा"
+) -> Specialty:
+    return Specialty.objects.get_or_create(code=code, defaults={"name": name, "name_hi": name_hi})[0]
+
+
+def make_package(
+    code: str = "SG039A",
+    *,
+    specialty: Specialty | None = None,
+    name: str = "Cholecystectomy - open (illustrative)",
+    rate_paise: int = 22_800_00,
+    kind: str = PackageKind.SURGICAL,
+    needs_preauth: bool = True,
+    min_stay_days: int = 3,
+    is_one_time: bool = False,
+) -> Package:
+    return Package.objects.create(
+        code=code,
+        package_code=code[:5],
+        procedure_code=code,
+        specialty=specialty or make_specialty(),
+        name=name,
+        rate_paise=rate_paise,
+        kind=kind,
+        needs_preauth=needs_preauth,
+        min_stay_days=min_stay_days,
+        is_one_time=is_one_time,
+        is_illustrative=True,
+    )
+
+
+def make_empanelment(facility, specialty: Specialty, **overrides: Any) -> Empanelment:
+    today = timezone.localdate()
+    values: dict[str, Any] = {
+        "valid_from": today - datetime.timedelta(days=100),
+        "valid_to": today + datetime.timedelta(days=265),
+        "status": EmpanelmentStatus.ACTIVE,
+        "order_ref": "TEST/EMP/1",
+    }
+    values.update(overrides)
+    return Empanelment.objects.create(facility=facility, specialty=specialty, **values)
+
+
+def make_icd10(
+    code: str = "K80.2", title: str = "Calculus of gallbladder without cholecystitis"
+) -> Icd10Code:
+    return Icd10Code.objects.get_or_create(
+        code=code,
+        defaults={
+            "title": title,
+            "kind": "subcategory",
+            "parent_code": code[:3],
+            "chapter": "XI",
+            "is_codable": True,
+        },
+    )[0]
