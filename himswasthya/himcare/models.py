@@ -1046,5 +1046,3 @@ class PanchayatCoverage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.scheme_year_id}/{self.gram_panchayat_id}"
-
-
