@@ -4,7 +4,9 @@ show what parts of a booking request cost (set by environment; nothing changes w
 - REGBENCH_LEAN_SESSION=1: the idle-timeout middleware stamps `last_seen` at most once a minute instead of on
   every request, so a booking does not also rewrite its django_session row (one transaction fewer);
 - REGBENCH_DEFER_SMS=1: the after-commit SMS send is left to `send_pending_sms` (the outbox row is still
-  written in the booking's transaction), so the request does not claim, send and mark it (3 statements fewer).
+  written in the booking's transaction). Since 2026-11-25 this is what SMS_SEND_IN_REQUEST=0 does, the
+  default with DEBUG off; the flag now just sets it. (Before that the flag replaced `send_outbox_row`, which
+  the after-commit send did not call, so the earlier `lean` runs still sent their SMS in the request.)
 
 Benchmark-only: never used to serve the site.
 """
@@ -38,6 +40,6 @@ if os.environ.get("REGBENCH_LEAN_SESSION") == "1":
     middleware.SessionIdleTimeoutMiddleware.__call__ = _lean_call
 
 if os.environ.get("REGBENCH_DEFER_SMS") == "1":
-    from himswasthya.registration import notifications
+    from django.conf import settings
 
-    notifications.send_outbox_row = lambda row_id: "pending"
+    settings.SMS_SEND_IN_REQUEST = False

@@ -260,6 +260,9 @@ PASSWORD_MAX_AGE_DAYS = env_int("PASSWORD_MAX_AGE_DAYS", 90)
 
 # Only for demo machines: show the last OTP on the login page so a tester needs no phone.
 DEMO_MODE = env_bool("DEMO_MODE", False)
+# SMS of OPD bookings (registration/notifications.py): sent by the request right after commit, so a demo
+# user sees it at once, or left to `manage.py send_pending_sms` (production: requests never wait for SMS).
+SMS_SEND_IN_REQUEST = env_bool("SMS_SEND_IN_REQUEST", DEBUG or DEMO_MODE or SMS_BACKEND == "console")
 
 # ABDM (abdm-api.md). Defaults point at the local simulator served by this very site (/abdm-sim/),
 # so a fresh checkout works offline; production sets the gateway/ABHA hosts and real client credentials.

@@ -141,7 +141,26 @@ def _schedule_sealing() -> None:
     transaction.on_commit(chain.after_commit_sealing(), robust=True)
 
 
-def record(
+def schedule_sealing() -> None:
+    """For callers that INSERT entries built by `build_entry` themselves: seal them after commit."""
+    _schedule_sealing()
+
+
+def record(action: str, **kwargs: Any) -> AuditEntry:
+    """Append one audit entry in the caller's transaction. `actor` defaults to the current request's user.
+
+    `action` is "<noun>.<verb>" ("person.read", "auth.login"); `purpose` is the SEC-1 purpose code.
+    facility/district default to the actor's own; district also follows from the facility.
+    `detail` is checked by `check_detail` (SEC-29); pass `redact_detail=True` when it holds values users
+    typed, so that a suspicious value is masked instead of refused. Arguments: see `build_entry`.
+    """
+    entry = build_entry(action, **kwargs)
+    entry.save(force_insert=True)
+    _schedule_sealing()
+    return entry
+
+
+def build_entry(
     action: str,
     *,
     object_type: str,
@@ -155,13 +174,8 @@ def record(
     actor_role: str | None = None,
     redact_detail: bool = False,
 ) -> AuditEntry:
-    """Append one audit entry in the caller's transaction. `actor` defaults to the current request's user.
-
-    `action` is "<noun>.<verb>" ("person.read", "auth.login"); `purpose` is the SEC-1 purpose code.
-    facility/district default to the actor's own; district also follows from the facility.
-    `detail` is checked by `check_detail` (SEC-29); pass `redact_detail=True` when it holds values users
-    typed, so that a suspicious value is masked instead of refused.
-    """
+    """The checked, unsaved entry `record` writes (same arguments). A caller that INSERTs it itself (e.g. in
+    one statement with the row it audits) must call `schedule_sealing()` afterwards."""
     if not _ACTION.match(action):
         raise DomainError(_("Audit action must look like 'person.read'."), field="action")
     object_id = "" if object_id is None else str(object_id)
@@ -190,8 +204,6 @@ def record(
         ip=_valid_ip(ip or request_ip),
         detail=detail,
     )
-    entry.save(force_insert=True)
-    _schedule_sealing()
     return entry
 
 

@@ -3,17 +3,27 @@
 Each `do_*` runs in one transaction, checks the rules with a clear, translated message and the field name,
 and writes one `opd.configure` audit entry (no personal data: only what was configured).
 Already-opened session days (registration app) keep the quotas copied when they were opened.
+
+The booking hot path reads a session (with its facility) and the facility's policy on every request; those
+change a few times a year, so `cached_session` / `cached_policy` keep them per process for OPD_CACHE_SECONDS.
+Any save or delete of a session, policy or facility (these `do_*` functions, the Django admin, a command)
+clears the cache at once and again after its commit; another process sees the change within the TTL. Only
+reads made outside a transaction fill or use the cache (nothing a rollback could undo is cached). Closures are
+not cached: the booking checks them inside its own statement (registration/services.py).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import threading
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import QuerySet
+from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -35,6 +45,64 @@ MIN_WINDOW_DAYS, MAX_WINDOW_DAYS = 1, 90
 MAX_CUTOFF_MINUTES = 7 * 24 * 60
 NOT_FOUND = _("Not found.")
 NO_SUCH_DEPARTMENT = _("No department with this code.")
+
+
+# --- the booking's cache -----------------------------------------------------------------------------------
+
+OPD_CACHE_SECONDS = 10.0
+_cache: dict[tuple[str, int], tuple[float, Any]] = {}
+_cache_lock = threading.Lock()
+
+
+def clear_opd_cache(**_ignored: Any) -> None:
+    with _cache_lock:
+        _cache.clear()
+
+
+def _on_change(**_ignored: Any) -> None:
+    clear_opd_cache()
+    if connection.in_atomic_block:
+        transaction.on_commit(clear_opd_cache)  # a reader may refill it before the commit
+
+
+for _model in (Facility, OpdPolicy, OpdSession):
+    post_save.connect(_on_change, sender=_model, weak=False, dispatch_uid=f"opd_cache_save_{_model.__name__}")
+    post_delete.connect(
+        _on_change, sender=_model, weak=False, dispatch_uid=f"opd_cache_delete_{_model.__name__}"
+    )
+
+
+def _cached(key: tuple[str, int], load: Any) -> Any:
+    if connection.in_atomic_block:  # may be rolled back: neither trust nor fill the cache
+        return load()
+    now = time.monotonic()
+    with _cache_lock:
+        hit = _cache.get(key)
+    if hit is not None and hit[0] > now:
+        return hit[1]
+    value = load()
+    if value is not None:  # a missing row is not remembered: it may be created any moment
+        with _cache_lock:
+            _cache[key] = (now + OPD_CACHE_SECONDS, value)
+    return value
+
+
+def cached_session(session_id: int) -> OpdSession | None:
+    """The OPD session with its facility (shared, read-only: do not modify it), or None."""
+    return _cached(
+        ("session", session_id),
+        lambda: OpdSession.objects.select_related("facility").filter(pk=session_id).first(),
+    )
+
+
+def cached_policy(facility_id: int) -> OpdPolicy:
+    """The facility's OPD policy, or the default one (shared, read-only: do not modify it)."""
+    return _cached(
+        ("policy", facility_id),
+        lambda: (
+            OpdPolicy.objects.filter(facility_id=facility_id).first() or OpdPolicy(facility_id=facility_id)
+        ),
+    )
 
 
 # --- reading -----------------------------------------------------------------------------------------------

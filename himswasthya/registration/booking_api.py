@@ -144,7 +144,8 @@ def _full(appointment: Appointment) -> dict[str, Any]:
 
 
 def _get(model: Any, pk: int, field: str, *related: str) -> Any:
-    found = model._default_manager.select_related(*related).filter(pk=pk).first()
+    rows = model._default_manager.select_related(*related) if related else model._default_manager.all()
+    found = rows.filter(pk=pk).first()
     if found is None:
         raise NotFound(_("Not found."), field=field)
     return found
@@ -181,7 +182,7 @@ def availability(request: HttpRequest, filters: Query[AvailabilityIn]) -> list[d
 def book(request: HttpRequest, payload: BookIn) -> Status:
     """Book an online appointment for a person of the citizen's family (or, for staff, of their area)."""
     person = _get(Person, payload.person_id, "person_id")
-    session = _get(OpdSession, payload.session_id, "session_id", "facility")
+    session = services.session_for_booking(payload.session_id)  # cached for a few seconds
     appointment = services.do_book_appointment(
         actor=request.user,
         person=person,

@@ -1,8 +1,12 @@
 """SMS about appointments, through an outbox: queued in the booking's transaction, sent after commit.
 
-A gateway that is down never undoes a booking: the row stays pending with a growing back-off and
-`manage.py send_pending_sms` (cron, every minute) retries it. A message that DLT rules refuse is marked failed
-at once (retrying cannot help). `last_error` keeps the error class only, never the text or the mobile.
+Who sends it depends on `settings.SMS_SEND_IN_REQUEST`: when true (DEBUG, DEMO_MODE or the console backend,
+so a demo user sees the SMS at once) the request sends it right after commit; when false (production, the
+benchmark) the row is due at once and `manage.py send_pending_sms` sends it, so the request never waits for
+the gateway and issues no outbox UPDATE. Either way a gateway that is down never undoes a booking: the row
+stays pending with a growing back-off and `send_pending_sms` retries it. A message that DLT rules refuse is
+marked failed at once (retrying cannot help). `last_error` keeps the error class only, never the text or the
+mobile.
 """
 
 from __future__ import annotations
@@ -11,6 +15,7 @@ import logging
 from datetime import timedelta
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone, translation
@@ -34,23 +39,44 @@ def _localised(template: str) -> str:
     return f"{template}_hi" if (translation.get_language() or "").startswith("hi") else template
 
 
-def queue_sms(
-    template: str, *, mobile: str | None, variables: dict[str, Any], appointment: Appointment | None = None
-) -> SmsOutbox | None:
-    """Queue one SMS in the caller's transaction (in the current language) and send it after commit."""
-    if not mobile:
-        return None
-    row = SmsOutbox.objects.create(
+def send_in_request() -> bool:
+    """Send right after commit in the request (demo) or leave it to `send_pending_sms` (production)."""
+    return bool(getattr(settings, "SMS_SEND_IN_REQUEST", True))
+
+
+def outbox_row(
+    template: str, *, mobile: str, variables: dict[str, Any], appointment: Appointment | None = None
+) -> SmsOutbox:
+    """The unsaved outbox row of one SMS (in the current language). When the request sends it, the request
+    owns the row for its first minute and the cron run picks it up only after that (a process that died
+    before sending), so the hot path needs no claim query; otherwise it is due for the sender at once."""
+    now = timezone.now()
+    in_request = send_in_request()
+    return SmsOutbox(
         template_key=_localised(template),
         variables=variables,
         mobile=mobile,
         appointment=appointment,
-        # The after-commit send owns the row for its first minute; the cron run picks it up only after that
-        # (a process that died before sending), so the hot path needs no claim query.
-        attempts=1,
-        next_attempt_at=timezone.now() + FIRST_RETRY,
+        attempts=1 if in_request else 0,
+        next_attempt_at=now + FIRST_RETRY if in_request else now,
     )
-    transaction.on_commit(lambda: _attempt(row), robust=True)
+
+
+def after_commit(row: SmsOutbox) -> None:
+    """Send a saved outbox row after the transaction commits, when the request sends (send_in_request)."""
+    if row.attempts and send_in_request():
+        transaction.on_commit(lambda: _attempt(row), robust=True)
+
+
+def queue_sms(
+    template: str, *, mobile: str | None, variables: dict[str, Any], appointment: Appointment | None = None
+) -> SmsOutbox | None:
+    """Queue one SMS in the caller's transaction (in the current language); sent after commit."""
+    if not mobile:
+        return None
+    row = outbox_row(template, mobile=mobile, variables=variables, appointment=appointment)
+    row.save(force_insert=True)
+    after_commit(row)
     return row
 
 

@@ -25,11 +25,20 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from himswasthya.accounts.models import FACILITY_ROLES, Role
-from himswasthya.accounts.scoping import can_see, get_scoped_or_not_found, require_role, scope_queryset
-from himswasthya.audit.services import record
+from himswasthya.accounts.scoping import (
+    can_see,
+    get_scoped_or_not_found,
+    require_role,
+    scope_paths_for,
+    scope_queryset,
+)
+from himswasthya.audit.models import AuditEntry
+from himswasthya.audit.services import build_entry, record, schedule_sealing
 from himswasthya.core.errors import Conflict, DomainError, Forbidden, NotFound
 from himswasthya.facilities.models import Department, Facility, OpdClosure, OpdPolicy, OpdSession
-from himswasthya.people.models import Person
+from himswasthya.facilities.opd_services import cached_policy, cached_session
+from himswasthya.people import uhid as uhids
+from himswasthya.people.models import IdentifierType, Person, PersonIdentifier
 from himswasthya.people.services import do_issue_uhid, state_uhid
 from himswasthya.registration import notifications
 from himswasthya.registration.models import (
@@ -38,6 +47,7 @@ from himswasthya.registration.models import (
     Channel,
     FeeExemption,
     SessionDay,
+    SmsOutbox,
 )
 from himswasthya.registration.qr import appointment_number_from_qr
 
@@ -62,8 +72,17 @@ def _now() -> datetime.datetime:
 
 # --- rules of a date ---------------------------------------------------------------------------------------
 def policy_for(facility_id: int) -> OpdPolicy:
-    """The facility's OPD policy, or the default one (7 days ahead, cancel until 2 hours before)."""
-    return OpdPolicy.objects.filter(facility_id=facility_id).first() or OpdPolicy(facility_id=facility_id)
+    """The facility's OPD policy, or the default one (7 days ahead, cancel until 2 hours before). Cached per
+    process for a few seconds (facilities/opd_services.py): read-only."""
+    return cached_policy(facility_id)
+
+
+def session_for_booking(session_id: int) -> OpdSession:
+    """The OPD session (with its facility) a booking request names; cached like the policy: read-only."""
+    session = cached_session(session_id)
+    if session is None:
+        raise NotFound(_("Not found."), field="session_id")
+    return session
 
 
 def closure_reason(facility_id: int, department_id: int, date: datetime.date) -> str | None:
@@ -81,8 +100,11 @@ def session_starts(date: datetime.date, session: OpdSession | SessionDay) -> dat
     return timezone.make_aware(datetime.datetime.combine(date, session.starts_at))
 
 
-def _check_bookable(session: OpdSession, date: datetime.date, policy: OpdPolicy | None = None) -> None:
-    """Raise the DomainError that tells why `session` cannot be booked on `date`."""
+def _check_bookable(
+    session: OpdSession, date: datetime.date, policy: OpdPolicy | None = None, *, closures: bool = True
+) -> None:
+    """Raise the DomainError that tells why `session` cannot be booked on `date` (closures=False: all but
+    the closure look-up, which the one-statement booking makes itself)."""
     if not session.is_active:
         raise DomainError(_("This OPD session is not running."), field="session", code="session_inactive")
     if date.weekday() != session.weekday:
@@ -104,6 +126,11 @@ def _check_bookable(session: OpdSession, date: datetime.date, policy: OpdPolicy 
             field="date",
             code="outside_window",
         )
+    if closures:
+        _check_not_closed(session, date)
+
+
+def _check_not_closed(session: OpdSession, date: datetime.date) -> None:
     reason = closure_reason(session.facility_id, session.department_id, date)
     if reason is not None:
         raise DomainError(
@@ -208,14 +235,27 @@ def _check_actor_for_facility(actor: Any, facility_id: int, *, citizens: bool = 
         raise Forbidden(_("You can only register patients at your own facility."))
 
 
-def _check_person(actor: Any, person: Person) -> None:
+def _sees_person(actor: Any, person: Person, facility: Facility | None) -> bool:
+    """accounts/scoping.py's answer for `person`, decided from loaded fields when the rule allows it: staff of
+    `facility` (the booking's, already checked to be theirs) see the people of its district, a state admin
+    sees everyone. Anyone else, or a changed Person.scope_paths, asks the database (can_see)."""
+    paths = scope_paths_for(Person)
+    if facility is not None and paths is not None and paths.facility == "district__facilities":
+        if actor.role in FACILITY_ROLES and actor.facility_id == facility.pk:
+            return facility.district_id is not None and person.district_id == facility.district_id
+        if actor.role == Role.STATE_ADMIN and Role.STATE_ADMIN in paths.state_roles:
+            return True
+    return can_see(actor, person)
+
+
+def _check_person(actor: Any, person: Person, facility: Facility | None = None) -> None:
     if person.merged_into_id:
         raise DomainError(
             _("This record was merged into another one; use that record."),
             field="person",
             code="person_merged",
         )
-    if not can_see(actor, person):
+    if not _sees_person(actor, person, facility):
         # Not 403: the id of a person the actor may not see is not confirmed.
         raise NotFound(_("No such person in your family or area."), field="person")
 
@@ -271,15 +311,20 @@ def appointment_number(date: datetime.date, day_id: int, token: int) -> str:
     return f"OPD{date:%y%m%d}-{day_id}-{token}"
 
 
+def _raise_already_booked(exc: IntegrityError) -> None:
+    """AlreadyBooked when `exc` is the one-active-appointment constraint (else return)."""
+    text = str(exc)
+    if "one_active" in text or "person_id" in text:
+        raise AlreadyBooked(
+            _("This patient already has an appointment in this department on that day."), field="person"
+        ) from exc
+
+
 def _insert_appointment(**fields: Any) -> Appointment:
     try:
         return Appointment.objects.create(**fields)
     except IntegrityError as exc:
-        text = str(exc)
-        if "one_active" in text or "person_id" in text:
-            raise AlreadyBooked(
-                _("This patient already has an appointment in this department on that day."), field="person"
-            ) from exc
+        _raise_already_booked(exc)
         raise
 
 
@@ -344,11 +389,25 @@ def do_book_appointment(
     fee_exemption: str = FeeExemption.NONE,
 ) -> Appointment:
     """Book an online appointment (online quota): by the citizen for themself or their family, or by staff
-    of the facility. One transaction; the SMS goes out after commit."""
+    of the facility. All or nothing; the SMS goes out after commit (notifications.py).
+
+    On PostgreSQL the booking is ONE statement (`_book_in_one_statement`); a booking it cannot make (day not
+    opened yet, full, closed, a patient without a UHID yet) takes the general path below, which says why."""
     _check_actor_for_facility(actor, session.facility_id)
     fee_exemption = _check_fee_exemption(fee_exemption)
-    _check_bookable(session, date)
-    _check_person(actor, person)
+    one_statement = connection.vendor == "postgresql"
+    _check_bookable(session, date, closures=not one_statement)
+    facility = session.facility if OpdSession.facility.is_cached(session) else None
+    _check_person(actor, person, facility)
+    if one_statement:
+        appointment = _book_in_one_statement(
+            actor=actor, person=person, session=session, date=date, fee_exemption=fee_exemption
+        )
+        if appointment is not None:
+            return appointment
+        # Say why, from fresh rows (the session may come from the cache): inactive, closed, or go on.
+        session = OpdSession.objects.select_related("facility").get(pk=session.pk)
+        _check_bookable(session, date)
     with transaction.atomic():
         return _book(
             actor=actor,
@@ -358,6 +417,192 @@ def do_book_appointment(
             fee_exemption=fee_exemption,
             sms_template="appointment_booked",
         )
+
+
+# --- the one-statement booking (PostgreSQL) ----------------------------------------------------------------
+# The token UPDATE, the appointment, its audit entry and its SMS outbox row in one statement: one round trip
+# and, outside a transaction, no BEGIN/COMMIT (a statement is atomic by itself). The same invariants as the
+# general path: the conditional UPDATE holds the session-day row lock until the statement commits, the
+# constraints stand behind it, and any failure (e.g. the one-active-appointment constraint) undoes all of it.
+# It also refuses a closed date, an inactive session and a patient without a state UHID (issuing one needs
+# the district's counter): no row comes back and the caller takes the general path.
+_ONE_STATEMENT_SQL: dict[bool, tuple[str, list[Any]]] = {}
+
+
+def _insert_select(
+    model: Any, source: str, computed: dict[str, str], returning: str
+) -> tuple[str, list[Any]]:
+    """INSERT INTO <model> (<every column>) SELECT ... FROM <source>: a column in `computed` takes that SQL
+    expression (with %s: around the instance's value), every other one the instance's value as a parameter.
+    Returns the SQL and the fields whose values fill its parameters, in order."""
+    qn = connection.ops.quote_name
+    columns, values, fields = [], [], []
+    for f in model._meta.concrete_fields:
+        if f.primary_key:
+            continue
+        columns.append(qn(f.column))
+        if f.attname in computed:
+            values.append(computed[f.attname])
+            if "%s" in computed[f.attname]:  # an expression around the field's own value
+                fields.append(f)
+        else:
+            values.append("%s")
+            fields.append(f)
+    sql = (
+        f"INSERT INTO {qn(model._meta.db_table)} ({', '.join(columns)}) "
+        f"SELECT {', '.join(values)} FROM {source} RETURNING {returning}"
+    )
+    return sql, fields
+
+
+def _one_statement_sql(with_sms: bool) -> tuple[str, list[Any]]:
+    """The statement (built once per process) and the fields whose values fill its parameters, in order:
+    (None, name) for the booking's own parameters."""
+    if with_sms in _ONE_STATEMENT_SQL:
+        return _ONE_STATEMENT_SQL[with_sms]
+    qn = connection.ops.quote_name
+    day_t, closure_t, session_t = (
+        qn(SessionDay._meta.db_table),
+        qn(OpdClosure._meta.db_table),
+        qn(OpdSession._meta.db_table),
+    )
+    ident_t = qn(PersonIdentifier._meta.db_table)
+    appointment_sql, appointment_fields = _insert_select(
+        Appointment,
+        "day",
+        {
+            "number": "'OPD' || to_char(day.date, 'YYMMDD') || '-' || day.id || '-' || day.last_token",
+            "session_day_id": "day.id",
+            "token_number": "day.last_token",
+        },
+        "id, number, token_number, session_day_id",
+    )
+    audit_sql, audit_fields = _insert_select(
+        AuditEntry,
+        "appt",
+        {
+            "object_id": "appt.id::text",
+            "detail": "jsonb_build_object('number', appt.number) || %s",
+        },
+        "id",
+    )
+    sms_sql, sms_fields = _insert_select(
+        SmsOutbox,
+        "appt",
+        {
+            "appointment_id": "appt.id",
+            "variables": "jsonb_build_object('number', appt.number, 'token', appt.token_number)",
+        },
+        "id",
+    )
+    sql = f"""WITH uhid AS (
+    SELECT {qn("value")} FROM {ident_t} WHERE {qn("person_id")} = %s AND {qn("id_type")} = %s
+       AND {qn("issuer")} = %s AND {qn("source")} = %s ORDER BY {qn("id")} LIMIT 1
+), day AS (
+    UPDATE {day_t} AS sd SET {qn("online_booked")} = sd.{qn("online_booked")} + 1,
+           {qn("last_token")} = sd.{qn("last_token")} + 1
+     WHERE sd.{qn("session_id")} = %s AND sd.{qn("date")} = %s
+       AND sd.{qn("online_booked")} < sd.{qn("online_quota")}
+       AND EXISTS (SELECT 1 FROM uhid)
+       AND EXISTS (
+           SELECT 1 FROM {session_t} s WHERE s.{qn("id")} = sd.{qn("session_id")} AND s.{qn("is_active")})
+       AND NOT EXISTS (
+           SELECT 1 FROM {closure_t} c
+            WHERE c.{qn("facility_id")} = sd.{qn("facility_id")} AND c.{qn("date")} = sd.{qn("date")}
+              AND (c.{qn("department_id")} IS NULL OR c.{qn("department_id")} = sd.{qn("department_id")}))
+    RETURNING sd.{qn("id")} AS id, sd.{qn("last_token")} AS last_token, sd.{qn("date")} AS date
+), appt AS ({appointment_sql}
+), audit AS ({audit_sql}
+){f", sms AS ({sms_sql})" if with_sms else ""}
+SELECT appt.id, appt.session_day_id, appt.token_number, appt.number, (SELECT {qn("value")} FROM uhid),
+       {"(SELECT id FROM sms)" if with_sms else "NULL"}
+  FROM appt"""
+    fields: list[Any] = [
+        (None, "person_id"),
+        (None, "id_type"),
+        (None, "issuer"),
+        (None, "source"),
+        (None, "session_id"),
+        (None, "date"),
+        *[("appointment", f) for f in appointment_fields],
+        *[("audit", f) for f in audit_fields],
+        *([("sms", f) for f in sms_fields] if with_sms else []),
+    ]
+    _ONE_STATEMENT_SQL[with_sms] = (sql, fields)
+    return sql, fields
+
+
+def _book_in_one_statement(
+    *, actor: Any, person: Person, session: OpdSession, date: datetime.date, fee_exemption: str
+) -> Appointment | None:
+    """The booking as one statement; None when it cannot be made that way (nothing was written then)."""
+    appointment = Appointment(
+        session_day_id=None,
+        facility_id=session.facility_id,
+        department_id=session.department_id,
+        date=date,
+        person=person,
+        channel=Channel.ONLINE,
+        fee_exemption=fee_exemption,
+        booked_by=actor,
+    )
+    district_id = session.facility.district_id if OpdSession.facility.is_cached(session) else None
+    entry = build_entry(
+        "appointment.book",
+        object_type="registration.Appointment",
+        object_id="0",
+        actor=actor,
+        purpose=PURPOSE,
+        facility_id=session.facility_id,
+        district_id=district_id,
+        detail={"person": person.pk, "channel": Channel.ONLINE.value},  # + "number", set by the statement
+    )
+    mobile = _contact_mobile(person, actor)
+    sms = (
+        notifications.outbox_row("appointment_booked", mobile=mobile, variables={}, appointment=appointment)
+        if mobile
+        else None
+    )
+    sql, fields = _one_statement_sql(sms is not None)
+    own = {
+        "person_id": person.pk,
+        "id_type": IdentifierType.UHID.value,
+        "issuer": uhids.ISSUER,
+        "source": uhids.SOURCE_ISSUED,
+        "session_id": session.pk,
+        "date": date,
+    }
+    instances = {"appointment": appointment, "audit": entry, "sms": sms}
+    params = [
+        own[f] if kind is None else f.get_db_prep_save(f.pre_save(instances[kind], True), connection)
+        for kind, f in fields
+    ]
+    try:
+        if connection.in_atomic_block:
+            with transaction.atomic():  # a savepoint: a refusal must not break the caller's transaction
+                row = _fetch_one(sql, params)
+        else:
+            row = _fetch_one(sql, params)  # autocommit: the statement is its own transaction
+    except IntegrityError as exc:
+        _raise_already_booked(exc)
+        raise
+    if row is None:
+        return None
+    appointment.pk, appointment.session_day_id, appointment.token_number, appointment.number = row[:4]
+    appointment._state.adding, appointment._state.db = False, "default"
+    appointment.uhid = row[4]  # type: ignore[attr-defined]
+    schedule_sealing()
+    if sms is not None:
+        sms.pk, sms.variables = row[5], {"number": appointment.number, "token": appointment.token_number}
+        sms._state.adding, sms._state.db = False, "default"
+        notifications.after_commit(sms)
+    return appointment
+
+
+def _fetch_one(sql: str, params: list[Any]) -> tuple[Any, ...] | None:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchone()
 
 
 # --- walk-ins, scan and share ------------------------------------------------------------------------------

@@ -55,6 +55,7 @@ def gateway():
 def test_a_gateway_that_is_down_does_not_undo_the_booking(
     settings, clock, citizen, family, thursday_session, gateway, django_capture_on_commit_callbacks
 ):
+    settings.SMS_SEND_IN_REQUEST = True  # demo / development: the request tries at once
     settings.SMS_BACKEND = "http"
     settings.SMS_HTTP_URL = f"http://127.0.0.1:{_closed_port()}/sms"
     settings.SMS_HTTP_TIMEOUT_SECONDS = 2
@@ -80,6 +81,34 @@ def test_a_gateway_that_is_down_does_not_undo_the_booking(
     assert row.status == SmsStatus.SENT and row.attempts == 2 and row.sent_at is not None
     assert len(received) == 1 and received[0]["mobile"] == citizen.mobile
     assert appointment.number in received[0]["text"] and received[0]["template_id"] == "1107000000000000101"
+
+
+def test_in_production_the_request_leaves_the_sms_to_the_sender(
+    settings, clock, citizen, family, thursday_session, gateway, django_capture_on_commit_callbacks
+):
+    settings.SMS_SEND_IN_REQUEST = False
+    url, received = gateway
+    settings.SMS_BACKEND, settings.SMS_HTTP_URL = "http", url
+    with django_capture_on_commit_callbacks(execute=True):
+        appointment = services.do_book_appointment(
+            actor=citizen, person=family["head"], session=thursday_session, date=THURSDAY
+        )
+    row = SmsOutbox.objects.get(appointment=appointment)
+    assert received == [] and row.status == SmsStatus.PENDING and row.attempts == 0
+    assert row.next_attempt_at <= timezone.now()  # due at once
+    out = StringIO()
+    call_command("send_pending_sms", stdout=out)
+    assert "1 sent" in out.getvalue()
+    row.refresh_from_db()
+    assert row.status == SmsStatus.SENT and row.attempts == 1
+    assert len(received) == 1 and appointment.number in received[0]["text"]
+
+
+def test_the_request_sends_in_demo_and_development_by_default():
+    from django.conf import settings as conf
+
+    # tests run with DEBUG=1 in the environment (Makefile), like `make demo`
+    assert conf.SMS_SEND_IN_REQUEST is True and notifications.send_in_request()
 
 
 def test_hindi_bookings_get_the_hindi_template(
