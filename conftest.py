@@ -34,6 +34,15 @@ def _fast_test_settings(settings):
     settings.AUDIT_SEAL_MODE = "inline"  # deterministic; audit/tests test "background" explicitly
 
 
+@pytest.fixture(autouse=True)
+def _english_after_each_test() -> Iterator[None]:
+    """A test that switches the thread's language (e.g. a Hindi page in the same thread) does not leak it."""
+    from django.utils import translation
+
+    yield
+    translation.deactivate()
+
+
 def pytest_collection_modifyitems(config, items):
     from django.db import connection
 
