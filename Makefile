@@ -21,11 +21,13 @@ demo-data: venv
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_places
 	$(PY) manage.py load_facilities --synthetic
+	$(PY) manage.py load_icd10
 	$(PY) manage.py make_population --people $(DEMO_PEOPLE) --seed 2026 --skip-existing
 	$(PY) manage.py make_demo_users
 	$(PY) manage.py make_opd_schedules
 	$(PY) manage.py make_demo_citizen_family
 	$(PY) manage.py make_demo_appointments
+	$(PY) manage.py make_himcare_demo
 
 serve: venv
 	@echo "Serving HimSwasthya on http://127.0.0.1:8000 (Ctrl-C to stop)"

@@ -242,6 +242,11 @@ SMS_DLT_TEMPLATE_IDS = {
             start=1,
         )
     },
+    # HIMCARE card issued (himcare/enrolment.py).
+    "himcare_card_issued": os.environ.get("SMS_DLT_TEMPLATE_HIMCARE_CARD_ISSUED", "1107000000000000201"),
+    "himcare_card_issued_hi": os.environ.get(
+        "SMS_DLT_TEMPLATE_HIMCARE_CARD_ISSUED_HI", "1107000000000000202"
+    ),
 }
 
 # Citizen OTP (SEC-23/24).
@@ -295,6 +300,20 @@ SCAN_SHARE_DEMO_FACILITY_CODE = os.environ.get(
 ABDM_SHARE_PROFILE_HOST = os.environ.get("ABDM_SHARE_PROFILE_HOST", "")
 # The simulator's fixed OTP (documented in abdm/README.md); the simulator never sends SMS.
 ABDM_SIMULATOR_OTP = os.environ.get("ABDM_SIMULATOR_OTP", "123456")
+
+# HIMCARE premium payments (himcare/payments/): a Razorpay-style gateway. Defaults point at the local
+# simulator served by this very site (/himcare-paysim/); production sets the gateway URL, key id and secret.
+HIMCARE_PAYMENT_SIMULATOR_ENABLED = env_bool("HIMCARE_PAYMENT_SIMULATOR_ENABLED", DEBUG or DEMO_MODE)
+HIMCARE_PAYMENT_GATEWAY_URL = os.environ.get(
+    "HIMCARE_PAYMENT_GATEWAY_URL", "http://127.0.0.1:8000/himcare-paysim"
+).rstrip("/")
+HIMCARE_PAYMENT_KEY_ID = os.environ.get(
+    "HIMCARE_PAYMENT_KEY_ID", "rzp_test_himswasthya" if HIMCARE_PAYMENT_SIMULATOR_ENABLED else ""
+)
+HIMCARE_PAYMENT_KEY_SECRET = os.environ.get(
+    "HIMCARE_PAYMENT_KEY_SECRET", "simulator-payment-secret" if HIMCARE_PAYMENT_SIMULATOR_ENABLED else ""
+)
+HIMCARE_PAYMENT_TIMEOUT_SECONDS = env_int("HIMCARE_PAYMENT_TIMEOUT_SECONDS", 10)
 
 # Him Parivar register change feed (himparivar/README.md). Defaults to the local simulator (/himparivar-sim/).
 HIMPARIVAR_SIMULATOR_ENABLED = env_bool("HIMPARIVAR_SIMULATOR_ENABLED", DEBUG)

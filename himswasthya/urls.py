@@ -62,3 +62,7 @@ if settings.ABDM_SIMULATOR_ENABLED:
 if settings.HIMPARIVAR_SIMULATOR_ENABLED:
     # The local stand-in for the Him Parivar register's change feed (tests and demo).
     urlpatterns.insert(0, path("himparivar-sim/", include("himswasthya.himparivar.sync.simulator")))
+
+if settings.HIMCARE_PAYMENT_SIMULATOR_ENABLED:
+    # The local stand-in for the HIMCARE premium payment gateway (tests and demo).
+    urlpatterns.insert(0, path("himcare-paysim/", include("himswasthya.himcare.payments.simulator")))

@@ -118,6 +118,17 @@ TEMPLATES: dict[str, SmsTemplate] = {
         pattern=r"\d{2}-\d{2}-\d{4} के लिए आपका हिमस्वास्थ्य स्कैन और शेयर टोकन \d{1,4} है। "
         r"इसे पंजीकरण काउंटर पर दिखाएँ। -HP Health",
     ),
+    # HIMCARE card issued (himcare/enrolment.py): card number and validity.
+    "himcare_card_issued": SmsTemplate(
+        key="himcare_card_issued",
+        text="HimSwasthya HIMCARE card {card} issued, valid till {date}. -HP Health",
+        pattern=r"HimSwasthya HIMCARE card HC\d{12}[0-9X] issued, valid till \d{2}-\d{2}-\d{4}\. -HP Health",
+    ),
+    "himcare_card_issued_hi": SmsTemplate(
+        key="himcare_card_issued_hi",
+        text="हिमस्वास्थ्य हिमकेयर कार्ड {card} जारी, {date} तक मान्य। -HP Health",
+        pattern=r"हिमस्वास्थ्य हिमकेयर कार्ड HC\d{12}[0-9X] जारी, \d{2}-\d{2}-\d{4} तक मान्य। -HP Health",
+    ),
 }
 
 

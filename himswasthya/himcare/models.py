@@ -7,7 +7,7 @@ At the hospital a `Case` runs pre-authorisation -> admission -> discharge -> `Cl
 wallet at pre-authorisation and consumed at claim approval.
 
 Invariants held by the database, not only by Python:
-- one live (pending-payment or active) enrolment per family;
+- one active enrolment per family, and at most one awaiting payment (a renewal);
 - a wallet never spends more than its cover: blocked + consumed <= cover, and none of them negative;
 - a case has at most one claim; a claim's approved amount never exceeds what was claimed;
 - every misuse rule flags a case at most once.
@@ -249,10 +249,15 @@ class Enrolment(models.Model):
         verbose_name = _("HIMCARE enrolment")
         verbose_name_plural = _("HIMCARE enrolments")
         constraints = [
+            # One card in force per family; beside it at most one enrolment awaiting payment (a renewal of the
+            # active card, paid online later). The services refuse a new enrolment while one is live.
+            models.UniqueConstraint(
+                fields=["family"], condition=Q(status="active"), name="enrolment_one_active_per_family"
+            ),
             models.UniqueConstraint(
                 fields=["family"],
-                condition=Q(status__in=["pending_payment", "active"]),
-                name="enrolment_one_live_per_family",
+                condition=Q(status="pending_payment"),
+                name="enrolment_one_pending_per_family",
             ),
             models.CheckConstraint(condition=Q(premium_paise__gte=0), name="enrolment_premium_not_negative"),
             models.CheckConstraint(condition=Q(units__gte=1), name="enrolment_units_positive"),

@@ -8,4 +8,5 @@ urlpatterns = [
     path("", include("himswasthya.himcare.urls_enrolment")),
     path("", include("himswasthya.himcare.urls_hospital")),
     path("", include("himswasthya.himcare.urls_monitoring")),
+    path("", include("himswasthya.himcare.urls_cases")),
 ]

@@ -1,5 +1,14 @@
-"""HIMCARE pages: monitoring."""
+"""HIMCARE pages: monitoring (namespace "himcare", mounted at /himcare/)."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from himswasthya.himcare import views_monitoring as views
+
+urlpatterns: list = [
+    path("monitoring/flags/", views.flags_view, name="monitoring_flags"),
+    path("monitoring/flags/<int:flag_id>/", views.flag_view, name="monitoring_flag"),
+    path("monitoring/coverage/", views.coverage_view, name="monitoring_coverage"),
+    path("monitoring/coverage/export.csv", views.coverage_csv_view, name="monitoring_coverage_csv"),
+    path("monitoring/coverage/refresh/", views.coverage_refresh_view, name="monitoring_coverage_refresh"),
+    path("monitoring/outreach/<int:gp_id>/", views.outreach_view, name="monitoring_outreach"),
+]

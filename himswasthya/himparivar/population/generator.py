@@ -54,6 +54,12 @@ class MemberSpec:
     abha_number: str | None = None
     abha_address: str | None = None
     status: str = "ALIVE"
+    # HIMCARE eligibility facts (himcare helper): drawn by `eligibility_facts` from the member id's own
+    # random stream, so the rest of the population stays exactly as before for a seed.
+    occupation: str = ""
+    disability_percent: int = 0
+    mgnrega_days: int = 0
+    in_child_care_institution: bool = False
 
 
 @dataclass
@@ -431,8 +437,55 @@ def make_family(
             marital_status=slot.marital,
         )
         _contact_and_ids(rng, mint, member, slot, family_mobile)
+        for name, value in eligibility_facts(member.member_id, slot.sex, slot.age).items():
+            setattr(member, name, value)
         family.members.append(member)
     return family
+
+
+def eligibility_facts(member_id: str, sex: str, age: int) -> dict[str, object]:
+    """Plausible HIMCARE eligibility facts for a synthetic member (occupation, disability, MGNREGA days,
+    child care institution), from a random stream of its own keyed by the member id (himcare helper)."""
+    rng = random.Random(f"eligibility:{member_id}")
+    facts: dict[str, object] = {
+        "occupation": "",
+        "disability_percent": 0,
+        "mgnrega_days": 0,
+        "in_child_care_institution": False,
+    }
+    if rng.random() < 0.02:
+        facts["disability_percent"] = rng.choice((20, 40, 45, 50, 60, 75, 80, 100))
+    if age < 18:
+        facts["in_child_care_institution"] = rng.random() < 0.002
+        facts["occupation"] = "STUDENT" if age >= 6 else ""
+        return facts
+    draw = rng.random()
+    if age >= 60:
+        choices = (("GOVT_PEN", 0.10), ("FARMER", 0.45), ("HOME", 0.30))
+    else:
+        choices = (
+            ("GOVT_EMP", 0.07),
+            ("CONTRACT", 0.03),
+            ("VENDOR", 0.015),
+            ("MGNREGA", 0.12),
+            ("MDM", 0.006 if sex == "F" else 0.0),
+            ("AWW_ASHA", 0.02 if sex == "F" else 0.0),
+            ("STUDENT", 0.25 if age < 24 else 0.0),
+            ("PRIVATE", 0.10),
+            ("SELF", 0.08),
+            ("FARMER", 0.20),
+            ("HOME", 0.25 if sex == "F" else 0.0),
+        )
+    for occupation, share in choices:
+        if draw < share:
+            facts["occupation"] = occupation
+            break
+        draw -= share
+    else:
+        facts["occupation"] = "OTHER" if rng.random() < 0.3 else ""
+    if facts["occupation"] == "MGNREGA" or (facts["occupation"] in ("FARMER", "HOME") and rng.random() < 0.2):
+        facts["mgnrega_days"] = rng.randint(10, 100)
+    return facts
 
 
 def _contact_and_ids(

@@ -105,6 +105,11 @@ class BatchRows:
                         family_id=family_pk,
                         person_id=next(people),
                         is_synthetic=True,
+                        # HIMCARE eligibility facts (himcare helper)
+                        occupation=m.occupation,
+                        disability_percent=m.disability_percent,
+                        mgnrega_days=m.mgnrega_days,
+                        in_child_care_institution=m.in_child_care_institution,
                     )
                 )
         return rows

@@ -1,0 +1,26 @@
+"""Import the AB-PMJAY family list (CSV: family_id or ration_card_no, source, listed_on). Idempotent."""
+
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from himswasthya.himcare.enrolment import do_import_pmjay_list, read_pmjay_csv
+
+
+class Command(BaseCommand):
+    help = "Import the AB-PMJAY family list from a CSV file (families on it are not eligible for HIMCARE)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("csv_path")
+
+    def handle(self, *args, **options):
+        path = Path(options["csv_path"])
+        if not path.exists():
+            raise CommandError(f"{path} does not exist")
+        result = do_import_pmjay_list(read_pmjay_csv(path.read_text(encoding="utf-8-sig")))
+        self.stdout.write(
+            f"created {result.created}, updated {result.updated}, unchanged {result.unchanged}, "
+            f"errors {len(result.errors)}"
+        )
+        for line, message in result.errors:
+            self.stderr.write(f"line {line}: {message}")

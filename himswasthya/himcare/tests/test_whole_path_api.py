@@ -1,0 +1,129 @@
+"""Issue #5 "done when", through the API: enrol a family, pay, verify at a hospital, pre-authorise, admit,
+discharge, claim, adjudicate, and see the family's balance fall; invalid steps refused with clear messages."""
+
+import json
+
+import pytest
+from django.utils import timezone
+
+from himswasthya.himcare.tests.factories import make_family
+
+API = "/api/himcare"
+
+
+def _post(client, path, body=None, status=200):
+    response = client.post(f"{API}{path}", data=json.dumps(body or {}), content_type="application/json")
+    assert response.status_code == status, response.content
+    return response.json()
+
+
+@pytest.fixture
+def family(persona_district, citizen):
+    """A family of everyone-else category (premium Rs 1,000) whose head is the citizen persona."""
+    family, _ = make_family(
+        persona_district,
+        [
+            {
+                "name_roman": "Asha Devi",
+                "sex": "F",
+                "year_of_birth": 1980,
+                "mobile": citizen.mobile,
+                "marital_status": "MARRIED",
+            },
+            {
+                "name_roman": "Ramesh Thakur",
+                "sex": "M",
+                "year_of_birth": 1978,
+                "relation": "HUSBAND",
+                "marital_status": "MARRIED",
+            },
+        ],
+        family_id="HP-FAM-PATH-1",
+    )
+    return family
+
+
+@pytest.mark.django_db
+def test_the_whole_path_through_the_api(
+    family,
+    scheme_year,
+    empanelment,
+    surgery_package,
+    gallstone_icd10,
+    login_as,
+    himcare_officer,
+    scheme_desk,
+    citizen,
+):
+    officer, desk, me = login_as(himcare_officer), login_as(scheme_desk), login_as(citizen)
+
+    # Enrol and pay the premium at the counter: the card is issued.
+    enrolment = _post(officer, "/enrolments", {"family_id": family.family_id, "channel": "officer"}, 201)
+    assert enrolment["status"] == "pending_payment" and enrolment["premium_paise"] == 1_000_00
+    paid = _post(officer, f"/enrolments/{enrolment['id']}/counter-payment", {"receipt_no": "RCPT-1"})
+    card = paid["card_number"]
+    assert paid["enrolment_status"] == "active" and card
+    assert officer.get(f"{API}/enrolments/{enrolment['id']}/card.pdf").content.startswith(b"%PDF")
+
+    # The hospital desk verifies the card and sees the full balance.
+    seen = _post(desk, "/verify", {"q": card})
+    assert seen["has_active_cover"] and seen["available_paise"] == 500_000_00
+    patient = next(m for m in seen["members"] if m["name"] == "Ramesh Thakur")
+
+    # Pre-authorisation blocks the package rate.
+    case = _post(
+        desk,
+        "/preauths",
+        {
+            "enrolled_member_id": patient["enrolled_member_id"],
+            "package_ids": [surgery_package.pk],
+            "provisional_icd10_codes": [gallstone_icd10.code],
+        },
+        201,
+    )
+    assert case["wallet"]["blocked_paise"] == surgery_package.rate_paise
+
+    # A claim before discharge is refused, and says why.
+    refused = desk.post(f"{API}/cases/{case['id']}/claim", data="{}", content_type="application/json")
+    assert refused.status_code in (400, 409) and "discharge" in refused.json()["message"].lower()
+
+    _post(officer, f"/cases/{case['id']}/decide", {"decision": "approve"})
+    _post(desk, f"/cases/{case['id']}/admit", {})
+    _post(
+        desk,
+        f"/cases/{case['id']}/discharge",
+        {
+            "discharged_at": timezone.now().isoformat(),
+            "final_icd10_codes": [gallstone_icd10.code],
+            "discharge_summary": "Open cholecystectomy, uneventful recovery.",
+        },
+    )
+    claimed = _post(desk, f"/cases/{case['id']}/claim", {}, 201)
+    claim_id = claimed["claim"]["id"]
+
+    # Approval above the blocked amount is refused; a part approval releases the rest.
+    too_much = officer.post(
+        f"{API}/claims/{claim_id}/adjudicate",
+        data=json.dumps({"decision": "approve", "approved_paise": surgery_package.rate_paise + 1}),
+        content_type="application/json",
+    )
+    assert too_much.status_code in (400, 409)
+    approved = _post(
+        officer,
+        f"/claims/{claim_id}/adjudicate",
+        {"decision": "part_approve", "approved_paise": 20_000_00, "reason": "excess_amount"},
+    )
+    assert approved["wallet"] == {
+        "cover_paise": 500_000_00,
+        "blocked_paise": 0,
+        "consumed_paise": 20_000_00,
+        "available_paise": 480_000_00,
+    }
+    _post(officer, f"/claims/{claim_id}/payment", {"payment_ref": "PFMS-0001"})
+
+    # The family sees its balance fall and the claim paid.
+    mine = me.get(f"{API}/claims/mine").json()
+    assert mine["wallet"]["available_paise"] == 480_000_00
+    assert mine["cases"][0]["claim"]["payment_status"] == "paid"
+    again = _post(desk, "/verify", {"q": card})
+    assert again["available_paise"] == 480_000_00 and again["cases"][0]["case_no"] == case["case_no"]

@@ -1,0 +1,520 @@
+"""Beneficiary verification at the hospital (issue #5 item 3): one search box for the scheme desk.
+
+The desk types a HIMCARE card number, an ABHA number or address, a Him Parivar member id or a mobile number
+and sees the family's enrolment (status, validity, category, card), its enrolled members, the wallet
+(cover, blocked, consumed, available) and the family's past cases and claims.
+
+Any active scheme desk may verify any beneficiary (any empanelled hospital may treat any beneficiary), so
+this is the one HIMCARE lookup that is not scoped to the user's facility or district. It is instead limited
+to the hospital and scheme roles, rate-limited per user like the patient search (SEC-24) and audited
+(SEC-29): the audit entry names the kind of identifier, never its value.
+
+Card numbers: `HC` + 2-digit scheme start year + 3-digit district LGD code + 7-digit serial + the ISO 7064
+MOD 11-2 check character over those 12 digits (people/uhid.py), e.g. HC260230000001X-style. Typed in any
+case, with or without spaces and hyphens; a mistyped check character is refused with its own message.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.conf import settings
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.db.models import Prefetch
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext_lazy as _
+
+from himswasthya.accounts.models import Role
+from himswasthya.accounts.scoping import require_role
+from himswasthya.audit.services import record
+from himswasthya.core.errors import DomainError, Forbidden, NotFound, RateLimited
+from himswasthya.core.validators import luhn_valid, normalise_mobile
+from himswasthya.himcare.models import (
+    Case,
+    CasePackage,
+    Enrolment,
+    EnrolmentStatus,
+)
+from himswasthya.himparivar.models import Family, Member
+from himswasthya.people.models import IdentifierType, PersonIdentifier
+from himswasthya.people.uhid import mod11_2_check
+
+VERIFY_ROLES = (
+    Role.SCHEME_DESK,
+    Role.FACILITY_ADMIN,
+    Role.REGISTRATION_CLERK,
+    Role.HIMCARE_OFFICER,
+    Role.STATE_ADMIN,
+)
+AUDIT_PURPOSE = "himcare_claims"
+LIVE_STATUSES = (EnrolmentStatus.PENDING_PAYMENT, EnrolmentStatus.ACTIVE)
+MAX_CASES = 20
+MAX_CHOICES = 20
+
+CARD_PREFIX = "HC"
+_CARD = re.compile(r"^HC(\d{2})(\d{3})(\d{7})([0-9X])$")
+_LOOKS_LIKE_CARD = re.compile(r"^HC\d")
+_ABHA_ADDRESS = re.compile(r"^[a-z0-9][a-z0-9._]{2,31}@(abdm|sbx)$")
+_NUMBER = re.compile(r"^[+\d\s-]+$")
+_MEMBER_ID = re.compile(r"^[A-Z0-9][A-Z0-9-]{3,31}$")
+_HIM_PARIVAR_MEMBER = re.compile(r"^HPM[0-9A-Z]{8}$")  # the register's own ids; other sources vary
+
+
+class InvalidCardNumber(DomainError):
+    code = "card_invalid"
+
+
+class InvalidQuery(DomainError):
+    code = "query_invalid"
+
+
+# --- card numbers ------------------------------------------------------------------------------------
+def card_check_character(digits: str) -> str:
+    """The check character of a card's 12 digits (year, district, serial)."""
+    return mod11_2_check(digits)
+
+
+def format_card_number(scheme_start_year: int, district_lgd: int, serial: int) -> str:
+    """HC + yy + ddd + nnnnnnn + check: the card number for a serial of a district and scheme year."""
+    if not (0 <= district_lgd <= 999 and 0 < serial <= 9_999_999):
+        raise ValueError("district code or serial out of range")
+    digits = f"{scheme_start_year % 100:02d}{district_lgd:03d}{serial:07d}"
+    return f"{CARD_PREFIX}{digits}{card_check_character(digits)}"
+
+
+def normalise_card_number(text: str) -> str:
+    """The canonical card number, or InvalidCardNumber saying what is wrong (shape or check character)."""
+    compact = re.sub(r"[\s-]", "", (text or "").upper())
+    match = _CARD.match(compact)
+    if not match:
+        raise InvalidCardNumber(
+            _(
+                "A HIMCARE card number looks like HC260230000012X: HC, 2 digits of the year,"
+                " 3 of the district, 7 of the serial and a check character."
+            ),
+            field="q",
+        )
+    year, district, serial, check = match.groups()
+    if card_check_character(year + district + serial) != check:
+        raise InvalidCardNumber(
+            _(
+                "This card number is mistyped: its check character does not match."
+                " Please check each character."
+            ),
+            field="q",
+            code="card_checksum",
+        )
+    return compact
+
+
+# --- what the desk sees ------------------------------------------------------------------------------
+@dataclass
+class MemberView:
+    enrolled_member_id: int
+    member_id: str
+    person_id: int
+    name: str
+    name_deva: str
+    sex: str
+    sex_display: str
+    age: int
+    unit_no: int
+    is_query_person: bool
+
+
+@dataclass
+class CaseView:
+    case_no: str
+    hospital: str
+    hospital_hi: str
+    patient: str
+    packages: list[str]
+    status: str
+    status_display: str
+    raised_on: datetime.date
+    estimated_paise: int
+    blocked_paise: int
+    claim_no: str = ""
+    claim_status: str = ""
+    claim_status_display: str = ""
+    claimed_paise: int | None = None
+    approved_paise: int | None = None
+
+
+@dataclass
+class FamilyChoice:
+    """One family among several sharing a mobile number: the desk picks one (by its head's member id)."""
+
+    family_id: str
+    head_name: str
+    district: str
+    member_id: str  # the query to verify this family
+    card_number: str
+    enrolment_status: str
+    enrolment_status_display: str
+
+
+@dataclass
+class BeneficiaryView:
+    query_kind: str
+    family_id: str = ""
+    district: str = ""
+    enrolment: Enrolment | None = None
+    has_active_cover: bool = False
+    no_cover_reason: str = ""  # not_enrolled | pending_payment | expired | cancelled | not_yet_valid
+    no_cover_message: str = ""
+    person_not_covered: bool = False  # the person asked about is in the family but not enrolled
+    card_number: str = ""
+    status: str = ""
+    status_display: str = ""
+    category: str = ""
+    category_display: str = ""
+    scheme_year: str = ""
+    valid_from: datetime.date | None = None
+    valid_to: datetime.date | None = None
+    cover_paise: int = 0
+    blocked_paise: int = 0
+    consumed_paise: int = 0
+    available_paise: int = 0
+    members: list[MemberView] = field(default_factory=list)
+    cases: list[CaseView] = field(default_factory=list)
+    choices: list[FamilyChoice] = field(default_factory=list)
+
+    @property
+    def needs_choice(self) -> bool:
+        return bool(self.choices)
+
+
+# --- parsing the query -------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class _Parsed:
+    kind: str  # card | abha_number | abha_address | member_id | mobile
+    value: str
+
+
+def parse_query(text: str) -> _Parsed:
+    text = (text or "").strip()
+    if not text:
+        raise InvalidQuery(
+            _(
+                "Type a HIMCARE card number, an ABHA number or address, a Him Parivar"
+                " member id or a mobile number."
+            ),
+            field="q",
+        )
+    if "@" in text:
+        address = text.lower()
+        if not _ABHA_ADDRESS.match(address):
+            raise InvalidQuery(_("This is not a valid ABHA address (for example name.1990@abdm)."), field="q")
+        return _Parsed("abha_address", address)
+    compact = re.sub(r"[\s-]", "", text).upper()
+    if _LOOKS_LIKE_CARD.match(compact):
+        return _Parsed("card", normalise_card_number(text))
+    if _NUMBER.match(text):
+        digits = re.sub(r"[\s+-]", "", text)
+        if len(digits) == 14:
+            if not luhn_valid(digits):
+                raise InvalidQuery(
+                    _(
+                        "This ABHA number is not valid: its check digit does not match."
+                        " Please check each digit."
+                    ),
+                    field="q",
+                    code="abha_checksum",
+                )
+            return _Parsed("abha_number", digits)
+        if len(digits) == 12 and not digits.startswith("91"):
+            raise InvalidQuery(
+                _("Aadhaar numbers cannot be searched. Use the card number, ABHA, member id or mobile."),
+                field="q",
+                code="aadhaar_not_searchable",
+            )
+        try:
+            return _Parsed("mobile", normalise_mobile(text))
+        except ValidationError as exc:
+            raise InvalidQuery(
+                _("Enter a 10-digit mobile number, a 14-digit ABHA number or a HIMCARE card number."),
+                field="q",
+            ) from exc
+    upper = text.upper()
+    if _MEMBER_ID.match(upper) and (_HIM_PARIVAR_MEMBER.match(upper) or any(c.isdigit() for c in upper)):
+        return _Parsed("member_id", upper)
+    raise InvalidQuery(
+        _(
+            "Type a HIMCARE card number, an ABHA number or address, a Him Parivar"
+            " member id or a mobile number."
+        ),
+        field="q",
+    )
+
+
+# --- rate limit (the same fixed-window counter as the patient search, people/services.py) ----------------
+def verify_rate_key(user: Any) -> str:
+    return f"himcare:verify-rate:{user.pk}:{int(time.time() // 60)}"
+
+
+def _check_rate(user: Any) -> None:
+    """SEC-24: at most HIMCARE_VERIFY_PER_MINUTE verifications per user and minute."""
+    limit = getattr(settings, "HIMCARE_VERIFY_PER_MINUTE", 60)
+    key = verify_rate_key(user)
+    cache.add(key, 0, timeout=120)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.add(key, 1, timeout=120)
+        count = 1
+    if count > limit:
+        raise RateLimited(_("Too many searches. Please wait a minute and try again."), field="q")
+
+
+# --- the lookups -------------------------------------------------------------------------------------
+def _enrolment_by_card(card: str) -> Enrolment | None:
+    return Enrolment.objects.filter(card_number=card).select_related("family").first()
+
+
+def _members_by_person_identifier(id_type: str, value: str) -> list[Member]:
+    person_ids = PersonIdentifier.objects.filter(id_type=id_type, value=value).values("person_id")
+    return list(Member.objects.filter(person_id__in=person_ids).select_related("family"))
+
+
+def _members_by_member_id(value: str) -> list[Member]:
+    members = list(Member.objects.filter(member_id=value).select_related("family"))
+    if members:
+        return members
+    return _members_by_person_identifier(IdentifierType.HIM_PARIVAR_MEMBER, value)
+
+
+def _members_by_mobile(mobile: str) -> list[Member]:
+    """Members with this mobile in the register or on their person record: two indexed lookups (an OR across
+    the join would scan the member table)."""
+    found = {m.pk: m for m in Member.objects.filter(mobile=mobile).select_related("family")}
+    for member in Member.objects.filter(person__mobile=mobile).select_related("family"):
+        found.setdefault(member.pk, member)
+    return list(found.values())
+
+
+def _current_enrolment(family_id: int, on_date: datetime.date) -> Enrolment | None:
+    """The family's live enrolment (pending payment or active) if any, else its latest one."""
+    enrolments = Enrolment.objects.filter(family_id=family_id).select_related("scheme_year", "wallet")
+    live = enrolments.filter(status__in=LIVE_STATUSES).first()
+    return live or enrolments.order_by("-created_at", "-pk").first()
+
+
+def _no_cover(enrolment: Enrolment | None, on_date: datetime.date) -> tuple[str, str]:
+    """("", "") when the enrolment gives cover on the date, else the reason code and a message with dates."""
+    if enrolment is None:
+        return "not_enrolled", str(_("This family is not enrolled in HIMCARE: no active cover."))
+    dates = {
+        "from": date_format(enrolment.valid_from) if enrolment.valid_from else "",
+        "to": date_format(enrolment.valid_to) if enrolment.valid_to else "",
+        "applied": date_format(timezone.localtime(enrolment.created_at).date()),
+    }
+    if enrolment.status == EnrolmentStatus.PENDING_PAYMENT:
+        return "pending_payment", str(
+            _("No active cover: the enrolment of %(applied)s is awaiting payment of the premium.") % dates
+        )
+    if enrolment.status == EnrolmentStatus.CANCELLED:
+        when = enrolment.cancelled_at or enrolment.created_at
+        return "cancelled", str(
+            _("No active cover: the enrolment was cancelled on %(date)s (card valid %(from)s to %(to)s).")
+            % {**dates, "date": date_format(timezone.localtime(when).date())}
+        )
+    if enrolment.status == EnrolmentStatus.EXPIRED or (enrolment.valid_to and enrolment.valid_to < on_date):
+        return "expired", str(
+            _("No active cover: the card expired on %(to)s (valid %(from)s to %(to)s). It can be renewed.")
+            % dates
+        )
+    if enrolment.valid_from and enrolment.valid_from > on_date:
+        return "not_yet_valid", str(
+            _("No active cover yet: the card is valid from %(from)s to %(to)s.") % dates
+        )
+    return "", ""
+
+
+def _cases(family_id: int) -> list[CaseView]:
+    cases = (
+        Case.objects.filter(enrolment__family_id=family_id)
+        .select_related("facility", "enrolled_member__member", "claim")
+        .prefetch_related(Prefetch("packages", queryset=CasePackage.objects.select_related("package")))
+        .order_by("-raised_at", "-pk")[:MAX_CASES]
+    )
+    views = []
+    for case in cases:
+        claim = getattr(case, "claim", None)
+        views.append(
+            CaseView(
+                case_no=case.case_no,
+                hospital=case.facility.name,
+                hospital_hi=getattr(case.facility, "name_hi", "") or case.facility.name,
+                patient=case.enrolled_member.member.name_roman,
+                packages=[f"{cp.package.code} {cp.package.name}" for cp in case.packages.all()],
+                status=case.status,
+                status_display=str(case.get_status_display()),
+                raised_on=timezone.localtime(case.raised_at).date(),
+                estimated_paise=case.estimated_paise,
+                blocked_paise=case.blocked_paise,
+                claim_no=claim.claim_no if claim else "",
+                claim_status=claim.status if claim else "",
+                claim_status_display=str(claim.get_status_display()) if claim else "",
+                claimed_paise=claim.claimed_paise if claim else None,
+                approved_paise=claim.approved_paise if claim else None,
+            )
+        )
+    return views
+
+
+def _family_view(
+    kind: str, family: Family, enrolment: Enrolment | None, query_person_ids: set[int], on_date: datetime.date
+) -> BeneficiaryView:
+    view = BeneficiaryView(query_kind=kind, family_id=family.family_id, enrolment=enrolment)
+    view.district = family.district.name if family.district_id else ""
+    view.no_cover_reason, view.no_cover_message = _no_cover(enrolment, on_date)
+    view.has_active_cover = enrolment is not None and not view.no_cover_reason
+    if enrolment is None:
+        return view
+    view.card_number = enrolment.card_number or ""
+    view.status = enrolment.status
+    view.status_display = str(enrolment.get_status_display())
+    view.category = enrolment.category
+    view.category_display = str(enrolment.get_category_display())
+    view.scheme_year = enrolment.scheme_year.code
+    view.valid_from, view.valid_to = enrolment.valid_from, enrolment.valid_to
+    wallet = getattr(enrolment, "wallet", None)
+    if wallet is not None:
+        view.cover_paise = wallet.cover_paise
+        view.blocked_paise = wallet.blocked_paise
+        view.consumed_paise = wallet.consumed_paise
+        view.available_paise = wallet.available_paise
+    else:
+        view.cover_paise = enrolment.cover_paise
+        view.available_paise = enrolment.cover_paise
+    if not view.has_active_cover:
+        view.available_paise = 0
+    covered = enrolment.members.select_related("member", "person").order_by("unit_no", "pk")
+    for em in covered:
+        view.members.append(
+            MemberView(
+                enrolled_member_id=em.pk,
+                member_id=em.member.member_id,
+                person_id=em.person_id,
+                name=em.member.name_roman,
+                name_deva=em.member.name_deva,
+                sex=em.member.sex,
+                sex_display=str(em.member.get_sex_display()),
+                age=em.person.age(on_date),
+                unit_no=em.unit_no,
+                is_query_person=em.person_id in query_person_ids,
+            )
+        )
+    if query_person_ids and not any(m.is_query_person for m in view.members):
+        view.person_not_covered = True
+    view.cases = _cases(family.pk)
+    return view
+
+
+def _choices(families: list[Family], on_date: datetime.date) -> list[FamilyChoice]:
+    choices = []
+    for family in families[:MAX_CHOICES]:
+        enrolment = _current_enrolment(family.pk, on_date)
+        head = family.head or family.members.order_by("pk").first()
+        choices.append(
+            FamilyChoice(
+                family_id=family.family_id,
+                head_name=head.name_roman if head else "",
+                district=family.district.name if family.district_id else "",
+                member_id=head.member_id if head else "",
+                card_number=(enrolment.card_number or "") if enrolment else "",
+                enrolment_status=enrolment.status if enrolment else "",
+                enrolment_status_display=str(enrolment.get_status_display()) if enrolment else "",
+            )
+        )
+    return choices
+
+
+def do_verify_beneficiary(*, actor: Any, query: str, on_date: datetime.date | None = None) -> BeneficiaryView:
+    """The enrolment, members, wallet and past cases of the family a card/ABHA/member id/mobile points to.
+
+    A mobile shared by several families returns `choices` (verify again with the chosen member id).
+    Refused for citizens and roles outside the hospital/scheme (403); unknown identifiers are NotFound.
+    Audited with the kind of identifier only."""
+    require_role(actor, *VERIFY_ROLES)
+    if not getattr(actor, "is_active", False):
+        raise Forbidden(_("You do not have permission to do this."))
+    _check_rate(actor)
+    on_date = on_date or timezone.localdate()
+    parsed = parse_query(query)
+
+    family: Family | None = None
+    enrolment: Enrolment | None = None
+    query_person_ids: set[int] = set()
+    families: list[Family] = []
+    if parsed.kind == "card":
+        enrolment = _enrolment_by_card(parsed.value)
+        if enrolment is not None:
+            family = enrolment.family
+    else:
+        if parsed.kind == "abha_number":
+            members = _members_by_person_identifier(IdentifierType.ABHA_NUMBER, parsed.value)
+        elif parsed.kind == "abha_address":
+            members = _members_by_person_identifier(IdentifierType.ABHA_ADDRESS, parsed.value)
+        elif parsed.kind == "member_id":
+            members = _members_by_member_id(parsed.value)
+        else:
+            members = _members_by_mobile(parsed.value)
+        query_person_ids = {m.person_id for m in members}
+        by_id = {m.family_id: m.family for m in members}
+        families = sorted(by_id.values(), key=lambda f: f.family_id)
+
+    if family is None and len(families) == 1:
+        family = families[0]
+    if family is None and not families:
+        record(
+            "himcare.verify",
+            object_type="himcare.Enrolment",
+            purpose=AUDIT_PURPOSE,
+            actor=actor,
+            detail={"kind": parsed.kind, "result": "not_found"},
+        )
+        raise NotFound(
+            _(
+                "No Him Parivar family or HIMCARE card matches. Check the number, or"
+                " ask for another identifier."
+            ),
+            field="q",
+        )
+    if family is None:
+        view = BeneficiaryView(query_kind=parsed.kind, choices=_choices(families, on_date))
+        record(
+            "himcare.verify",
+            object_type="himcare.Enrolment",
+            purpose=AUDIT_PURPOSE,
+            actor=actor,
+            detail={"kind": parsed.kind, "result": "choose_family", "families": len(families)},
+        )
+        return view
+
+    # A card names its enrolment; when the family has renewed since (a live enrolment exists), the desk
+    # sees the live one.
+    current = _current_enrolment(family.pk, on_date)
+    if enrolment is None or (current is not None and current.status in LIVE_STATUSES):
+        enrolment = current
+    family = Family.objects.select_related("district", "head").get(pk=family.pk)
+    view = _family_view(parsed.kind, family, enrolment, query_person_ids, on_date)
+    record(
+        "himcare.verify",
+        object_type="himcare.Enrolment",
+        object_id=enrolment.pk if enrolment else None,
+        purpose=AUDIT_PURPOSE,
+        actor=actor,
+        detail={
+            "kind": parsed.kind,
+            "result": "active" if view.has_active_cover else (view.no_cover_reason or "no_cover"),
+        },
+    )
+    return view
