@@ -18,12 +18,10 @@ from django.db.models import Max
 from django.utils import timezone
 
 from himswasthya.audit.services import record
-from himswasthya.himcare.eligibility import evaluate_family, units_for
+from himswasthya.himcare.eligibility import CATEGORY_RULES, evaluate_family, units_for
 from himswasthya.himcare.enrolment import add_months, card_number, is_valid_card_number
 from himswasthya.himcare.models import (
-    Category,
     CategoryRule,
-    Criterion,
     EnrolledMember,
     Enrolment,
     EnrolmentStatus,
@@ -41,31 +39,6 @@ DEMO_CITIZEN_MOBILE = "9800000001"
 SEED = 2026
 ENROL_SHARE = 0.60
 PMJAY_SHARE = 0.05
-
-# domain.md section 3 (premiums in paise); any one criterion admits a family to a category.
-CATEGORY_RULES = {
-    Category.I: (
-        0,
-        [
-            Criterion.BPL,
-            Criterion.STREET_VENDOR,
-            Criterion.MGNREGA_50_DAYS,
-            Criterion.SENIOR_OVER_70,
-            Criterion.CHILD_CARE_INSTITUTION,
-        ],
-    ),
-    Category.II: (
-        365_00,
-        [
-            Criterion.EKAL_NAARI,
-            Criterion.DISABILITY_OVER_40,
-            Criterion.MID_DAY_MEAL_WORKER,
-            Criterion.GOVERNMENT_CONTRACT_WORKER,
-            Criterion.ANGANWADI_OR_ASHA,
-        ],
-    ),
-    Category.III: (1_000_00, [Criterion.EVERYONE_ELSE]),
-}
 
 
 def make_scheme_year() -> SchemeYear:

@@ -15,7 +15,7 @@ from django.utils import formats, timezone
 from django.utils.dates import MONTHS
 from django.utils.translation import gettext as _
 
-from himswasthya.himcare.models import CategoryRule, Criterion, PmjayFamily, SchemeYear
+from himswasthya.himcare.models import Category, CategoryRule, Criterion, PmjayFamily, SchemeYear
 from himswasthya.himparivar.models import Family, MaritalStatus, Member, MemberStatus, Occupation
 
 GOVERNMENT_OCCUPATIONS = frozenset({Occupation.GOVERNMENT_EMPLOYEE, Occupation.GOVERNMENT_PENSIONER})
@@ -27,6 +27,32 @@ GOVERNMENT_EMPLOYEE_FAMILY = "government_employee_family"
 OUTSIDE_ENROLMENT_WINDOW = "outside_enrolment_window"
 ALREADY_ENROLLED = "already_enrolled"
 NO_MATCHING_CATEGORY = "no_matching_category"
+
+# The categories as notified (domain.md section 3; premiums in paise): the defaults of a new scheme year
+# (demo data, tests). Any one criterion admits a family to a category.
+CATEGORY_RULES = {
+    Category.I: (
+        0,
+        [
+            Criterion.BPL,
+            Criterion.STREET_VENDOR,
+            Criterion.MGNREGA_50_DAYS,
+            Criterion.SENIOR_OVER_70,
+            Criterion.CHILD_CARE_INSTITUTION,
+        ],
+    ),
+    Category.II: (
+        365_00,
+        [
+            Criterion.EKAL_NAARI,
+            Criterion.DISABILITY_OVER_40,
+            Criterion.MID_DAY_MEAL_WORKER,
+            Criterion.GOVERNMENT_CONTRACT_WORKER,
+            Criterion.ANGANWADI_OR_ASHA,
+        ],
+    ),
+    Category.III: (1_000_00, [Criterion.EVERYONE_ELSE]),
+}
 
 
 @dataclass

@@ -13,6 +13,8 @@ Invariants held by the database, not only by Python:
 - every misuse rule flags a case at most once.
 """
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
@@ -27,6 +29,20 @@ from himswasthya.people.models import Person
 from himswasthya.places.models import GramPanchayat
 
 OFFICER_ROLES = frozenset({"state_admin", "himcare_officer"})
+
+
+def staff_reference(verbose_name: Any, *, blank: bool = True) -> models.ForeignKey:
+    """The member of staff who did something (never deleted while referenced; no reverse accessor)."""
+    return models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=blank,
+        related_name="+",
+        verbose_name=verbose_name,
+    )
+
+
 ENROLMENT_DATA = PersonalData(purposes=("himcare_enrolment",), basis=LegalBasis.STATE_SERVICE_7B)
 CLAIM_DATA = PersonalData(purposes=("himcare_claims", "treatment"), basis=LegalBasis.STATE_SERVICE_7B)
 
@@ -215,14 +231,7 @@ class Enrolment(models.Model):
     valid_from = models.DateField(_("valid from"), null=True, blank=True)
     valid_to = models.DateField(_("valid to"), null=True, blank=True)
     channel = models.CharField(_("channel"), max_length=8, choices=Channel.choices)
-    enrolled_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("enrolled by"),
-    )
+    enrolled_by = staff_reference(_("enrolled by"))
     renewal_of = models.ForeignKey(
         "self",
         on_delete=models.PROTECT,
@@ -234,14 +243,7 @@ class Enrolment(models.Model):
     created_at = models.DateTimeField(_("applied at"), auto_now_add=True)
     activated_at = models.DateTimeField(_("activated at"), null=True, blank=True)
     cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
-    cancelled_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("cancelled by"),
-    )
+    cancelled_by = staff_reference(_("cancelled by"))
     cancellation_reason = models.CharField(_("reason for cancelling"), max_length=300, blank=True)
 
     class Meta:
@@ -342,14 +344,7 @@ class PremiumPayment(models.Model):
     order_id = models.CharField(_("order id"), max_length=40, unique=True)
     gateway_payment_id = models.CharField(_("gateway payment id"), max_length=64, blank=True)
     receipt_no = models.CharField(_("receipt number"), max_length=40, blank=True)
-    received_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("received by"),
-    )
+    received_by = staff_reference(_("received by"))
     failure_reason = models.CharField(_("failure reason"), max_length=200, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     paid_at = models.DateTimeField(_("paid at"), null=True, blank=True)
@@ -436,14 +431,7 @@ class WalletEntry(models.Model):
     )
     kind = models.CharField(_("kind"), max_length=8, choices=WalletEntryKind.choices)
     amount_paise = models.BigIntegerField(_("amount (paise)"))
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("by"),
-    )
+    actor = staff_reference(_("by"))
     at = models.DateTimeField(_("at"), auto_now_add=True)
 
     class Meta:
@@ -543,14 +531,7 @@ class Empanelment(models.Model):
         _("status"), max_length=10, choices=EmpanelmentStatus.choices, default=EmpanelmentStatus.ACTIVE
     )
     order_ref = models.CharField(_("order reference"), max_length=100, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("created by"),
-    )
+    created_by = staff_reference(_("created by"))
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
@@ -643,23 +624,10 @@ class Case(models.Model):
     estimated_paise = models.BigIntegerField(_("estimated amount (paise)"))
     blocked_paise = models.BigIntegerField(_("blocked in the wallet (paise)"), default=0)
     approved_preauth_paise = models.BigIntegerField(_("pre-authorised amount (paise)"), null=True, blank=True)
-    raised_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        related_name="+",
-        verbose_name=_("raised by"),
-    )
+    raised_by = staff_reference(_("raised by"), blank=False)
     raised_at = models.DateTimeField(_("raised at"), auto_now_add=True)
     decision_due_at = models.DateTimeField(_("decision due by"), null=True, blank=True)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("decided by"),
-    )
+    decided_by = staff_reference(_("decided by"))
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     decision_note = models.CharField(_("decision note"), max_length=500, blank=True)
     query_text = models.CharField(_("query"), max_length=500, blank=True)
@@ -764,14 +732,7 @@ class CaseEvent(models.Model):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events", verbose_name=_("case"))
     from_status = models.CharField(_("from"), max_length=20, blank=True)
     to_status = models.CharField(_("to"), max_length=20)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("by"),
-    )
+    actor = staff_reference(_("by"))
     note = models.CharField(_("note"), max_length=500, blank=True)
     at = models.DateTimeField(_("at"), auto_now_add=True)
 
@@ -837,22 +798,9 @@ class Claim(models.Model):
     approved_paise = models.BigIntegerField(_("approved (paise)"), null=True, blank=True)
     reason = models.CharField(_("reason"), max_length=20, choices=ClaimReason.choices, blank=True)
     adjudication_note = models.CharField(_("adjudication note"), max_length=500, blank=True)
-    submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        related_name="+",
-        verbose_name=_("submitted by"),
-    )
+    submitted_by = staff_reference(_("submitted by"), blank=False)
     submitted_at = models.DateTimeField(_("submitted at"), auto_now_add=True)
-    adjudicated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("adjudicated by"),
-    )
+    adjudicated_by = staff_reference(_("adjudicated by"))
     adjudicated_at = models.DateTimeField(_("adjudicated at"), null=True, blank=True)
     payment_status = models.CharField(
         _("payment"), max_length=8, choices=ClaimPaymentStatus.choices, default=ClaimPaymentStatus.NOT_DUE
@@ -932,14 +880,7 @@ class Document(models.Model):
     content_type = models.CharField(_("content type"), max_length=60, blank=True)
     size_bytes = models.PositiveIntegerField(_("size (bytes)"), default=0)
     sha256 = models.CharField(_("SHA-256"), max_length=64, blank=True)
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("uploaded by"),
-    )
+    uploaded_by = staff_reference(_("uploaded by"))
     uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
 
     class Meta:
@@ -991,14 +932,7 @@ class MisuseFlag(models.Model):
     details = models.JSONField(_("details"), default=dict)
     status = models.CharField(_("status"), max_length=10, choices=FlagStatus.choices, default=FlagStatus.OPEN)
     raised_at = models.DateTimeField(_("raised at"), auto_now_add=True)
-    reviewed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("reviewed by"),
-    )
+    reviewed_by = staff_reference(_("reviewed by"))
     reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
     review_note = models.CharField(_("review note"), max_length=500, blank=True)
 

@@ -1,6 +1,11 @@
-"""{{ amount_paise|rupees }} -> "₹1,000" (whole rupees) or "₹1,000.50"."""
+"""{{ amount_paise|rupees }} -> "₹5,00,000" (whole rupees, Indian digit grouping) or "₹1,000.50".
+
+The same formatting as `himcare.wallet.rupees`, so the enrolment, hospital and claim pages show one amount
+the same way."""
 
 from django import template
+
+from himswasthya.himcare.wallet import rupees as format_rupees
 
 register = template.Library()
 
@@ -9,8 +14,4 @@ register = template.Library()
 def rupees(paise) -> str:
     if paise is None or paise == "":
         return ""
-    paise = int(paise)
-    whole, part = divmod(abs(paise), 100)
-    sign = "-" if paise < 0 else ""
-    text = f"{whole:,}" if not part else f"{whole:,}.{part:02d}"
-    return f"{sign}₹{text}"
+    return format_rupees(int(paise))

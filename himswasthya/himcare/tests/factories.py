@@ -13,10 +13,10 @@ from typing import Any
 from django.utils import timezone
 
 from himswasthya.codelists.models import Icd10Code
+from himswasthya.himcare.eligibility import CATEGORY_RULES
 from himswasthya.himcare.models import (
     Category,
     CategoryRule,
-    Criterion,
     Empanelment,
     EmpanelmentStatus,
     EnrolledMember,
@@ -33,31 +33,6 @@ from himswasthya.people.models import Person
 
 _serial = itertools.count(1)
 
-# The categories of domain.md section 3 (premiums in paise).
-DEFAULT_RULES = {
-    Category.I: (
-        0,
-        [
-            Criterion.BPL,
-            Criterion.STREET_VENDOR,
-            Criterion.MGNREGA_50_DAYS,
-            Criterion.SENIOR_OVER_70,
-            Criterion.CHILD_CARE_INSTITUTION,
-        ],
-    ),
-    Category.II: (
-        365_00,
-        [
-            Criterion.EKAL_NAARI,
-            Criterion.DISABILITY_OVER_40,
-            Criterion.MID_DAY_MEAL_WORKER,
-            Criterion.GOVERNMENT_CONTRACT_WORKER,
-            Criterion.ANGANWADI_OR_ASHA,
-        ],
-    ),
-    Category.III: (1_000_00, [Criterion.EVERYONE_ELSE]),
-}
-
 
 def make_scheme_year(code: str = "2026-27", **overrides: Any) -> SchemeYear:
     today = timezone.localdate()
@@ -69,7 +44,7 @@ def make_scheme_year(code: str = "2026-27", **overrides: Any) -> SchemeYear:
     }
     values.update(overrides)
     year = SchemeYear.objects.create(code=code, **values)
-    for category, (premium, criteria) in DEFAULT_RULES.items():
+    for category, (premium, criteria) in CATEGORY_RULES.items():
         CategoryRule.objects.create(
             scheme_year=year, category=category, premium_paise=premium, criteria=[c.value for c in criteria]
         )
