@@ -5,34 +5,14 @@ the claim queue, and the citizen sees the family's balance fall."""
 from __future__ import annotations
 
 import pytest
-from django.conf import settings as django_settings
-from django.test import Client
 
 from himswasthya.himcare.models import Case, CaseStatus
+from himswasthya.himcare.tests.browser import signed_in_page
 from himswasthya.himcare.wallet import balance, rupees
 
 
 def _context(browser, live_server, user, language="en"):
-    context = browser.new_context(
-        base_url=live_server.url,
-        locale="hi-IN" if language == "hi" else "en-IN",
-        viewport={"width": 412, "height": 915},
-    )
-    client = Client()
-    client.force_login(user)
-    context.add_cookies(
-        [
-            {"name": django_settings.LANGUAGE_COOKIE_NAME, "value": language, "url": live_server.url},
-            {
-                "name": django_settings.SESSION_COOKIE_NAME,
-                "value": client.cookies[django_settings.SESSION_COOKIE_NAME].value,
-                "url": live_server.url,
-            },
-        ]
-    )
-    page = context.new_page()
-    page.set_default_timeout(15_000)
-    return context, page
+    return signed_in_page(browser, live_server, user, language)
 
 
 @pytest.mark.browser

@@ -7,10 +7,9 @@ import csv
 import io
 
 import pytest
-from django.conf import settings as django_settings
-from django.test import Client
 from django.urls import reverse
 
+from himswasthya.himcare.tests.browser import signed_in_page
 from himswasthya.himcare.tests.monitoring_factories import build_small_geography
 
 LABELS = {
@@ -29,28 +28,8 @@ LABELS = {
 }
 
 
-def _context(browser, live_server, language: str, user):
-    context = browser.new_context(
-        base_url=live_server.url,
-        locale="hi-IN" if language == "hi" else "en-IN",
-        viewport={"width": 412, "height": 915},
-        accept_downloads=True,
-    )
-    client = Client()
-    client.force_login(user)
-    context.add_cookies(
-        [
-            {"name": django_settings.LANGUAGE_COOKIE_NAME, "value": language, "url": live_server.url},
-            {
-                "name": django_settings.SESSION_COOKIE_NAME,
-                "value": client.cookies[django_settings.SESSION_COOKIE_NAME].value,
-                "url": live_server.url,
-            },
-        ]
-    )
-    page = context.new_page()
-    page.set_default_timeout(15_000)
-    return context, page
+def _context(browser, live_server, language, user):
+    return signed_in_page(browser, live_server, user, language)
 
 
 @pytest.mark.browser
