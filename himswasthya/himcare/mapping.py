@@ -215,6 +215,118 @@ def _run_in_thread(query: Callable[[], list[dict]]) -> list[dict]:
         connections.close_all()  # this thread's own connection
 
 
+# --- the whole state on PostgreSQL: three statements instead of seven ---------------------------------------
+# The portable queries above each join the 1.5 M families again, and the eligibility test is two correlated
+# (anti) semi-joins per family; at the state's size that is ~14 s. On PostgreSQL the whole state is computed
+# by three statements, run at once on their own connections:
+#  1. the family statement: one ordered pass over the families merged with their living members grouped by
+#     family (living members, "has a living government employee"), the AB-PMJAY list and the year's active
+#     enrolments, all read in family-id order from indexes (merge joins, no hash table of 1.5 M families),
+#     grouped by panchayat: families, eligible families, enrolled families, living members;
+#  2. the ABHA statement: living members whose person has an ABHA number or address, by panchayat;
+#  3. the case statement: the year's cases with their claims (one row each), by panchayat.
+# `test_mapping.py` checks that this path gives exactly the portable figures. Statements 1 and 2 join by
+# merging index-only scans (hash joins of millions of rows cost far more on a small machine), so they want:
+# - himparivar Member: Index(fields=["family"], include=["person", "occupation"],
+#   condition=Q(status="ALIVE"), name="member_alive_family_idx")  (statement 1);
+# - himparivar Member: Index(fields=["person"], include=["family"], condition=Q(status="ALIVE"),
+#   name="member_alive_person_idx") and people PersonIdentifier: Index(fields=["person"],
+#   condition=Q(id_type__in=["ABHA_NUMBER", "ABHA_ADDRESS"]), name="personid_abha_person_idx")  (statement 2).
+# Without them the plans are still correct, only slower (bench/RESULTS.md, HIMCARE).
+_PG_SESSION = ("SET LOCAL jit = off", "SET LOCAL work_mem = '256MB'")
+# Serial: a parallel plan of these merges makes every worker redo the whole member aggregation.
+_PG_MERGE_JOINS = ("SET LOCAL enable_hashjoin = off", "SET LOCAL max_parallel_workers_per_gather = 0")
+
+
+def _pg_family_sql(scheme_year: SchemeYear) -> tuple[str, list]:
+    eligible = ["s.alive > 0"]
+    if scheme_year.exclude_ab_pmjay:
+        eligible.append("p.family_id IS NULL")
+    if scheme_year.exclude_government_employees:
+        eligible.append("NOT s.govt")
+    # One active enrolment per family at most (constraint enrolment_one_active_per_family) and one AB-PMJAY
+    # row per family (unique), so the left joins never multiply a family.
+    sql = f"""
+        SELECT f.gram_panchayat_id, f.district_id, f.block_id, count(*) AS families,
+               count(*) FILTER (WHERE {" AND ".join(eligible)}) AS eligible_families,
+               count(e.family_id) AS enrolled_families, coalesce(sum(s.alive), 0) AS members
+        FROM himparivar_family f
+        LEFT JOIN (
+            SELECT m.family_id, count(*) AS alive, bool_or(m.occupation IN (%s, %s)) AS govt
+            FROM himparivar_member m WHERE m.status = %s GROUP BY m.family_id
+        ) s ON s.family_id = f.id
+        LEFT JOIN himcare_pmjayfamily p ON p.family_id = f.id
+        LEFT JOIN himcare_enrolment e ON e.family_id = f.id AND e.scheme_year_id = %s AND e.status = %s
+        GROUP BY 1, 2, 3"""
+    return sql, [*GOVERNMENT_OCCUPATIONS, MemberStatus.ALIVE, scheme_year.pk, EnrolmentStatus.ACTIVE]
+
+
+_PG_ABHA_SQL = """
+    SELECT f.gram_panchayat_id, f.district_id, f.block_id, count(*) AS members_with_abha
+    FROM himparivar_member m JOIN himparivar_family f ON f.id = m.family_id
+    WHERE m.status = %s
+      AND m.person_id IN (SELECT i.person_id FROM people_personidentifier i WHERE i.id_type IN (%s, %s))
+    GROUP BY 1, 2, 3"""
+
+_PG_CASE_SQL = """
+    SELECT f.gram_panchayat_id, f.district_id, f.block_id, count(*) AS preauths, count(cl.id) AS claims,
+           coalesce(sum(cl.claimed_paise), 0) AS claims_paise,
+           coalesce(sum(cl.approved_paise), 0) AS approved_paise
+    FROM himcare_case c
+    JOIN himcare_enrolment e ON e.id = c.enrolment_id
+    JOIN himparivar_family f ON f.id = e.family_id
+    LEFT JOIN himcare_claim cl ON cl.case_id = c.id
+    WHERE e.scheme_year_id = %s
+    GROUP BY 1, 2, 3"""
+
+
+def _pg_statement(sql: str, params: list, settings: tuple[str, ...], tune: bool) -> Callable[[], list[tuple]]:
+    def run() -> list[tuple]:
+        with transaction.atomic(), connection.cursor() as cursor:
+            if tune:  # SET LOCAL: ends with this transaction
+                for statement in settings:
+                    cursor.execute(statement)
+            cursor.execute(sql, params)
+            return list(cursor.fetchall())
+
+    return run
+
+
+def _compute_state_postgresql(scheme_year: SchemeYear, concurrent: bool) -> dict[Key, Figures]:
+    """The whole state's figures per panchayat in three statements (see above), keys as compute_figures."""
+    # Planner settings only when the statements run in their own transactions (not inside a caller's).
+    tune = not connection.in_atomic_block
+    family_sql, family_params = _pg_family_sql(scheme_year)
+    statements = [
+        (
+            _pg_statement(family_sql, family_params, _PG_SESSION + _PG_MERGE_JOINS, tune),
+            ("families", "eligible_families", "enrolled_families", "members"),
+        ),
+        (
+            _pg_statement(
+                _PG_ABHA_SQL, [MemberStatus.ALIVE, *ABHA_TYPES], _PG_SESSION + _PG_MERGE_JOINS, tune
+            ),
+            ("members_with_abha",),
+        ),
+        (
+            _pg_statement(_PG_CASE_SQL, [scheme_year.pk], _PG_SESSION, tune),
+            ("preauths", "claims", "claims_paise", "approved_paise"),
+        ),
+    ]
+    if concurrent:
+        with ThreadPoolExecutor(max_workers=len(statements)) as pool:
+            results = list(pool.map(_run_in_thread, [run for run, _names in statements]))
+    else:
+        results = [run() for run, _names in statements]
+    out: dict[Key, Figures] = {}
+    for rows, (_run, names) in zip(results, statements, strict=True):
+        for gp, district, block, *values in rows:
+            figures = out.setdefault((district, block, gp), Figures())
+            for attr, value in zip(names, values, strict=True):
+                setattr(figures, attr, getattr(figures, attr) + int(value or 0))
+    return _normalise_keys(out)
+
+
 def compute_figures(
     scheme_year: SchemeYear,
     *,
@@ -222,16 +334,21 @@ def compute_figures(
     block_id: int | None = None,
     gp_id: int | None = None,
     concurrent: bool | None = None,
+    portable: bool = False,
 ) -> dict[Key, Figures]:
     """Live figures per panchayat for the scope (the whole state when no scope is given).
 
     Keys are (district, block, panchayat) of the panchayat; a family without a panchayat has panchayat None
     (and its record's district and block). Panchayats with no family are absent (callers list the geography).
     On PostgreSQL outside a transaction the queries run concurrently, each on its own connection
-    (`concurrent=None`); inside a transaction (e.g. tests) they must share the caller's connection."""
-    queries = _figure_queries(scheme_year, district_id, block_id, gp_id)
+    (`concurrent=None`); inside a transaction (e.g. tests) they must share the caller's connection.
+    The whole state on PostgreSQL takes the three-statement path (`portable=True` forces the ORM queries)."""
     if concurrent is None:
         concurrent = connection.vendor == "postgresql" and not connection.in_atomic_block
+    whole_state = district_id is None and block_id is None and gp_id is None
+    if whole_state and not portable and connection.vendor == "postgresql":
+        return _compute_state_postgresql(scheme_year, concurrent)
+    queries = _figure_queries(scheme_year, district_id, block_id, gp_id)
     if concurrent:
         with ThreadPoolExecutor(max_workers=CONCURRENT_QUERIES) as pool:
             results = list(pool.map(_run_in_thread, [q for q, _names in queries]))

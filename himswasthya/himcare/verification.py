@@ -25,7 +25,7 @@ from typing import Any
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.db.models import Prefetch
+from django.db.models import Subquery
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
@@ -37,7 +37,8 @@ from himswasthya.core.errors import DomainError, Forbidden, NotFound, RateLimite
 from himswasthya.core.validators import luhn_valid, normalise_mobile
 from himswasthya.himcare.models import (
     Case,
-    CasePackage,
+    CaseStatus,
+    ClaimStatus,
     Enrolment,
     EnrolmentStatus,
 )
@@ -263,28 +264,40 @@ def _check_rate(user: Any) -> None:
     """SEC-24: at most HIMCARE_VERIFY_PER_MINUTE verifications per user and minute."""
     limit = getattr(settings, "HIMCARE_VERIFY_PER_MINUTE", 60)
     key = verify_rate_key(user)
-    cache.add(key, 0, timeout=120)
-    try:
+    try:  # one round trip once the minute's counter exists
         count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.add(key, 1, timeout=120)
-        count = 1
+    except ValueError:  # the minute's first search (or the counter expired)
+        if cache.add(key, 1, timeout=120):
+            count = 1
+        else:  # another request created it meanwhile
+            count = cache.incr(key)
     if count > limit:
         raise RateLimited(_("Too many searches. Please wait a minute and try again."), field="q")
 
 
 # --- the lookups -------------------------------------------------------------------------------------
-def _enrolment_by_card(card: str) -> Enrolment | None:
-    return Enrolment.objects.filter(card_number=card).select_related("family").first()
+# Each lookup is one indexed query that brings the family and its district along (select_related), so that
+# a verification makes: the lookup, the family's enrolments (with scheme year and wallet), the enrolled
+# members, the cases with their claims and packages, and the audit entry.
+_MEMBER_JOINS = ("family__district",)
+
+
+def _enrolments_by_card(card: str) -> list[Enrolment]:
+    """All the enrolments of the family holding this card (the card's own among them), in one query."""
+    return list(
+        Enrolment.objects.filter(family__himcare_enrolments__card_number=card).select_related(
+            "family__district", "scheme_year", "wallet"
+        )
+    )
 
 
 def _members_by_person_identifier(id_type: str, value: str) -> list[Member]:
     person_ids = PersonIdentifier.objects.filter(id_type=id_type, value=value).values("person_id")
-    return list(Member.objects.filter(person_id__in=person_ids).select_related("family"))
+    return list(Member.objects.filter(person_id__in=person_ids).select_related(*_MEMBER_JOINS))
 
 
 def _members_by_member_id(value: str) -> list[Member]:
-    members = list(Member.objects.filter(member_id=value).select_related("family"))
+    members = list(Member.objects.filter(member_id=value).select_related(*_MEMBER_JOINS))
     if members:
         return members
     return _members_by_person_identifier(IdentifierType.HIM_PARIVAR_MEMBER, value)
@@ -293,17 +306,28 @@ def _members_by_member_id(value: str) -> list[Member]:
 def _members_by_mobile(mobile: str) -> list[Member]:
     """Members with this mobile in the register or on their person record: two indexed lookups (an OR across
     the join would scan the member table)."""
-    found = {m.pk: m for m in Member.objects.filter(mobile=mobile).select_related("family")}
-    for member in Member.objects.filter(person__mobile=mobile).select_related("family"):
+    found = {m.pk: m for m in Member.objects.filter(mobile=mobile).select_related(*_MEMBER_JOINS)}
+    for member in Member.objects.filter(person__mobile=mobile).select_related(*_MEMBER_JOINS):
         found.setdefault(member.pk, member)
     return list(found.values())
 
 
+def _family_enrolments(family_id: int) -> list[Enrolment]:
+    return list(Enrolment.objects.filter(family_id=family_id).select_related("scheme_year", "wallet"))
+
+
+def _pick_current(enrolments: list[Enrolment]) -> Enrolment | None:
+    """The family's live enrolment (pending payment or active) if any, else its latest one."""
+    newest_first = sorted(enrolments, key=lambda e: (e.created_at, e.pk), reverse=True)
+    live = [e for e in newest_first if e.status in LIVE_STATUSES]
+    if live:
+        return live[0]
+    return newest_first[0] if newest_first else None
+
+
 def _current_enrolment(family_id: int, on_date: datetime.date) -> Enrolment | None:
     """The family's live enrolment (pending payment or active) if any, else its latest one."""
-    enrolments = Enrolment.objects.filter(family_id=family_id).select_related("scheme_year", "wallet")
-    live = enrolments.filter(status__in=LIVE_STATUSES).first()
-    return live or enrolments.order_by("-created_at", "-pk").first()
+    return _pick_current(_family_enrolments(family_id))
 
 
 def _no_cover(enrolment: Enrolment | None, on_date: datetime.date) -> tuple[str, str]:
@@ -337,36 +361,79 @@ def _no_cover(enrolment: Enrolment | None, on_date: datetime.date) -> tuple[str,
     return "", ""
 
 
+_CASE_STATUS = dict(CaseStatus.choices)
+_CLAIM_STATUS = dict(ClaimStatus.choices)
+
+
 def _cases(family_id: int) -> list[CaseView]:
-    cases = (
+    """The family's latest cases with their hospital, patient, claim and packages: one query (a row per
+    package of the MAX_CASES latest cases)."""
+    latest = (
         Case.objects.filter(enrolment__family_id=family_id)
-        .select_related("facility", "enrolled_member__member", "claim")
-        .prefetch_related(Prefetch("packages", queryset=CasePackage.objects.select_related("package")))
-        .order_by("-raised_at", "-pk")[:MAX_CASES]
+        .order_by("-raised_at", "-pk")
+        .values("pk")[:MAX_CASES]
     )
-    views = []
-    for case in cases:
-        claim = getattr(case, "claim", None)
-        views.append(
-            CaseView(
-                case_no=case.case_no,
-                hospital=case.facility.name,
-                hospital_hi=getattr(case.facility, "name_hi", "") or case.facility.name,
-                patient=case.enrolled_member.member.name_roman,
-                packages=[f"{cp.package.code} {cp.package.name}" for cp in case.packages.all()],
-                status=case.status,
-                status_display=str(case.get_status_display()),
-                raised_on=timezone.localtime(case.raised_at).date(),
-                estimated_paise=case.estimated_paise,
-                blocked_paise=case.blocked_paise,
-                claim_no=claim.claim_no if claim else "",
-                claim_status=claim.status if claim else "",
-                claim_status_display=str(claim.get_status_display()) if claim else "",
-                claimed_paise=claim.claimed_paise if claim else None,
-                approved_paise=claim.approved_paise if claim else None,
-            )
+    rows = (
+        Case.objects.filter(pk__in=Subquery(latest))
+        .order_by("-raised_at", "-pk", "packages__pk")
+        .values_list(
+            "pk",
+            "case_no",
+            "facility__name",
+            "enrolled_member__member__name_roman",
+            "status",
+            "raised_at",
+            "estimated_paise",
+            "blocked_paise",
+            "claim__pk",
+            "claim__claim_no",
+            "claim__status",
+            "claim__claimed_paise",
+            "claim__approved_paise",
+            "packages__package__code",
+            "packages__package__name",
         )
-    return views
+    )
+    views: dict[int, CaseView] = {}
+    for (
+        pk,
+        case_no,
+        hospital,
+        patient,
+        status,
+        raised_at,
+        estimated,
+        blocked,
+        claim_pk,
+        claim_no,
+        claim_status,
+        claimed,
+        approved,
+        package_code,
+        package_name,
+    ) in rows:
+        view = views.get(pk)
+        if view is None:
+            view = views[pk] = CaseView(
+                case_no=case_no,
+                hospital=hospital,
+                hospital_hi=hospital,
+                patient=patient,
+                packages=[],
+                status=status,
+                status_display=str(_CASE_STATUS.get(status, status)),
+                raised_on=timezone.localtime(raised_at).date(),
+                estimated_paise=estimated,
+                blocked_paise=blocked,
+                claim_no=claim_no if claim_pk else "",
+                claim_status=claim_status if claim_pk else "",
+                claim_status_display=str(_CLAIM_STATUS.get(claim_status, claim_status)) if claim_pk else "",
+                claimed_paise=claimed if claim_pk else None,
+                approved_paise=approved if claim_pk else None,
+            )
+        if package_code is not None:
+            view.packages.append(f"{package_code} {package_name}")
+    return list(views.values())
 
 
 def _family_view(
@@ -396,7 +463,20 @@ def _family_view(
         view.available_paise = enrolment.cover_paise
     if not view.has_active_cover:
         view.available_paise = 0
-    covered = enrolment.members.select_related("member", "person").order_by("unit_no", "pk")
+    covered = (
+        enrolment.members.select_related("member", "person")
+        .only(
+            "unit_no",
+            "enrolment",
+            "member__member_id",
+            "member__name_roman",
+            "member__name_deva",
+            "member__sex",
+            "person__date_of_birth",
+            "person__year_of_birth",
+        )
+        .order_by("unit_no", "pk")
+    )
     for em in covered:
         view.members.append(
             MemberView(
@@ -452,10 +532,12 @@ def do_verify_beneficiary(*, actor: Any, query: str, on_date: datetime.date | No
 
     family: Family | None = None
     enrolment: Enrolment | None = None
+    enrolments: list[Enrolment] | None = None
     query_person_ids: set[int] = set()
     families: list[Family] = []
     if parsed.kind == "card":
-        enrolment = _enrolment_by_card(parsed.value)
+        enrolments = _enrolments_by_card(parsed.value)
+        enrolment = next((e for e in enrolments if e.card_number == parsed.value), None)
         if enrolment is not None:
             family = enrolment.family
     else:
@@ -501,10 +583,9 @@ def do_verify_beneficiary(*, actor: Any, query: str, on_date: datetime.date | No
 
     # A card names its enrolment; when the family has renewed since (a live enrolment exists), the desk
     # sees the live one.
-    current = _current_enrolment(family.pk, on_date)
+    current = _pick_current(enrolments if enrolments is not None else _family_enrolments(family.pk))
     if enrolment is None or (current is not None and current.status in LIVE_STATUSES):
         enrolment = current
-    family = Family.objects.select_related("district", "head").get(pk=family.pk)
     view = _family_view(parsed.kind, family, enrolment, query_person_ids, on_date)
     record(
         "himcare.verify",

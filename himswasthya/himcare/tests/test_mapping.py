@@ -183,3 +183,84 @@ def test_concurrent_computation_equals_serial(
     serial = mapping.compute_figures(year, concurrent=False)
     assert {k: _tuple(v) for k, v in concurrent.items()} == {k: _tuple(v) for k, v in serial.items()}
     assert len(concurrent) == 5  # four panchayats with families and the family without one
+
+
+def _add_edge_families(geo, district):
+    """Families that tell the rules apart: a dead government employee (does not exclude), a person with an
+    ABHA number and an ABHA address (counted once), a family with no living member (not eligible)."""
+    from himswasthya.himcare.tests.factories import make_family
+    from himswasthya.himcare.tests.monitoring_factories import abha_number
+    from himswasthya.people.models import PersonIdentifier
+
+    _f, members = make_family(
+        district,
+        [
+            {
+                "name_roman": "Dead Officer",
+                "sex": "M",
+                "year_of_birth": 1950,
+                "occupation": "GOVT_PEN",
+                "status": "DECEASED",
+            },
+            {"name_roman": "Living Widow", "sex": "F", "year_of_birth": 1955, "relation": "WIFE"},
+        ],
+        family_id="SG-EDGE-1",
+        gram_panchayat=geo.beta,
+    )
+    person = members[1].person
+    PersonIdentifier.objects.create(person=person, id_type="ABHA_NUMBER", value=abha_number(77))
+    PersonIdentifier.objects.create(person=person, id_type="ABHA_ADDRESS", value="widow.55@abdm")
+    make_family(
+        district,
+        [{"name_roman": "Gone", "sex": "M", "year_of_birth": 1940, "status": "DECEASED"}],
+        family_id="SG-EDGE-2",
+        gram_panchayat=geo.beta,
+    )
+
+
+@pytest.mark.parametrize("exclude_pmjay, exclude_govt", [(True, True), (False, False), (True, False)])
+def test_state_statements_equal_portable_queries(
+    geo, scheme_year, persona_district, exclude_pmjay, exclude_govt
+):
+    """The whole state on PostgreSQL is computed by three SQL statements (mapping._compute_state_postgresql);
+    they give exactly the portable ORM queries' figures, whatever the year's exclusions."""
+    _add_edge_families(geo, persona_district)
+    scheme_year.exclude_ab_pmjay = exclude_pmjay
+    scheme_year.exclude_government_employees = exclude_govt
+    scheme_year.save()
+    fast = mapping.compute_figures(scheme_year)
+    portable = mapping.compute_figures(scheme_year, portable=True)
+    assert {k: _tuple(v) for k, v in fast.items()} == {k: _tuple(v) for k, v in portable.items()}
+    beta = portable[(persona_district.pk, geo.beta.block_id, geo.beta.pk)]
+    base = EXPECTED["Beta"]
+    # One more eligible family (the widow's), one more living member, with ABHA (once).
+    assert (beta.families, beta.members, beta.members_with_abha) == (base[0] + 2, base[3] + 1, base[4] + 1)
+    if exclude_pmjay and exclude_govt:
+        assert beta.eligible_families == base[1] + 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_state_statements_outside_a_transaction(
+    persona_district, persona_other_district, persona_facility, persona_other_facility
+):
+    """Outside a transaction the PostgreSQL statements run at once with their planner settings; the same
+    figures, and refresh_coverage stores them."""
+    from django.db import connection
+
+    from himswasthya.himcare.tests.factories import make_scheme_year
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the three-statement path is PostgreSQL's")
+    year = make_scheme_year()
+    geo = build_small_geography(
+        persona_district, persona_other_district, year, persona_facility, persona_other_facility
+    )
+    _add_edge_families(geo, persona_district)
+    fast = mapping.compute_figures(year)
+    portable = mapping.compute_figures(year, portable=True, concurrent=False)
+    assert {k: _tuple(v) for k, v in fast.items()} == {k: _tuple(v) for k, v in portable.items()}
+    mapping.refresh_coverage(year)
+    stored = PanchayatCoverage.objects.get(scheme_year=year, gram_panchayat=geo.beta)
+    assert (
+        stored.members_with_abha == _tuple(portable[(persona_district.pk, geo.beta.block_id, geo.beta.pk)])[4]
+    )
