@@ -589,8 +589,8 @@ def main() -> None:
         f"Run {datetime.datetime.now(datetime.UTC):%Y-%m-%d %H:%M} UTC on {platform.node()} "
         f"({os.cpu_count()} cores, Python {platform.python_version()}), PostgreSQL via DATABASE_URL "
         "(own database). Load average (1/5/15 min) before "
-        f"{load_before}, after {load_after}: other helpers' tests and benchmarks shared the two cores, "
-        "so the figures are pessimistic.",
+        f"{load_before}, after {load_after} (2 cores; a load above 2 means other work shared them and "
+        "the figures are pessimistic).",
         "",
         "Command: `DEBUG=1 DATABASE_URL=postgres://…/himswasthya_himcare_bench .venv/bin/python bench/himcare.py "
         f"--families {args.families} --claims {args.claims}`",
@@ -675,8 +675,8 @@ def main() -> None:
         "(1) and (2) are merge joins of index-only scans (SET LOCAL enable_hashjoin = off, no parallel "
         "workers: hash tables of millions of rows and parallel workers that each redo the member aggregation "
         "were what cost most on this machine); `test_mapping.py` checks the statements equal the portable "
-        "queries (three exclusion settings, edge families) on PostgreSQL. Indexes used (made by this script "
-        "until a migration declares them): himparivar Member (family) INCLUDE (person, occupation) WHERE "
+        "queries (three exclusion settings, edge families) on PostgreSQL. Indexes used (himcare migration "
+        "0003, PostgreSQL only): himparivar Member (family) INCLUDE (person, occupation) WHERE "
         "status = ALIVE `member_alive_family_idx`; Member (person) INCLUDE (family) WHERE status = ALIVE "
         "`member_alive_person_idx`; people PersonIdentifier (person) WHERE id_type in (ABHA_NUMBER, "
         "ABHA_ADDRESS) `personid_abha_person_idx`. Measured alone on the bench data (load ~2-4): statement 1 "
