@@ -18,12 +18,10 @@ from __future__ import annotations
 
 import datetime
 import re
-import time
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db.models import Subquery
 from django.utils import timezone
@@ -34,6 +32,7 @@ from himswasthya.accounts.models import Role
 from himswasthya.accounts.scoping import require_role
 from himswasthya.audit.services import record
 from himswasthya.core.errors import DomainError, Forbidden, NotFound, RateLimited
+from himswasthya.core.ratelimit import count_this_minute, minute_key
 from himswasthya.core.validators import luhn_valid, normalise_mobile
 from himswasthya.himcare.models import (
     Case,
@@ -256,22 +255,16 @@ def parse_query(text: str) -> _Parsed:
 
 
 # --- rate limit (the same fixed-window counter as the patient search, people/services.py) ----------------
+VERIFY_RATE = "himcare:verify-rate"
+
+
 def verify_rate_key(user: Any) -> str:
-    return f"himcare:verify-rate:{user.pk}:{int(time.time() // 60)}"
+    return minute_key(VERIFY_RATE, user)
 
 
 def _check_rate(user: Any) -> None:
     """SEC-24: at most HIMCARE_VERIFY_PER_MINUTE verifications per user and minute."""
-    limit = getattr(settings, "HIMCARE_VERIFY_PER_MINUTE", 60)
-    key = verify_rate_key(user)
-    try:  # one round trip once the minute's counter exists
-        count = cache.incr(key)
-    except ValueError:  # the minute's first search (or the counter expired)
-        if cache.add(key, 1, timeout=120):
-            count = 1
-        else:  # another request created it meanwhile
-            count = cache.incr(key)
-    if count > limit:
+    if count_this_minute(VERIFY_RATE, user) > getattr(settings, "HIMCARE_VERIFY_PER_MINUTE", 60):
         raise RateLimited(_("Too many searches. Please wait a minute and try again."), field="q")
 
 

@@ -7,14 +7,12 @@ an audit entry (SEC-29). Aggregate counts at the end are safe for any signed-in 
 from __future__ import annotations
 
 import datetime
-import time
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
 from django.apps import apps
 from django.conf import settings
-from django.core.cache import cache
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Count, F, Q, QuerySet, Value
@@ -25,6 +23,7 @@ from himswasthya.accounts.models import DISTRICT_ROLES, FACILITY_ROLES, STAFF_RO
 from himswasthya.accounts.scoping import can_see, require_role, scope_queryset
 from himswasthya.audit.services import record
 from himswasthya.core.errors import Conflict, DomainError, Forbidden, NotFound, RateLimited
+from himswasthya.core.ratelimit import count_this_minute, minute_key
 from himswasthya.core.validators import normalise_mobile
 from himswasthya.people import uhid as uhids
 from himswasthya.people.models import (
@@ -73,25 +72,16 @@ def visible_people(user: Any) -> QuerySet[Person]:
 
 
 # --- search ------------------------------------------------------------------------------------------
-def _minute() -> int:
-    return int(time.time() // 60)
+SEARCH_RATE = "people:search-rate"
 
 
 def search_rate_key(user: Any) -> str:
-    return f"people:search-rate:{user.pk}:{_minute()}"
+    return minute_key(SEARCH_RATE, user)
 
 
 def _check_search_rate(user: Any) -> None:
     """SEC-24: at most PEOPLE_SEARCH_PER_MINUTE searches per user and minute (a fixed window in the cache)."""
-    limit = getattr(settings, "PEOPLE_SEARCH_PER_MINUTE", 60)
-    key = search_rate_key(user)
-    cache.add(key, 0, timeout=120)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.add(key, 1, timeout=120)
-        count = 1
-    if count > limit:
+    if count_this_minute(SEARCH_RATE, user) > getattr(settings, "PEOPLE_SEARCH_PER_MINUTE", 60):
         raise RateLimited(_("Too many searches. Please wait a minute and try again."), field="q")
 
 

@@ -153,9 +153,9 @@ def test_every_search_is_audited_without_the_query_text(people, clerk):
 
 
 def test_searches_are_rate_limited_per_user(people, clerk, doctor, settings, monkeypatch):
-    from himswasthya.people import services
+    from himswasthya.core import ratelimit
 
-    monkeypatch.setattr(services, "_minute", lambda: 12_345)  # no minute boundary mid-test
+    monkeypatch.setattr(ratelimit, "current_minute", lambda: 12_345)  # no minute boundary mid-test
     settings.PEOPLE_SEARCH_PER_MINUTE = 3
     cache.delete_many([search_rate_key(clerk), search_rate_key(doctor)])
     for _ in range(3):

@@ -1,0 +1,28 @@
+"""SEC-24: a fixed one-minute window per user and action, counted in the cache (Redis when configured)."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from django.core.cache import cache
+
+
+def current_minute() -> int:
+    return int(time.time() // 60)
+
+
+def minute_key(prefix: str, user: Any) -> str:
+    """The cache key of `user`'s counter for `prefix` in the current minute."""
+    return f"{prefix}:{user.pk}:{current_minute()}"
+
+
+def count_this_minute(prefix: str, user: Any) -> int:
+    """Add one to `user`'s counter for this minute and return it (one round trip once the counter exists)."""
+    key = minute_key(prefix, user)
+    try:
+        return cache.incr(key)
+    except ValueError:  # the minute's first call (or the counter expired)
+        if cache.add(key, 1, timeout=120):
+            return 1
+        return cache.incr(key)  # another request created it meanwhile

@@ -1,0 +1,15 @@
+from types import SimpleNamespace
+
+from django.core.cache import cache
+
+from himswasthya.core.ratelimit import count_this_minute, minute_key
+
+
+def test_it_counts_per_action_and_user_within_the_minute():
+    ana, ravi = SimpleNamespace(pk=9101), SimpleNamespace(pk=9102)
+    cache.delete_many([minute_key(p, u) for p in ("t:search", "t:verify") for u in (ana, ravi)])
+    assert [count_this_minute("t:search", ana) for _ in range(3)] == [1, 2, 3]
+    assert count_this_minute("t:verify", ana) == 1  # another action has its own counter
+    assert count_this_minute("t:search", ravi) == 1  # and another user
+    cache.delete(minute_key("t:search", ana))  # the counter expired: counting starts again
+    assert count_this_minute("t:search", ana) == 1
