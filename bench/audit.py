@@ -62,8 +62,16 @@ def use_bench_database() -> str:
 def record_one(i: int) -> None:
     from himswasthya.audit import services
 
-    services.record("person.read", object_type="people.Person", object_id=i, purpose="opd",
-                    facility_id=1 + i % 50, district_id=1 + i % 12, ip="10.0.0.1", detail={"page": i % 7})
+    services.record(
+        "person.read",
+        object_type="people.Person",
+        object_id=i,
+        purpose="opd",
+        facility_id=1 + i % 50,
+        district_id=1 + i % 12,
+        ip="10.0.0.1",
+        detail={"page": i % 7},
+    )
 
 
 def bench_record_latency(n: int) -> dict[str, float]:
@@ -77,8 +85,10 @@ def bench_record_latency(n: int) -> dict[str, float]:
             calls.append(time.perf_counter() - t1)
         transactions.append(time.perf_counter() - t0)
     return {
-        "record_p50": percentile(calls, 50), "record_p95": percentile(calls, 95),
-        "tx_p50": percentile(transactions, 50), "tx_p95": percentile(transactions, 95),
+        "record_p50": percentile(calls, 50),
+        "record_p95": percentile(calls, 95),
+        "tx_p50": percentile(transactions, 50),
+        "tx_p95": percentile(transactions, 95),
         "tx_p99": percentile(transactions, 99),
     }
 
@@ -156,9 +166,14 @@ def run_writers(
     if errors:
         raise RuntimeError(f"{len(errors)} writer(s) failed: {errors[0]!r}")
     drain = wait_sealed() if seal else 0.0
-    return {"tx_rate": workers * transactions / wall, "p50": percentile(latencies, 50),
-            "p95": percentile(latencies, 95), "p99": percentile(latencies, 99), "max": max(latencies),
-            "drain": drain}
+    return {
+        "tx_rate": workers * transactions / wall,
+        "p50": percentile(latencies, 50),
+        "p95": percentile(latencies, 95),
+        "p99": percentile(latencies, 99),
+        "max": max(latencies),
+        "drain": drain,
+    }
 
 
 def wait_sealed(timeout: float = 60.0) -> float:
@@ -189,7 +204,7 @@ def bench_mode(mode: str, args: argparse.Namespace) -> dict[str, dict[str, float
 
 def mode_lines(mode: str, figures: dict[str, dict[str, float]], args: argparse.Namespace) -> list[str]:
     latency, single, many = figures["latency"], figures["single"], figures["many"]
-    lag = (f"; all sealed {ms(many['drain'])} after the last commit" if mode == "background" else "")
+    lag = f"; all sealed {ms(many['drain'])} after the last commit" if mode == "background" else ""
     return [
         f"- **{mode}** sealing, one writer, whole transaction (1 record()) incl. commit and after-commit: "
         f"p50 {ms(latency['tx_p50'])}, p95 {ms(latency['tx_p95'])}, p99 {ms(latency['tx_p99'])} "
@@ -242,8 +257,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--mode", choices=["inline", "background", "both"], default="both",
-                        help="AUDIT_SEAL_MODE of the latency and writer runs (default: both, in turn)")
+    parser.add_argument(
+        "--mode",
+        choices=["inline", "background", "both"],
+        default="both",
+        help="AUDIT_SEAL_MODE of the latency and writer runs (default: both, in turn)",
+    )
     parser.add_argument("--entries", type=int, default=5000, help="entries for the sealing/verify runs")
     parser.add_argument("--latency-samples", type=int, default=500)
     parser.add_argument("--workers", type=int, default=8)
@@ -263,8 +282,10 @@ def main() -> None:
         settings.AUDIT_SEAL_MODE = "inline"  # the rest is about the sealer and the writers, not the mode
         sealing = timed("sealing", lambda: bench_sealing(args.entries))
         verify = timed("verify", bench_verify)
-        unsealed_many = timed(f"{args.workers} writers, sealing deferred",
-                              lambda: run_writers(args.workers, args.transactions, seal=False))
+        unsealed_many = timed(
+            f"{args.workers} writers, sealing deferred",
+            lambda: run_writers(args.workers, args.transactions, seal=False),
+        )
         probe = timed("open-transaction probe", open_transaction_probe)
         chain.seal_pending()
         final = chain.verify_chain()
@@ -311,8 +332,10 @@ def write_results(lines: list[str]) -> None:
             pos = text.index("\n\n", pos) + 2
         text = text[:pos] + block + text[pos:]
     else:
-        intro = ("Cost of `audit.services.record()` on the request path, sealing and verification rates, and "
-                 "whether concurrent writers wait for each other.\n\n")
+        intro = (
+            "Cost of `audit.services.record()` on the request path, sealing and verification rates, and "
+            "whether concurrent writers wait for each other.\n\n"
+        )
         text = text.rstrip("\n") + "\n\n" + heading + "\n\n" + intro + block
     RESULTS.write_text(text)
     print(f"appended to {RESULTS.relative_to(ROOT)}")

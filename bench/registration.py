@@ -27,7 +27,7 @@ What it does, in one run:
 4. For each server configuration (gunicorn gthread, workers x threads, DB_CONN_MAX_AGE >= 60): closed loop,
    50 clients, each booking a different person: bookings/s (and as a fraction of (a) and of (b)),
    p50/p95/p99, errors, CPU of server, load generator and machine. SMS are left to `send_pending_sms`
-   (SMS_SEND_IN_REQUEST is off with DEBUG off), as in production. `:lean` runs bench/regbench_wsgi.py.
+   (SMS_SEND_IN_REQUEST is off with DEBUG off), as in production.
 5. With the best configuration: open loop at half its maximum rate (scheduled sends; latency counted from the
    scheduled time, so queueing is not hidden), and 200 clients racing for the last 50 seats of one session,
    checked in the database afterwards (quota, unique gapless tokens).
@@ -942,20 +942,16 @@ class ServerConfig:
     workers: int
     threads: int
     conn_max_age: int
-    lean: bool = False  # bench/regbench_wsgi.py: no session rewrite per request, SMS left to the sender
 
     def describe(self) -> str:
         text = f"gunicorn gthread -w {self.workers} --threads {self.threads}"
-        text += f", DB_CONN_MAX_AGE={self.conn_max_age}"
-        return text + (" + lean (see regbench_wsgi.py)" if self.lean else "")
+        return text + f", DB_CONN_MAX_AGE={self.conn_max_age}"
 
 
 class Server:
     def __init__(self, config: ServerConfig, env: dict[str, str], port: int, log: Path):
         self.config, self.env, self.port, self.log = config, dict(env), port, log
         self.env["DB_CONN_MAX_AGE"] = str(config.conn_max_age)
-        if config.lean:
-            self.env.update(REGBENCH_LEAN_SESSION="1", REGBENCH_DEFER_SMS="1")
         self.process: subprocess.Popen | None = None
 
     @property
@@ -963,11 +959,7 @@ class Server:
         return f"http://127.0.0.1:{self.port}"
 
     def __enter__(self) -> Server:
-        app = (
-            ["--pythonpath", str(BENCH), "regbench_wsgi:application"]
-            if self.config.lean
-            else ["himswasthya.wsgi:application"]
-        )
+        app = ["himswasthya.wsgi:application"]
         command = [
             str(ROOT / ".venv" / "bin" / "gunicorn"),
             *app,
@@ -1081,8 +1073,8 @@ def main() -> None:
     parser.add_argument(
         "--configs",
         default="2x8:60,3x8:60,4x4:60",
-        help="server configs tried in the closed loop: WORKERSxTHREADS:CONN_MAX_AGE[:lean],...; the best one "
-        "without :lean runs the open loop and the race",
+        help="server configs tried in the closed loop: WORKERSxTHREADS:CONN_MAX_AGE,...; the best one "
+        "runs the open loop and the race",
     )
     parser.add_argument("--quick", action="store_true", help="short phases (smoke test)")
     parser.add_argument("--no-record", action="store_true", help="don't append to bench/RESULTS.md")
@@ -1154,9 +1146,9 @@ def main() -> None:
 
     closed_results = []
     for spec in args.configs.split(","):
-        shape, cma, *flags = spec.split(":")
+        shape, cma = spec.split(":")[:2]
         workers, threads = (int(x) for x in shape.split("x"))
-        config = ServerConfig(spec, workers, threads, int(cma), lean="lean" in flags)
+        config = ServerConfig(spec, workers, threads, int(cma))
         _reset_bookings()
         jobs = Jobs(fixture.person_ids[:-RACE_CLIENTS], fixture.slots)
         connection.close()
@@ -1184,7 +1176,7 @@ def main() -> None:
             f"load average {os.getloadavg()[0]:.1f}"
         )
 
-    best = max((r for r in closed_results if not r["config"].lean), key=lambda r: r["rate"])
+    best = max(closed_results, key=lambda r: r["rate"])
     config = best["config"]
     _reset_bookings()
     jobs = Jobs(fixture.person_ids[:-RACE_CLIENTS], fixture.slots)

@@ -67,19 +67,34 @@ class VerifyOut(Schema):
 
 def _entry_out(entry: Any) -> dict[str, Any]:
     return {
-        "id": entry.id, "seq": entry.seq, "time": entry.created_at, "actor_id": entry.actor_id,
-        "actor_username": entry.actor.username if entry.actor_id else None, "actor_role": entry.actor_role,
-        "action": entry.action, "object_type": entry.object_type, "object_id": entry.object_id,
-        "purpose": entry.purpose, "facility_id": entry.facility_id, "district_id": entry.district_id,
-        "ip": entry.ip, "detail": entry.detail, "sealed": entry.is_sealed, "entry_hash": entry.entry_hash,
+        "id": entry.id,
+        "seq": entry.seq,
+        "time": entry.created_at,
+        "actor_id": entry.actor_id,
+        "actor_username": entry.actor.username if entry.actor_id else None,
+        "actor_role": entry.actor_role,
+        "action": entry.action,
+        "object_type": entry.object_type,
+        "object_id": entry.object_id,
+        "purpose": entry.purpose,
+        "facility_id": entry.facility_id,
+        "district_id": entry.district_id,
+        "ip": entry.ip,
+        "detail": entry.detail,
+        "sealed": entry.is_sealed,
+        "entry_hash": entry.entry_hash,
     }
 
 
 @router.get("/entries", response=EntryPage, auth=audit_reader_auth)
 def list_entries(request: HttpRequest, query: Query[EntryQuery]) -> dict[str, Any]:
     filters = services.AuditFilters(
-        actor=query.actor.strip(), action=query.action.strip(), object_type=query.object_type.strip(),
-        object_id=query.object_id.strip(), date_from=query.date_from, date_to=query.date_to,
+        actor=query.actor.strip(),
+        action=query.action.strip(),
+        object_type=query.object_type.strip(),
+        object_id=query.object_id.strip(),
+        date_from=query.date_from,
+        date_to=query.date_to,
     )
     page = Paginator(services.search_entries(request.user, filters), query.page_size).get_page(query.page)
     items = [_entry_out(e) for e in page.object_list]  # read before our own audit.read entry is written

@@ -60,8 +60,19 @@ from himswasthya.audit.models import SEAL_FIELDS, AuditEntry, ChainHead
 
 GENESIS_HASH = "0" * 64
 HASHED_FIELDS = (
-    "id", "seq", "created_at", "actor_id", "actor_role", "action", "object_type", "object_id", "purpose",
-    "facility_id", "district_id", "ip", "detail",
+    "id",
+    "seq",
+    "created_at",
+    "actor_id",
+    "actor_role",
+    "action",
+    "object_type",
+    "object_id",
+    "purpose",
+    "facility_id",
+    "district_id",
+    "ip",
+    "detail",
 )
 DEFAULT_BATCH_SIZE = 500
 _PROCESS_SEALER = threading.Lock()
@@ -317,8 +328,12 @@ class BackgroundSealer:
         except Exception as exc:  # noqa: BLE001 - the thread must survive anything; retried below
             self.failures += 1
             retry_in = min(MAX_RETRY_SECONDS, max(interval, 0.05) * 2 ** min(self.failures, 10))
-            logger.error("audit sealing failed: %s; retrying in %.1f s (failure %d in a row)",
-                         _safe_reason(exc), retry_in, self.failures)
+            logger.error(
+                "audit sealing failed: %s; retrying in %.1f s (failure %d in a row)",
+                _safe_reason(exc),
+                retry_in,
+                self.failures,
+            )
             wake.set()  # the rows are still pending: come back after the pause
             connection.close()  # it may be broken; the retry opens a new one
             return retry_in
@@ -326,6 +341,7 @@ class BackgroundSealer:
 
 sealer = BackgroundSealer()
 if hasattr(os, "register_at_fork"):
+
     def _after_fork_in_child() -> None:
         global _PROCESS_SEALER
         _PROCESS_SEALER = threading.Lock()
@@ -414,26 +430,50 @@ def verify_chain(stale_after_seconds: int = 300, chunk_size: int = 2000) -> Veri
     for entry in _sealed_in_order(head_seq, chunk_size):
         if entry.seq != expected_seq:
             missing = (entry.seq or 0) - expected_seq
-            return _fail(result, "gap", entry, (
-                f"entry id={entry.id} has seq {entry.seq} but seq {expected_seq} was expected: "
-                f"{missing} entr{'y' if missing == 1 else 'ies'} missing (deleted) before it, "
-                f"or its seq was changed"))
+            return _fail(
+                result,
+                "gap",
+                entry,
+                (
+                    f"entry id={entry.id} has seq {entry.seq} but seq {expected_seq} was expected: "
+                    f"{missing} entr{'y' if missing == 1 else 'ies'} missing (deleted) before it, "
+                    f"or its seq was changed"
+                ),
+            )
         if entry.prev_hash != prev_hash:
-            return _fail(result, "broken_link", entry, (
-                f"entry seq {entry.seq} (id={entry.id}) does not link to the entry before it: an entry was "
-                f"inserted, reordered or replaced before it, or its prev_hash was changed"))
+            return _fail(
+                result,
+                "broken_link",
+                entry,
+                (
+                    f"entry seq {entry.seq} (id={entry.id}) does not link to the entry before it: an entry was "
+                    f"inserted, reordered or replaced before it, or its prev_hash was changed"
+                ),
+            )
         if compute_hash(prev_hash, entry) != entry.entry_hash:
-            return _fail(result, "tampered", entry, (
-                f"entry seq {entry.seq} (id={entry.id}) does not match its hash: "
-                f"one of its fields was changed"))
+            return _fail(
+                result,
+                "tampered",
+                entry,
+                (
+                    f"entry seq {entry.seq} (id={entry.id}) does not match its hash: "
+                    f"one of its fields was changed"
+                ),
+            )
         prev_hash, last = entry.entry_hash, entry
         expected_seq += 1
         result.checked += 1
 
     if head_seq != result.checked or head_hash != prev_hash:
-        _fail(result, "head_mismatch", None, (
-            f"the chain ends at seq {result.checked} but the chain head records seq {head_seq}: "
-            f"entries after seq {result.checked} were deleted, or the head was changed"))
+        _fail(
+            result,
+            "head_mismatch",
+            None,
+            (
+                f"the chain ends at seq {result.checked} but the chain head records seq {head_seq}: "
+                f"entries after seq {result.checked} were deleted, or the head was changed"
+            ),
+        )
         result.first_bad_seq = result.checked + 1
         return result
 
@@ -441,13 +481,20 @@ def verify_chain(stale_after_seconds: int = 300, chunk_size: int = 2000) -> Veri
     current_head = ChainHead.objects.filter(pk=1).values("last_seq")[:1]
     beyond = AuditEntry.objects.filter(seq__gt=models.Subquery(current_head)).order_by("seq").first()
     if beyond is not None:
-        return _fail(result, "beyond_head", beyond, (
-            f"entry seq {beyond.seq} (id={beyond.id}) lies beyond the chain head: "
-            f"it was inserted outside the sealer"))
+        return _fail(
+            result,
+            "beyond_head",
+            beyond,
+            (
+                f"entry seq {beyond.seq} (id={beyond.id}) lies beyond the chain head: "
+                f"it was inserted outside the sealer"
+            ),
+        )
 
     cutoff = timezone.now() - timedelta(seconds=stale_after_seconds)
     result.stale_unsealed = AuditEntry.objects.filter(seq__isnull=True, created_at__lt=cutoff).count()
     result.seconds = time.monotonic() - started
     result.message = f"chain of {result.checked} entries verified" + (
-        f"; last seq {last.seq}, hash {last.entry_hash[:16]}…" if last else "")
+        f"; last seq {last.seq}, hash {last.entry_hash[:16]}…" if last else ""
+    )
     return result

@@ -9,7 +9,9 @@ DATE_INPUT = forms.DateInput(attrs={"type": "date"})
 class AuditFilterForm(forms.Form):
     actor = forms.CharField(label=_("Actor (user name or id)"), max_length=150, required=False)
     action = forms.CharField(
-        label=_("Action"), max_length=64, required=False,
+        label=_("Action"),
+        max_length=64,
+        required=False,
         help_text=_("Exact, e.g. person.read, or a prefix ending in a dot, e.g. person."),
     )
     object_type = forms.CharField(label=_("Object type"), max_length=64, required=False)

@@ -54,8 +54,13 @@ class AuditEntry(models.Model):
     seq = models.PositiveBigIntegerField(_("sequence"), null=True, blank=True, unique=True)
     created_at = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
-        verbose_name=_("actor"), help_text=_("Empty for the system or an anonymous visitor."),
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("actor"),
+        help_text=_("Empty for the system or an anonymous visitor."),
     )
     actor_role = models.CharField(_("actor role"), max_length=30, blank=True)
     action = models.CharField(_("action"), max_length=64, db_index=True)

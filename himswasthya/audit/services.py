@@ -28,8 +28,25 @@ from himswasthya.core.errors import DomainError, Forbidden
 _ACTION = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)+$")
 # SEC-29: what must never reach a log. Key names are matched as substrings, case-insensitively.
 FORBIDDEN_KEY_PARTS = (
-    "otp", "token", "password", "passwd", "secret", "aadhaar", "aadhar", "uidai", "sessionid", "session_key",
-    "cookie", "diagnos", "icd10", "icd_", "prescription", "symptom", "clinical", "medication", "lab_result",
+    "otp",
+    "token",
+    "password",
+    "passwd",
+    "secret",
+    "aadhaar",
+    "aadhar",
+    "uidai",
+    "sessionid",
+    "session_key",
+    "cookie",
+    "diagnos",
+    "icd10",
+    "icd_",
+    "prescription",
+    "symptom",
+    "clinical",
+    "medication",
+    "lab_result",
 )
 _TWELVE_DIGITS = re.compile(r"(?<!\d)\d{4}[ -]?\d{4}[ -]?\d{4}(?!\d)")  # an Aadhaar number, however spaced
 _TOKEN_LIKE = re.compile(r"^[A-Za-z0-9_\-.+/=]{32,}$")  # bearer tokens, JWTs, API keys
@@ -85,8 +102,11 @@ def _clean_value(value: Any, where: str, depth: int, redact: bool) -> Any:
         return value
     if isinstance(value, int | str):
         text = str(value)
-        why = "12-digit number" if _TWELVE_DIGITS.search(text) else (
-            "looks like a token" if _TOKEN_LIKE.match(text) else "")
+        why = (
+            "12-digit number"
+            if _TWELVE_DIGITS.search(text)
+            else ("looks like a token" if _TOKEN_LIKE.match(text) else "")
+        )
         if why and redact:
             return REDACTED
         if why:
@@ -129,21 +149,18 @@ def _valid_ip(value: str | None) -> str | None:
         return None
 
 
-def _schedule_sealing() -> None:
+def schedule_sealing() -> None:
     """One after-commit sealing (inline, or a wake-up of the background sealer: AUDIT_SEAL_MODE) per
-    transaction, however many entries it recorded."""
+    transaction, however many entries it recorded. Callers that INSERT entries built by `build_entry`
+    themselves call it too."""
     if connection.in_atomic_block and any(
         # Django's pending callbacks: (savepoint ids, function, robust).
-        item[1] in chain.AFTER_COMMIT_CALLBACKS for item in connection.run_on_commit
+        item[1] in chain.AFTER_COMMIT_CALLBACKS
+        for item in connection.run_on_commit
     ):
         return
     # robust: a sealing failure is logged and never turns a committed request into an error.
     transaction.on_commit(chain.after_commit_sealing(), robust=True)
-
-
-def schedule_sealing() -> None:
-    """For callers that INSERT entries built by `build_entry` themselves: seal them after commit."""
-    _schedule_sealing()
 
 
 def record(action: str, **kwargs: Any) -> AuditEntry:
@@ -156,7 +173,7 @@ def record(action: str, **kwargs: Any) -> AuditEntry:
     """
     entry = build_entry(action, **kwargs)
     entry.save(force_insert=True)
-    _schedule_sealing()
+    schedule_sealing()
     return entry
 
 
@@ -249,11 +266,17 @@ def _day_start(day: date) -> datetime:
 def search_entries(user: Any, filters: AuditFilters) -> QuerySet[AuditEntry]:
     qs = entries_visible_to(user)
     if filters.actor:
-        qs = qs.filter(actor_id=int(filters.actor)) if filters.actor.isdigit() else qs.filter(
-            actor__username=filters.actor)
+        qs = (
+            qs.filter(actor_id=int(filters.actor))
+            if filters.actor.isdigit()
+            else qs.filter(actor__username=filters.actor)
+        )
     if filters.action:
-        qs = qs.filter(action__startswith=filters.action) if filters.action.endswith(".") else qs.filter(
-            action=filters.action)
+        qs = (
+            qs.filter(action__startswith=filters.action)
+            if filters.action.endswith(".")
+            else qs.filter(action=filters.action)
+        )
     if filters.object_type:
         qs = qs.filter(object_type=filters.object_type)
     if filters.object_id:
@@ -267,8 +290,13 @@ def search_entries(user: Any, filters: AuditFilters) -> QuerySet[AuditEntry]:
 
 def record_audit_read(user: Any, filters: AuditFilters, page: int) -> None:
     """Reading the audit log is itself audited. Filter values are left out: they may be personal data."""
-    record("audit.read", object_type="audit.AuditEntry", purpose="oversight", actor=user,
-           detail={"filters": filters.used(), "page": page})
+    record(
+        "audit.read",
+        object_type="audit.AuditEntry",
+        purpose="oversight",
+        actor=user,
+        detail={"filters": filters.used(), "page": page},
+    )
 
 
 def verify(user: Any, stale_after_seconds: int = 300) -> chain.VerifyResult:

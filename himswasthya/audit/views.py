@@ -43,9 +43,12 @@ def entry_list(request: HttpRequest) -> HttpResponse:
     if form.is_bound and form.is_valid():
         data = form.cleaned_data
         filters = services.AuditFilters(
-            actor=data["actor"].strip(), action=data["action"].strip(),
-            object_type=data["object_type"].strip(), object_id=data["object_id"].strip(),
-            date_from=data["date_from"], date_to=data["date_to"],
+            actor=data["actor"].strip(),
+            action=data["action"].strip(),
+            object_type=data["object_type"].strip(),
+            object_id=data["object_id"].strip(),
+            date_from=data["date_from"],
+            date_to=data["date_to"],
         )
     entries = services.search_entries(request.user, filters)
     page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -54,7 +57,13 @@ def entry_list(request: HttpRequest) -> HttpResponse:
     services.record_audit_read(request.user, filters, page.number)
     query = request.GET.copy()
     query.pop("page", None)
-    return render(request, "audit/entry_list.html", {
-        "form": form, "page": page, "query": query.urlencode(),
-        "scope_district": _scope_district(request.user),
-    })
+    return render(
+        request,
+        "audit/entry_list.html",
+        {
+            "form": form,
+            "page": page,
+            "query": query.urlencode(),
+            "scope_district": _scope_district(request.user),
+        },
+    )

@@ -7,6 +7,8 @@ from typing import Any
 
 from django.core.cache import cache
 
+from himswasthya.core.errors import RateLimited
+
 
 def current_minute() -> int:
     return int(time.time() // 60)
@@ -26,3 +28,9 @@ def count_this_minute(prefix: str, user: Any) -> int:
         if cache.add(key, 1, timeout=120):
             return 1
         return cache.incr(key)  # another request created it meanwhile
+
+
+def check_rate(prefix: str, user: Any, limit: int, message: Any, *, field: str = "q") -> None:
+    """Raise RateLimited (with `message`) once `user` did `prefix` more than `limit` times this minute."""
+    if count_this_minute(prefix, user) > limit:
+        raise RateLimited(message, field=field)

@@ -31,6 +31,7 @@ from himswasthya.core.errors import Conflict, DomainError, Forbidden
 from himswasthya.facilities.models import Facility
 from himswasthya.himcare import wallet
 from himswasthya.himcare.documents import attach_document
+from himswasthya.himcare.misuse import check_case_on_commit
 from himswasthya.himcare.models import (
     Case,
     CaseDiagnosis,
@@ -277,17 +278,6 @@ def _attach(actor: Any, case: Case, documents: Sequence[DocumentSpec], default_k
         attach_document(actor=actor, kind=kind, upload=upload, case=case, reference=reference or "")
         count += 1
     return count
-
-
-def _after_commit_misuse_check(case: Case) -> None:
-    # The misuse rules live in himcare/misuse.py (written by the monitoring helper). Import lazily: if that
-    # module is missing (or breaks), the case service must still work, so the check is simply skipped.
-    try:
-        from himswasthya.himcare.misuse import check_case
-    except ImportError:  # pragma: no cover - only while misuse.py does not exist
-        return
-    case_id = case.pk
-    transaction.on_commit(lambda: check_case(Case.objects.get(pk=case_id)))
 
 
 def _positive_amount(value: Any, field: str) -> int:
@@ -558,7 +548,7 @@ def do_admit(*, actor: Any, case: Case, admitted_at: datetime.datetime | None = 
         case.save()
         _event(case, before, actor)
         _audit("admit", case, actor)
-        _after_commit_misuse_check(case)
+        check_case_on_commit(case)
     return case
 
 
@@ -665,7 +655,7 @@ def do_submit_claim(
             _("Claim %(no)s for %(amount)s.") % {"no": claim.claim_no, "amount": wallet.rupees(amount)},
         )
         _audit("submit_claim", case, actor, claim_no=claim.claim_no, amount_paise=amount)
-        _after_commit_misuse_check(case)
+        check_case_on_commit(case)
     return claim
 
 
@@ -890,7 +880,10 @@ def cases_for(user: Any) -> QuerySet[Case]:
 def get_case(user: Any, pk: int) -> Case:
     if getattr(user, "role", None) not in READER_ROLES:
         raise Forbidden(_("You do not have permission to do this."))
-    return get_scoped_or_not_found(user, cases_for(user), pk=pk)
+    # cases_for() is scoped already; get_scoped_or_not_found scopes once more, so start from the plain query.
+    return get_scoped_or_not_found(
+        user, Case.objects.select_related("facility", "person", "enrolment", "claim"), pk=pk
+    )
 
 
 def preauth_queue(user: Any) -> QuerySet[Case]:

@@ -14,12 +14,11 @@ import random
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Max
 from django.utils import timezone
 
 from himswasthya.audit.services import record
 from himswasthya.himcare.eligibility import CATEGORY_RULES, evaluate_family, units_for
-from himswasthya.himcare.enrolment import add_months, card_number, is_valid_card_number
+from himswasthya.himcare.enrolment import add_months, card_number, is_valid_card_number, next_card_serial
 from himswasthya.himcare.models import (
     CategoryRule,
     EnrolledMember,
@@ -128,10 +127,7 @@ class _Cards:
     def issue(self, district_lgd: int) -> str:
         if district_lgd not in self.next:
             prefix = card_number(self.year.starts_on.year, district_lgd, 1)[:7]
-            last = Enrolment.objects.filter(card_number__startswith=prefix).aggregate(m=Max("card_number"))[
-                "m"
-            ]
-            self.next[district_lgd] = int(last[7:14]) + 1 if last else 1
+            self.next[district_lgd] = next_card_serial(prefix)
         serial = self.next[district_lgd]
         self.next[district_lgd] += 1
         return card_number(self.year.starts_on.year, district_lgd, serial)

@@ -136,7 +136,8 @@ def _pmjay_listing(family: Family) -> PmjayFamily | None:
         return None
 
 
-def _rules(scheme_year: SchemeYear) -> list[CategoryRule]:
+def category_rules(scheme_year: SchemeYear) -> list[CategoryRule]:
+    """The year's category rules, read once per SchemeYear object."""
     cache = getattr(scheme_year, "_category_rules_cache", None)
     if cache is None:
         cache = list(scheme_year.category_rules.all())
@@ -190,7 +191,7 @@ def evaluate_family(
                 members=alive,
             )
     criteria = matched_criteria(family, alive, day)
-    rule, matched = choose_category(_rules(scheme_year), criteria)
+    rule, matched = choose_category(category_rules(scheme_year), criteria)
     if rule is None:
         return EligibilityDecision(
             eligible=False,

@@ -19,13 +19,14 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from himswasthya.accounts.models import FACILITY_ROLES, Role
-from himswasthya.accounts.scoping import has_role, scope_queryset
+from himswasthya.accounts.scoping import has_role, require_role, scope_queryset
 from himswasthya.audit.services import record
 from himswasthya.core.errors import Conflict, DomainError, Forbidden, NotFound
 from himswasthya.himcare.eligibility import (
     ALREADY_ENROLLED,
     OUTSIDE_ENROLMENT_WINDOW,
     already_enrolled_refusal,
+    category_rules,
     enrolment_window_refusal,
     evaluate_family,
     head_of,
@@ -73,8 +74,7 @@ def family_for_actor(actor: Any, family: Family) -> Family:
         if actor.mobile and family.members.filter(mobile=actor.mobile).exists():
             return family
         raise NotFound(_("No family with this id is linked to your mobile number."), field="family")
-    if not has_role(actor, *STAFF_ENROLLERS):
-        raise Forbidden(_("You do not have permission to do this."))
+    require_role(actor, *STAFF_ENROLLERS)
     if not scope_queryset(actor, Family.objects.filter(pk=family.pk)).exists():
         raise NotFound(_("No family with this id in your area."), field="family")
     return family
@@ -214,7 +214,7 @@ def do_enrol_family(
             raise DomainError(decision.refusal_message, field="family", code=decision.refusal_code)
         special = "" if renewal_of is not None else _check_window(actor, year, special_case_reason, day)
         members = _choose_members(family, decision.members, member_ids)
-        rules = {r.category: r for r in year.category_rules.all()}
+        rules = {r.category: r for r in category_rules(year)}
         if category_override:
             if category_override not in rules:
                 raise DomainError(
@@ -407,8 +407,7 @@ def _pending(enrolment: Enrolment) -> None:
 
 def do_record_counter_payment(*, actor: Any, enrolment: Enrolment, receipt_no: str) -> PremiumPayment:
     """A premium received at a counter against a receipt; activates the enrolment."""
-    if not has_role(actor, *STAFF_ENROLLERS):
-        raise Forbidden(_("You do not have permission to do this."))
+    require_role(actor, *STAFF_ENROLLERS)
     receipt_no = (receipt_no or "").strip()
     if not receipt_no:
         raise DomainError(_("Enter the receipt number."), field="receipt_no", code="required")
@@ -750,16 +749,14 @@ def find_family(actor: Any, family_id: str) -> Family:
         if family is None:
             raise NotFound(_("No family with this id is linked to your mobile number."), field="family_id")
         return family
-    if not has_role(actor, *STAFF_ENROLLERS):
-        raise Forbidden(_("You do not have permission to do this."))
+    require_role(actor, *STAFF_ENROLLERS)
     return do_read_family(actor, family_id, purpose=PURPOSE)
 
 
 def enrolments_for_list(actor: Any):
     """Enrolments an officer may list: HIMCARE officers and the state all (or their district), district
     officers their district."""
-    if not has_role(actor, *LIST_ROLES):
-        raise Forbidden(_("You do not have permission to do this."))
+    require_role(actor, *LIST_ROLES)
     return scope_queryset(
         actor, Enrolment.objects.select_related("family", "family__district", "scheme_year", "wallet")
     ).order_by("-created_at", "-id")
@@ -767,8 +764,7 @@ def enrolments_for_list(actor: Any):
 
 def my_enrolments(actor: Any) -> list[Enrolment]:
     """A citizen's family enrolments, newest first (live ones first)."""
-    if not has_role(actor, Role.CITIZEN):
-        raise Forbidden(_("You do not have permission to do this."))
+    require_role(actor, Role.CITIZEN)
     rows = list(
         Enrolment.objects.filter(family__in=citizen_families(actor))
         .select_related("family", "scheme_year")

@@ -31,10 +31,11 @@ from django.utils.translation import gettext_lazy as _
 from himswasthya.accounts.models import Role
 from himswasthya.accounts.scoping import require_role
 from himswasthya.audit.services import record
-from himswasthya.core.errors import DomainError, Forbidden, NotFound, RateLimited
-from himswasthya.core.ratelimit import count_this_minute, minute_key
+from himswasthya.core.errors import DomainError, NotFound
+from himswasthya.core.ratelimit import check_rate, minute_key
 from himswasthya.core.validators import luhn_valid, normalise_mobile
 from himswasthya.himcare.models import (
+    LIVE_ENROLMENT_STATUSES,
     Case,
     CaseStatus,
     ClaimStatus,
@@ -53,7 +54,7 @@ VERIFY_ROLES = (
     Role.STATE_ADMIN,
 )
 AUDIT_PURPOSE = "himcare_claims"
-LIVE_STATUSES = (EnrolmentStatus.PENDING_PAYMENT, EnrolmentStatus.ACTIVE)
+LIVE_STATUSES = LIVE_ENROLMENT_STATUSES
 MAX_CASES = 20
 MAX_CHOICES = 20
 
@@ -264,8 +265,8 @@ def verify_rate_key(user: Any) -> str:
 
 def _check_rate(user: Any) -> None:
     """SEC-24: at most HIMCARE_VERIFY_PER_MINUTE verifications per user and minute."""
-    if count_this_minute(VERIFY_RATE, user) > getattr(settings, "HIMCARE_VERIFY_PER_MINUTE", 60):
-        raise RateLimited(_("Too many searches. Please wait a minute and try again."), field="q")
+    limit = getattr(settings, "HIMCARE_VERIFY_PER_MINUTE", 60)
+    check_rate(VERIFY_RATE, user, limit, _("Too many searches. Please wait a minute and try again."))
 
 
 # --- the lookups -------------------------------------------------------------------------------------
@@ -517,8 +518,6 @@ def do_verify_beneficiary(*, actor: Any, query: str, on_date: datetime.date | No
     Refused for citizens and roles outside the hospital/scheme (403); unknown identifiers are NotFound.
     Audited with the kind of identifier only."""
     require_role(actor, *VERIFY_ROLES)
-    if not getattr(actor, "is_active", False):
-        raise Forbidden(_("You do not have permission to do this."))
     _check_rate(actor)
     on_date = on_date or timezone.localdate()
     parsed = parse_query(query)

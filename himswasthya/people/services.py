@@ -22,8 +22,8 @@ from django.utils.translation import gettext_lazy as _
 from himswasthya.accounts.models import DISTRICT_ROLES, FACILITY_ROLES, STAFF_ROLES, Role
 from himswasthya.accounts.scoping import can_see, require_role, scope_queryset
 from himswasthya.audit.services import record
-from himswasthya.core.errors import Conflict, DomainError, Forbidden, NotFound, RateLimited
-from himswasthya.core.ratelimit import count_this_minute, minute_key
+from himswasthya.core.errors import Conflict, DomainError, Forbidden, NotFound
+from himswasthya.core.ratelimit import check_rate, minute_key
 from himswasthya.core.validators import normalise_mobile
 from himswasthya.people import uhid as uhids
 from himswasthya.people.models import (
@@ -81,8 +81,8 @@ def search_rate_key(user: Any) -> str:
 
 def _check_search_rate(user: Any) -> None:
     """SEC-24: at most PEOPLE_SEARCH_PER_MINUTE searches per user and minute (a fixed window in the cache)."""
-    if count_this_minute(SEARCH_RATE, user) > getattr(settings, "PEOPLE_SEARCH_PER_MINUTE", 60):
-        raise RateLimited(_("Too many searches. Please wait a minute and try again."), field="q")
+    limit = getattr(settings, "PEOPLE_SEARCH_PER_MINUTE", 60)
+    check_rate(SEARCH_RATE, user, limit, _("Too many searches. Please wait a minute and try again."))
 
 
 @dataclass

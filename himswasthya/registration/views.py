@@ -26,6 +26,7 @@ from himswasthya.core.errors import DomainError, NotFound
 from himswasthya.facilities.models import Department, Facility, OpdPolicy, OpdSession
 from himswasthya.people.models import Person
 from himswasthya.places.models import Block, District
+from himswasthya.registration import services
 from himswasthya.registration.forms import (
     CheckInForm,
     ConfirmBookingForm,
@@ -44,13 +45,6 @@ from himswasthya.registration.qr import slip_qr_payload
 COUNTER_ROLES = (Role.REGISTRATION_CLERK, Role.FACILITY_ADMIN)
 APPOINTMENT_ROLES = (Role.CITIZEN, *COUNTER_ROLES, Role.DOCTOR)
 DEFAULT_WINDOW_DAYS = 7
-
-
-def _services():
-    # Imported when used: the booking engine is written in parallel and must not break URL loading.
-    from himswasthya.registration import services
-
-    return services
 
 
 def optional_url(name: str, *args: Any) -> str:
@@ -102,7 +96,7 @@ def _window_days(facility: Facility) -> int:
 def session_days(facility: Facility, department: Department) -> list[Any]:
     today = timezone.localdate()
     date_to = today + datetime.timedelta(days=_window_days(facility))
-    return _services().available_session_days(facility, department, today, date_to)
+    return services.available_session_days(facility, department, today, date_to)
 
 
 def _step_url(params: dict[str, Any], **changes: Any) -> str:
@@ -250,7 +244,7 @@ def book_confirm_view(request: HttpRequest) -> HttpResponse:
         raise Http404
     params = {"person": person.pk, "facility": session.facility_id, "department": session.department_id}
     try:
-        appointment = _services().do_book_appointment(
+        appointment = services.do_book_appointment(
             actor=request.user,
             person=person,
             session=session,
@@ -321,7 +315,7 @@ def _cancellable(appointment: Appointment) -> bool:
 @require_GET
 def appointment_view(request: HttpRequest, number: str) -> HttpResponse:
     try:
-        appointment = _services().get_appointment(request.user, number)  # an audited read
+        appointment = services.get_appointment(request.user, number)  # an audited read
     except NotFound as exc:
         raise Http404 from exc
     return render(request, "registration/appointment.html", _appointment_context(request, appointment))
@@ -343,7 +337,7 @@ def _appointment_context(request: HttpRequest, appointment: Appointment, **extra
 def cancel_view(request: HttpRequest, number: str) -> HttpResponse:
     appointment = get_scoped_or_404(request.user, _appointments_for(request.user), number=number)
     try:
-        _services().do_cancel_appointment(actor=request.user, appointment=appointment)
+        services.do_cancel_appointment(actor=request.user, appointment=appointment)
     except DomainError as error:
         context = _appointment_context(request, appointment, errors=_error_dict(error))
         return render(request, "registration/appointment.html", context, status=error.status)
@@ -369,7 +363,7 @@ def reschedule_view(request: HttpRequest, number: str) -> HttpResponse:
             status = 400
         else:
             try:
-                moved = _services().do_reschedule_appointment(
+                moved = services.do_reschedule_appointment(
                     actor=request.user, appointment=appointment, session=session, date=slot[1]
                 )
             except DomainError as error:
@@ -468,7 +462,6 @@ def counter_check_in_view(request: HttpRequest) -> HttpResponse:
     form = CheckInForm(request.POST)
     if not form.is_valid():
         return counter_view(request, check_in_form=form, status=400)
-    services = _services()
     try:
         appointment = services.find_appointment_for_counter(request.user, form.cleaned_data["code"])
         appointment = services.do_check_in(actor=request.user, appointment=appointment)
@@ -502,7 +495,7 @@ def counter_walk_in_view(request: HttpRequest) -> HttpResponse:
     if department is None:
         return counter_view(request, walk_in_error=_("Choose the department."), status=400)
     try:
-        appointment = _services().do_register_walk_in(
+        appointment = services.do_register_walk_in(
             actor=request.user,
             person=person,
             facility=request.user.facility,

@@ -26,8 +26,9 @@ def districts(db) -> tuple[District, District]:
 
 @pytest.fixture
 def facility(districts) -> Facility:
-    return Facility.objects.create(code="HP-SML-CH1", name="Civil Hospital Rampur", facility_type="CH",
-                                   district=districts[0])
+    return Facility.objects.create(
+        code="HP-SML-CH1", name="Civil Hospital Rampur", facility_type="CH", district=districts[0]
+    )
 
 
 @pytest.fixture
@@ -37,20 +38,23 @@ def state_admin(db) -> User:
 
 @pytest.fixture
 def shimla_officer(districts) -> User:
-    return User.objects.create_user("dho_shimla", password="x-Secret-123", role=Role.DISTRICT_OFFICER,
-                                    district=districts[0])
+    return User.objects.create_user(
+        "dho_shimla", password="x-Secret-123", role=Role.DISTRICT_OFFICER, district=districts[0]
+    )
 
 
 @pytest.fixture
 def kangra_officer(districts) -> User:
-    return User.objects.create_user("dho_kangra", password="x-Secret-123", role=Role.DISTRICT_OFFICER,
-                                    district=districts[1])
+    return User.objects.create_user(
+        "dho_kangra", password="x-Secret-123", role=Role.DISTRICT_OFFICER, district=districts[1]
+    )
 
 
 @pytest.fixture
 def clerk(facility) -> User:
-    return User.objects.create_user("clerk_rampur", password="x-Secret-123", role=Role.REGISTRATION_CLERK,
-                                    facility=facility)
+    return User.objects.create_user(
+        "clerk_rampur", password="x-Secret-123", role=Role.REGISTRATION_CLERK, facility=facility
+    )
 
 
 @contextmanager

@@ -12,8 +12,9 @@ ENTRIES, VERIFY = "/api/audit/entries", "/api/audit/verify"
 @pytest.fixture
 def entries(districts, clerk):
     services.record("person.read", object_type="people.Person", object_id="11", purpose="opd", actor=clerk)
-    services.record("family.read", object_type="himparivar.Family", object_id="77",
-                    district_id=districts[1].pk)
+    services.record(
+        "family.read", object_type="himparivar.Family", object_id="77", district_id=districts[1].pk
+    )
     chain.seal_pending()
 
 

@@ -48,12 +48,15 @@ def test_the_queryset_refuses_bulk_update_and_delete(sealed):
 
 
 @pytest.mark.postgres_only
-@pytest.mark.parametrize("sql", [
-    f"UPDATE {TABLE} SET object_id = '3' WHERE id = %s",
-    f"UPDATE {TABLE} SET entry_hash = repeat('a', 64) WHERE id = %s",
-    f"UPDATE {TABLE} SET seq = NULL, entry_hash = '', sealed_at = NULL WHERE id = %s",
-    f"DELETE FROM {TABLE} WHERE id = %s",
-])
+@pytest.mark.parametrize(
+    "sql",
+    [
+        f"UPDATE {TABLE} SET object_id = '3' WHERE id = %s",
+        f"UPDATE {TABLE} SET entry_hash = repeat('a', 64) WHERE id = %s",
+        f"UPDATE {TABLE} SET seq = NULL, entry_hash = '', sealed_at = NULL WHERE id = %s",
+        f"DELETE FROM {TABLE} WHERE id = %s",
+    ],
+)
 def test_postgres_refuses_changing_or_deleting_a_sealed_row_even_in_sql(sealed, sql):
     with pytest.raises(DatabaseError, match="append-only|sealed"), transaction.atomic():
         raw(sql, [sealed.pk])
@@ -68,8 +71,11 @@ def test_postgres_refuses_deleting_or_rewriting_an_unsealed_row(unsealed):
         raw(f"UPDATE {TABLE} SET object_id = '9' WHERE id = %s", [unsealed.pk])
     # Sealing it touches only the seal fields, and is allowed.
     with transaction.atomic():
-        raw(f"UPDATE {TABLE} SET seq = 1, prev_hash = '', entry_hash = repeat('b', 64), sealed_at = %s "
-            f"WHERE id = %s", [timezone.now(), unsealed.pk])
+        raw(
+            f"UPDATE {TABLE} SET seq = 1, prev_hash = '', entry_hash = repeat('b', 64), sealed_at = %s "
+            f"WHERE id = %s",
+            [timezone.now(), unsealed.pk],
+        )
 
 
 @pytest.mark.postgres_only

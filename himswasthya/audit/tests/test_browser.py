@@ -15,10 +15,15 @@ def test_the_state_admin_opens_the_audit_log_and_sees_entries(page, live_server,
     # Persona login pages are being built in parallel: reuse a test-client session in the browser.
     client = Client()
     client.force_login(state_admin)
-    page.context.add_cookies([{
-        "name": settings.SESSION_COOKIE_NAME, "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
-        "url": live_server.url,
-    }])
+    page.context.add_cookies(
+        [
+            {
+                "name": settings.SESSION_COOKIE_NAME,
+                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
+                "url": live_server.url,
+            }
+        ]
+    )
     page.goto("/audit/")
     assert page.get_by_role("heading", name="Audit log").is_visible()
     row = page.get_by_role("row").filter(has_text="4242")

@@ -18,8 +18,17 @@ TABLE = AuditEntry._meta.db_table
 
 def _sealed_chain(actor=None, n: int = 5) -> list[AuditEntry]:
     for i in range(n):
-        services.record("person.read", object_type="people.Person", object_id=100 + i, purpose="opd",
-                        actor=actor, facility_id=None, district_id=3, ip="10.0.0.1", detail={"page": i})
+        services.record(
+            "person.read",
+            object_type="people.Person",
+            object_id=100 + i,
+            purpose="opd",
+            actor=actor,
+            facility_id=None,
+            district_id=3,
+            ip="10.0.0.1",
+            detail={"page": i},
+        )
     chain.seal_pending()
     return list(AuditEntry.objects.order_by("seq"))
 
@@ -69,8 +78,10 @@ def test_tampering_with_any_field_is_detected(column, state_admin):
     victim = entries[2]
     with as_attacker():
         if column == "created_at":
-            raw(f"UPDATE {TABLE} SET created_at = %s WHERE id = %s",
-                [victim.created_at - timedelta(hours=3), victim.id])
+            raw(
+                f"UPDATE {TABLE} SET created_at = %s WHERE id = %s",
+                [victim.created_at - timedelta(hours=3), victim.id],
+            )
         elif column == "seq_swap":  # reorder: swap the positions of entries 3 and 4
             raw(f"UPDATE {TABLE} SET seq = 1000 WHERE id = %s", [entries[2].id])
             raw(f"UPDATE {TABLE} SET seq = 3 WHERE id = %s", [entries[3].id])
@@ -92,7 +103,11 @@ def test_a_deleted_entry_is_detected_as_a_gap(state_admin):
         raw(f"DELETE FROM {TABLE} WHERE id = %s", [entries[1].id])
     result = chain.verify_chain()
     assert (result.ok, result.problem, result.first_bad_seq, result.first_bad_id) == (
-        False, "gap", 3, entries[2].id)
+        False,
+        "gap",
+        3,
+        entries[2].id,
+    )
     assert "seq 2 was expected" in result.message
 
 
@@ -112,15 +127,25 @@ def test_an_inserted_entry_is_detected_even_with_a_correct_own_hash(state_admin)
     with as_attacker():
         for e in reversed(entries[2:]):
             raw(f"UPDATE {TABLE} SET seq = seq + 1 WHERE id = %s", [e.id])
-        forged = AuditEntry(id=entries[-1].id + 100, seq=3, created_at=entries[1].created_at,
-                            action="person.read", object_type="people.Person", object_id="555", actor_role="",
-                            detail={},
-                            prev_hash=entries[1].entry_hash, sealed_at=timezone.now())
+        forged = AuditEntry(
+            id=entries[-1].id + 100,
+            seq=3,
+            created_at=entries[1].created_at,
+            action="person.read",
+            object_type="people.Person",
+            object_id="555",
+            actor_role="",
+            detail={},
+            prev_hash=entries[1].entry_hash,
+            sealed_at=timezone.now(),
+        )
         forged.entry_hash = chain.compute_hash(forged.prev_hash, forged)
-        raw(f"INSERT INTO {TABLE} (id, seq, created_at, actor_role, action, object_type, object_id, purpose, "
+        raw(
+            f"INSERT INTO {TABLE} (id, seq, created_at, actor_role, action, object_type, object_id, purpose, "
             f"detail, prev_hash, entry_hash, sealed_at) "
             f"VALUES (%s, 3, %s, '', 'person.read', 'people.Person', '555', '', '{{}}', %s, %s, %s)",
-            [forged.id, forged.created_at, forged.prev_hash, forged.entry_hash, forged.sealed_at])
+            [forged.id, forged.created_at, forged.prev_hash, forged.entry_hash, forged.sealed_at],
+        )
         raw("UPDATE audit_chainhead SET last_seq = 6")
     result = chain.verify_chain()
     assert not result.ok
@@ -132,10 +157,12 @@ def test_an_inserted_entry_is_detected_even_with_a_correct_own_hash(state_admin)
 def test_a_sealed_row_slipped_in_beyond_the_head_is_detected(state_admin):
     entries = _sealed_chain(state_admin, n=2)
     with as_attacker():
-        raw(f"INSERT INTO {TABLE} (seq, created_at, actor_role, action, object_type, object_id, purpose, "
+        raw(
+            f"INSERT INTO {TABLE} (seq, created_at, actor_role, action, object_type, object_id, purpose, "
             f"detail, prev_hash, entry_hash, sealed_at) "
             f"VALUES (3, %s, '', 'person.read', 'people.Person', '1', '', '{{}}', %s, %s, %s)",
-            [timezone.now(), entries[1].entry_hash, "a" * 64, timezone.now()])
+            [timezone.now(), entries[1].entry_hash, "a" * 64, timezone.now()],
+        )
     result = chain.verify_chain()
     assert (result.ok, result.problem, result.first_bad_seq) == (False, "beyond_head", 3)
 
@@ -144,8 +171,12 @@ def test_a_sealed_row_slipped_in_beyond_the_head_is_detected(state_admin):
 def test_chain_order_is_seal_order_not_id_order(state_admin):
     first = _sealed_chain(state_admin, n=2)
     # An entry with a lower id than the sealed ones commits late (its transaction was slower).
-    late = AuditEntry(id=first[0].id - 1 if first[0].id > 1 else None, action="person.read",
-                      object_type="people.Person", object_id="1")
+    late = AuditEntry(
+        id=first[0].id - 1 if first[0].id > 1 else None,
+        action="person.read",
+        object_type="people.Person",
+        object_id="1",
+    )
     late.save(force_insert=True)
     services.record("person.read", object_type="people.Person", object_id="2")
     chain.seal_pending()
@@ -186,8 +217,12 @@ def test_verify_audit_command_exits_non_zero_and_names_the_bad_entry(state_admin
 @pytest.mark.django_db
 def test_verify_audit_reports_entries_left_unsealed_and_seal_audit_seals_them(state_admin):
     _sealed_chain(state_admin, n=2)
-    stale = AuditEntry(action="person.read", object_type="people.Person", object_id="1",
-                       created_at=timezone.now() - timedelta(minutes=10))
+    stale = AuditEntry(
+        action="person.read",
+        object_type="people.Person",
+        object_id="1",
+        created_at=timezone.now() - timedelta(minutes=10),
+    )
     stale.save(force_insert=True)
     err = StringIO()
     with pytest.raises(SystemExit) as exit_info:
@@ -204,8 +239,9 @@ def test_verify_audit_reports_entries_left_unsealed_and_seal_audit_seals_them(st
 @pytest.mark.django_db
 def test_verify_reads_postgres_and_sqlite_alike(state_admin):
     # The canonical form must not depend on the engine's JSON or timestamp formatting.
-    services.record("person.read", object_type="people.Person", object_id=1,
-                    detail={"b": [1, "x"], "a": None})
+    services.record(
+        "person.read", object_type="people.Person", object_id=1, detail={"b": [1, "x"], "a": None}
+    )
     chain.seal_pending()
     entry = AuditEntry.objects.get()
     assert json.loads(chain.canonical_bytes(entry))["detail"] == {"a": None, "b": ["1", "x"]}

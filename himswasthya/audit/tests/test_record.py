@@ -24,8 +24,9 @@ def test_it_leaves_nothing_when_the_callers_transaction_rolls_back():
 @pytest.mark.django_db
 def test_it_writes_unsealed_and_seals_after_commit(django_capture_on_commit_callbacks, state_admin):
     with django_capture_on_commit_callbacks(execute=False) as callbacks, transaction.atomic():
-        services.record("person.read", object_type="people.Person", object_id=7, purpose="opd",
-                        actor=state_admin)
+        services.record(
+            "person.read", object_type="people.Person", object_id=7, purpose="opd", actor=state_admin
+        )
         services.record("person.update", object_type="people.Person", object_id=7, purpose="opd")
         assert list(AuditEntry.objects.values_list("seq", flat=True)) == [None, None]
     # Two entries, one sealing after commit.
@@ -81,28 +82,35 @@ def test_it_takes_the_district_officers_district(shimla_officer, districts):
 def test_record_read_names_the_action_after_the_model(clerk):
     entry = services.record_read("people.Person", 42, purpose="opd", actor=clerk)
     assert (entry.action, entry.object_type, entry.object_id, entry.purpose) == (
-        "person.read", "people.Person", "42", "opd")
+        "person.read",
+        "people.Person",
+        "42",
+        "opd",
+    )
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("detail", [
-    {"otp": "123456"},
-    {"sent_otp_code": "1"},
-    {"Token": "abc"},
-    {"refresh_token": "abc"},
-    {"password": "x"},
-    {"aadhaar_last4": "1234"},
-    {"note": "aadhaar 2345 6789 0123"},
-    {"value": "234567890123"},
-    {"value": 234567890123},
-    {"nested": {"ids": ["ok", "2345-6789-0123"]}},
-    {"auth": "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.abc"},
-    {"diagnosis": "J18"},
-    {"icd10_code": "J18"},
-    {"ratio": 1.5},
-    {"a": {"b": {"c": {"d": 1}}}},
-    {"blob": "x " * 1500},
-])
+@pytest.mark.parametrize(
+    "detail",
+    [
+        {"otp": "123456"},
+        {"sent_otp_code": "1"},
+        {"Token": "abc"},
+        {"refresh_token": "abc"},
+        {"password": "x"},
+        {"aadhaar_last4": "1234"},
+        {"note": "aadhaar 2345 6789 0123"},
+        {"value": "234567890123"},
+        {"value": 234567890123},
+        {"nested": {"ids": ["ok", "2345-6789-0123"]}},
+        {"auth": "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.abc"},
+        {"diagnosis": "J18"},
+        {"icd10_code": "J18"},
+        {"ratio": 1.5},
+        {"a": {"b": {"c": {"d": 1}}}},
+        {"blob": "x " * 1500},
+    ],
+)
 def test_it_rejects_detail_that_could_carry_secrets_or_health_data(detail):
     with pytest.raises(services.ForbiddenAuditDetail) as excinfo:
         services.record("person.read", object_type="people.Person", object_id=1, detail=detail)
@@ -115,8 +123,14 @@ def test_it_rejects_detail_that_could_carry_secrets_or_health_data(detail):
 
 @pytest.mark.django_db
 def test_it_accepts_small_plain_detail():
-    detail = {"fields": ["name", "mobile"], "abha_number_masked": "91-XXXX-XXXX-1234", "count": 3, "ok": True,
-              "opd_session": 12, "reason": None}
+    detail = {
+        "fields": ["name", "mobile"],
+        "abha_number_masked": "91-XXXX-XXXX-1234",
+        "count": 3,
+        "ok": True,
+        "opd_session": 12,
+        "reason": None,
+    }
     entry = services.record("person.update", object_type="people.Person", object_id=1, detail=detail)
     entry.refresh_from_db()
     assert entry.detail == detail
@@ -140,13 +154,18 @@ def test_it_schedules_one_sealing_per_transaction(django_capture_on_commit_callb
 
 @pytest.mark.django_db
 def test_user_typed_values_can_be_redacted_instead_of_refused():
-    entry = services.record("auth.login_failed", object_type="accounts.User", redact_detail=True,
-                            detail={"username": "2345 6789 0123", "tries": ["ram", "234567890123"], "n": 2})
+    entry = services.record(
+        "auth.login_failed",
+        object_type="accounts.User",
+        redact_detail=True,
+        detail={"username": "2345 6789 0123", "tries": ["ram", "234567890123"], "n": 2},
+    )
     assert entry.detail == {"username": "[redacted]", "tries": ["ram", "[redacted]"], "n": 2}
     # A forbidden key is the caller's mistake and is refused even then.
     with pytest.raises(services.ForbiddenAuditDetail):
-        services.record("auth.login_failed", object_type="accounts.User", redact_detail=True,
-                        detail={"password": "x"})
+        services.record(
+            "auth.login_failed", object_type="accounts.User", redact_detail=True, detail={"password": "x"}
+        )
 
 
 @pytest.mark.django_db

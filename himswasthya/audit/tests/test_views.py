@@ -14,8 +14,13 @@ def entries(districts, clerk, facility):
     shimla, kangra = districts
     services.record("person.read", object_type="people.Person", object_id="11", purpose="opd", actor=clerk)
     services.record("person.update", object_type="people.Person", object_id="12", purpose="opd", actor=clerk)
-    services.record("family.read", object_type="himparivar.Family", object_id="77", purpose="himcare",
-                    district_id=kangra.pk)
+    services.record(
+        "family.read",
+        object_type="himparivar.Family",
+        object_id="77",
+        purpose="himcare",
+        district_id=kangra.pk,
+    )
     chain.seal_pending()
 
 

@@ -15,7 +15,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
-            "--stale-after", type=int, default=300,
+            "--stale-after",
+            type=int,
+            default=300,
             help="Report unsealed entries older than this many seconds (default 300).",
         )
         parser.add_argument("--chunk-size", type=int, default=2000)
@@ -27,8 +29,11 @@ class Command(BaseCommand):
             raise SystemExit(1)
         self.stdout.write(self.style.SUCCESS(f"OK: {result.message} in {result.seconds:.2f} s"))
         if result.stale_unsealed:
-            self.stderr.write(self.style.WARNING(
-                f"{result.stale_unsealed} audit entries are still unsealed after {stale_after} s: "
-                f"run `manage.py seal_audit` and check why after-commit sealing fails "
-                f"(AUDIT_SEAL_MODE, the sealer's log)"))
+            self.stderr.write(
+                self.style.WARNING(
+                    f"{result.stale_unsealed} audit entries are still unsealed after {stale_after} s: "
+                    f"run `manage.py seal_audit` and check why after-commit sealing fails "
+                    f"(AUDIT_SEAL_MODE, the sealer's log)"
+                )
+            )
             raise SystemExit(2)
