@@ -501,7 +501,7 @@ def _choices(families: list[Family], on_date: datetime.date) -> list[FamilyChoic
             FamilyChoice(
                 family_id=family.family_id,
                 head_name=head.name_roman if head else "",
-                district=family.district.name if family.district_id else "",
+                district=family.district.display_name() if family.district_id else "",
                 member_id=head.member_id if head else "",
                 card_number=(enrolment.card_number or "") if enrolment else "",
                 enrolment_status=enrolment.status if enrolment else "",
