@@ -12,7 +12,8 @@ from ninja.utils import check_csrf
 from himswasthya.accounts import services
 from himswasthya.accounts.models import DISTRICT_ROLES, FACILITY_ROLES, Role, User
 from himswasthya.accounts.scoping import RoleAuth
-from himswasthya.accounts.views import client_ip, sign_in
+from himswasthya.accounts.views import sign_in
+from himswasthya.core.client_address import client_ip
 from himswasthya.core.errors import DomainError, Forbidden
 from himswasthya.core.validators import mask_mobile
 

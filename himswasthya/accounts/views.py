@@ -19,19 +19,13 @@ from django.views.decorators.http import require_http_methods, require_POST
 from himswasthya.accounts import services
 from himswasthya.accounts.forms import MobileForm, OtpForm, StaffLoginForm
 from himswasthya.accounts.models import DISTRICT_ROLES, FACILITY_ROLES, Role, User
+from himswasthya.core.client_address import client_ip
 from himswasthya.core.errors import DomainError
 from himswasthya.core.validators import mask_mobile
 
 _OTP_CHALLENGE = "otp_challenge_id"
 _OTP_MOBILE = "otp_mobile"
 _BACKEND = "django.contrib.auth.backends.ModelBackend"
-
-
-def client_ip(request: HttpRequest) -> str | None:
-    # Behind the data centre's TLS proxy the client is the first X-Forwarded-For hop.
-    if settings.SECURE_PROXY_SSL_HEADER and request.META.get("HTTP_X_FORWARDED_FOR"):
-        return request.META["HTTP_X_FORWARDED_FOR"].split(",")[0].strip()
-    return request.META.get("REMOTE_ADDR")
 
 
 def sign_in(request: HttpRequest, user: User, method: str) -> None:

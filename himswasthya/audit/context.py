@@ -6,6 +6,10 @@ import contextvars
 
 from django.http import HttpRequest
 
+from himswasthya.core.client_address import client_ip
+
+__all__ = ["bind_request", "clear_request", "client_ip", "current_request"]
+
 _current_request: contextvars.ContextVar[HttpRequest | None] = contextvars.ContextVar(
     "audit_request", default=None
 )
@@ -21,12 +25,3 @@ def clear_request(token: contextvars.Token) -> None:
 
 def current_request() -> HttpRequest | None:
     return _current_request.get()
-
-
-def client_ip(request: HttpRequest) -> str | None:
-    # Behind the state data centre's proxy the client address is the first X-Forwarded-For hop.
-    from django.conf import settings
-
-    if settings.SECURE_PROXY_SSL_HEADER and request.META.get("HTTP_X_FORWARDED_FOR"):
-        return request.META["HTTP_X_FORWARDED_FOR"].split(",")[0].strip()
-    return request.META.get("REMOTE_ADDR")
