@@ -1,24 +1,6 @@
-from django.contrib import admin
+"""Nothing of the ABDM app is in the admin (SEC-26, issue #10).
 
-from himswasthya.abdm.models import SimulatedAbhaAccount, SimulatedGatewayCall
-
-
-@admin.register(SimulatedAbhaAccount)
-class SimulatedAbhaAccountAdmin(admin.ModelAdmin):
-    list_display = [
-        "abha_address",
-        "abha_number",
-        "first_name",
-        "last_name",
-        "gender",
-        "year_of_birth",
-        "district_name",
-    ]
-    search_fields = ["abha_address", "abha_number", "first_name", "last_name"]
-    list_filter = ["gender", "district_name"]
-
-
-@admin.register(SimulatedGatewayCall)
-class SimulatedGatewayCallAdmin(admin.ModelAdmin):
-    list_display = ["path", "request_id", "received_at"]
-    readonly_fields = ["path", "request_id", "headers", "body", "received_at"]
+The simulator's ABHA accounts and the gateway calls it received hold names, years of birth, mobiles and ABHA
+profiles; ABHA links point at persons. They are seen through the audited pages or the simulator's own API.
+accounts/tests/test_admin.py fails if a personal-data field is registered here.
+"""

@@ -41,3 +41,24 @@ class OtpForm(forms.Form):
             }
         ),
     )
+
+
+class TotpForm(forms.Form):
+    code = forms.CharField(
+        label=_("Code from your authenticator app"),
+        max_length=16,
+        help_text=_("The 6-digit code your authenticator app shows now; it changes every 30 seconds."),
+        widget=forms.TextInput(
+            attrs={
+                "autocomplete": "one-time-code",
+                "inputmode": "numeric",
+                "autofocus": True,
+            }
+        ),
+    )
+
+    def clean_code(self) -> str:
+        code = "".join(self.cleaned_data["code"].split())  # apps show "123 456"
+        if not (len(code) == 6 and code.isascii() and code.isdigit()):
+            raise forms.ValidationError(_("Enter the 6 digits of the code."), code="invalid")
+        return code

@@ -56,7 +56,14 @@ class SingleSessionMiddleware:
 class PasswordExpiryMiddleware:
     """A staff member whose password is older than PASSWORD_MAX_AGE_DAYS can only change it (or sign out)."""
 
-    _ALLOWED_NAMES = ("accounts:password_change", "accounts:logout", "set_language")
+    # The second-factor pages come first: the password is changed only once the session is fully verified.
+    _ALLOWED_NAMES = (
+        "accounts:password_change",
+        "accounts:logout",
+        "set_language",
+        "accounts:mfa",
+        "accounts:mfa_enrol",
+    )
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
         self.get_response = get_response
@@ -76,4 +83,48 @@ class PasswordExpiryMiddleware:
                         status=403,
                     )
                 return redirect("accounts:password_change")
+        return self.get_response(request)
+
+
+class SecondFactorMiddleware:
+    """SEC-15/SEC-26: a session of a user who needs a second factor (accounts/mfa.py) reaches nothing but the
+    second-factor pages and sign-out until it has been verified with a TOTP code. After OTPMiddleware."""
+
+    # /login/ too: signing in as somebody else replaces this session.
+    _ALLOWED_NAMES = (
+        "accounts:mfa",
+        "accounts:mfa_enrol",
+        "accounts:logout",
+        "accounts:login",
+        "set_language",
+    )
+    _NEXT = "mfa_next"
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        from himswasthya.accounts.mfa import needs_second_factor
+
+        user = request.user
+        if (
+            user.is_authenticated
+            and needs_second_factor(user)
+            and not getattr(user, "is_verified", lambda: False)()
+        ):
+            allowed = {reverse(name) for name in self._ALLOWED_NAMES}
+            path = request.path
+            if path not in allowed and not path.startswith(settings.STATIC_URL):
+                if path.startswith("/api/"):
+                    return JsonResponse(
+                        {
+                            "code": "mfa_required",
+                            "message": _("Enter the code from your authenticator app first."),
+                            "field": None,
+                        },
+                        status=403,
+                    )
+                if request.method == "GET" and self._NEXT not in request.session:
+                    request.session[self._NEXT] = request.get_full_path()
+                return redirect("accounts:mfa")
         return self.get_response(request)

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime, timedelta
+from typing import ClassVar
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -34,6 +35,15 @@ STATE_ROLES = {Role.HIMCARE_OFFICER, Role.GRIEVANCE_OFFICER, Role.STATE_ADMIN}
 STAFF_ROLES = FACILITY_ROLES | DISTRICT_ROLES | STATE_ROLES
 
 
+class StaffAwareUserManager(UserManager):
+    """`manage.py createsuperuser` makes a state administrator: a citizen never signs in by password, and the
+    admin lists staff only. The second factor is enrolled at the first sign-in (accounts/mfa.py)."""
+
+    def create_superuser(self, username, email=None, password=None, **extra_fields):  # noqa: ANN001, ANN201
+        extra_fields.setdefault("role", Role.STATE_ADMIN)
+        return super().create_superuser(username, email, password, **extra_fields)
+
+
 class User(AbstractUser):
     # SEC-1 register (core/privacy.py).
     holds_personal_data = True
@@ -45,6 +55,8 @@ class User(AbstractUser):
         "email": PersonalData(purposes=("contact", "login"), basis=LegalBasis.STATE_SERVICE_7B),
         "mobile": PersonalData(purposes=("login", "contact"), basis=LegalBasis.STATE_SERVICE_7B),
     }
+
+    objects: ClassVar[StaffAwareUserManager] = StaffAwareUserManager()  # type: ignore[assignment]
 
     role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.CITIZEN)
     mobile = models.CharField(_("mobile"), max_length=10, blank=True, null=True, unique=True)

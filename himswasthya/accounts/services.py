@@ -365,38 +365,53 @@ def _lockout_key(username: str) -> str:
     return f"accounts:login-failures:{digest}"
 
 
-def do_staff_login(request, username: str, password: str) -> User:  # noqa: ANN001 - authenticate() needs it
-    """Check a staff password with lockout. The error never says whether the username exists."""
+def is_locked_out(username: str) -> bool:
+    return cache.get(_lockout_key(username), 0) >= settings.LOGIN_MAX_FAILURES
+
+
+def count_login_failure(username: str) -> int:
+    """One more failure (password or second factor) for this username; the lockout runs from the last one."""
     key = _lockout_key(username)
-    generic = _(
+    cache.add(key, 0, timeout=settings.LOGIN_LOCKOUT_SECONDS)
+    try:
+        failures = cache.incr(key)
+    except ValueError:
+        cache.set(key, 1, timeout=settings.LOGIN_LOCKOUT_SECONDS)
+        failures = 1
+    if failures >= settings.LOGIN_MAX_FAILURES:
+        cache.touch(key, settings.LOGIN_LOCKOUT_SECONDS)
+    return failures
+
+
+def clear_login_failures(username: str) -> None:
+    cache.delete(_lockout_key(username))
+
+
+def login_failed_message() -> str:
+    return _(
         "Wrong username or password, or the account is locked. Try again later or contact your administrator."
     )
-    failures = cache.get(key, 0)
-    if failures >= settings.LOGIN_MAX_FAILURES:
-        _staff_failed(username, "locked_out")
-        raise LoginFailed(generic, field=None, code="login_failed")
+
+
+def do_staff_login(request, username: str, password: str) -> User:  # noqa: ANN001 - authenticate() needs it
+    """Check a staff password. The lockout, its audit rows and the refusal of citizens live in the
+    authentication backend (accounts/backends.py), so /admin/login/ and every authenticate() obey them too.
+    The error never says whether the username exists."""
     user = authenticate(request, username=username, password=password)
-    if user is None or user.role == Role.CITIZEN:
-        cache.add(key, 0, timeout=settings.LOGIN_LOCKOUT_SECONDS)
-        try:
-            failures = cache.incr(key)
-        except ValueError:
-            cache.set(key, 1, timeout=settings.LOGIN_LOCKOUT_SECONDS)
-            failures = 1
-        if failures >= settings.LOGIN_MAX_FAILURES:
-            cache.touch(key, settings.LOGIN_LOCKOUT_SECONDS)  # the lockout runs from the last failure
-        _staff_failed(username, "bad_credentials")
-        raise LoginFailed(generic, field=None, code="login_failed")
-    cache.delete(key)
+    if user is None:
+        raise LoginFailed(login_failed_message(), field=None, code="login_failed")
     return user
 
 
-def _staff_failed(username: str, reason: str) -> None:
+def staff_login_failed(username: str, reason: str, *, path: str | None = None) -> None:
+    detail = {"method": "password", "username": username[:150], "reason": reason}
+    if path:
+        detail["path"] = path[:200]
     record(
         "auth.login_failed",
         object_type="accounts.User",
         purpose="login",
-        detail={"method": "password", "username": username[:150], "reason": reason},
+        detail=detail,
         redact_detail=True,  # typed by whoever is at the keyboard: a pasted Aadhaar or token gets masked
     )
 

@@ -15,24 +15,27 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.http import require_http_methods, require_POST
+from django_otp import login as otp_login
 
-from himswasthya.accounts import services
-from himswasthya.accounts.forms import MobileForm, OtpForm, StaffLoginForm
+from himswasthya.accounts import mfa, services
+from himswasthya.accounts.forms import MobileForm, OtpForm, StaffLoginForm, TotpForm
 from himswasthya.accounts.models import DISTRICT_ROLES, FACILITY_ROLES, Role, User
+from himswasthya.accounts.signals import LOGIN_METHOD_ATTR
 from himswasthya.core.client_address import client_ip
 from himswasthya.core.errors import DomainError
 from himswasthya.core.validators import mask_mobile
 
 _OTP_CHALLENGE = "otp_challenge_id"
 _OTP_MOBILE = "otp_mobile"
-_BACKEND = "django.contrib.auth.backends.ModelBackend"
+_BACKEND = "himswasthya.accounts.backends.LockoutModelBackend"
+_MFA_NEXT = "mfa_next"
 
 
 def sign_in(request: HttpRequest, user: User, method: str) -> None:
-    """Django's login() rotates the session key and CSRF token (SEC-25 3.2.1)."""
+    """Django's login() rotates the session key and CSRF token (SEC-25 3.2.1); the user_logged_in receiver
+    (accounts/signals.py) makes it the only live session and audits it, as for every other login()."""
+    setattr(request, LOGIN_METHOD_ATTR, method)
     login(request, user, backend=_BACKEND)
-    services.do_register_session(user, request.session.session_key or "")
-    services.record_login(user, method)
 
 
 def _add_domain_error(form: Form, exc: DomainError) -> None:
@@ -63,8 +66,13 @@ def staff_login(request: HttpRequest) -> HttpResponse:
         except DomainError as exc:
             _add_domain_error(form, exc)
         else:
+            target = _next_url(request)
             sign_in(request, user, "password")
-            return redirect(_next_url(request))
+            if mfa.needs_second_factor(user):
+                # Signed in, but the MFA middleware lets the session reach only the second-factor pages.
+                request.session[_MFA_NEXT] = target
+                return redirect("accounts:mfa")
+            return redirect(target)
     return render(request, "accounts/staff_login.html", {"form": form, "next": _next_url(request)})
 
 
@@ -115,6 +123,91 @@ def otp_entry(request: HttpRequest) -> HttpResponse:
         "demo_otp": services.demo_otp_for(mobile),
     }
     return render(request, "accounts/otp_entry.html", context)
+
+
+# ------------------------------------------------------------------------------------- second factor
+
+
+def _mfa_pending(request: HttpRequest) -> HttpResponse | None:
+    """None when this session still needs its second factor; else where it should go instead."""
+    user = request.user
+    if not user.is_authenticated:
+        return redirect("accounts:login")
+    if not mfa.needs_second_factor(user) or getattr(user, "is_verified", lambda: False)():
+        return redirect(request.session.pop(_MFA_NEXT, None) or settings.LOGIN_REDIRECT_URL)
+    return None
+
+
+def _mfa_done(request: HttpRequest, device: mfa.TOTPDevice) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    target = request.session.pop(_MFA_NEXT, None) or settings.LOGIN_REDIRECT_URL
+    request.session.cycle_key()  # a new session id for the raised privilege (SEC-25 3.2.1)
+    otp_login(request, device)
+    services.do_register_session(user, request.session.session_key or "")
+    return redirect(target)
+
+
+def _mfa_refused(request: HttpRequest, form: Form, exc: DomainError) -> HttpResponse | None:
+    if isinstance(exc, mfa.MfaLockedOut):
+        logout(request)
+        messages.error(request, str(exc.message))
+        return redirect("accounts:login")
+    _add_domain_error(form, exc)
+    return None
+
+
+@never_cache
+@csrf_protect
+@require_http_methods(["GET", "POST"])
+def mfa_verify(request: HttpRequest) -> HttpResponse:
+    if (elsewhere := _mfa_pending(request)) is not None:
+        return elsewhere
+    user: User = request.user  # type: ignore[assignment]
+    device = mfa.confirmed_device(user)
+    if device is None:
+        return redirect("accounts:mfa_enrol")
+    form = TotpForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            mfa.do_verify(user, device, form.cleaned_data["code"], ip=client_ip(request))
+        except DomainError as exc:
+            if (response := _mfa_refused(request, form, exc)) is not None:
+                return response
+        else:
+            return _mfa_done(request, device)
+    context = {"form": form, "demo_code": mfa.demo_code_for(device)}
+    return render(request, "accounts/mfa_verify.html", context)
+
+
+@never_cache
+@csrf_protect
+@require_http_methods(["GET", "POST"])
+def mfa_enrol(request: HttpRequest) -> HttpResponse:
+    if (elsewhere := _mfa_pending(request)) is not None:
+        return elsewhere
+    user: User = request.user  # type: ignore[assignment]
+    if mfa.confirmed_device(user) is not None:
+        return redirect("accounts:mfa")  # re-enrolling needs an administrator to remove the old device
+    device = mfa.enrolment_device(user)
+    form = TotpForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            mfa.do_verify(user, device, form.cleaned_data["code"], ip=client_ip(request), enrolling=True)
+        except DomainError as exc:
+            if (response := _mfa_refused(request, form, exc)) is not None:
+                return response
+        else:
+            messages.success(request, _("Your authenticator app is set up."))
+            return _mfa_done(request, device)
+    uri = mfa.otpauth_uri(device)
+    secret = mfa.base32_key(device)
+    context = {
+        "form": form,
+        "qr_svg": mfa.qr_svg(uri),
+        "otpauth_uri": uri,
+        "secret": " ".join(secret[i : i + 4] for i in range(0, len(secret), 4)),
+    }
+    return render(request, "accounts/mfa_enrol.html", context)
 
 
 @never_cache

@@ -1,10 +1,13 @@
-"""Admin of the register's import and sync bookkeeping (read-mostly), and the simulator's change table."""
+"""Admin of the register's import and sync bookkeeping (read-mostly).
+
+Families, members and the simulator's change table (its payloads are member records) hold personal data and
+are not registered (SEC-26, issue #10; accounts/tests/test_admin.py)."""
 
 from __future__ import annotations
 
 from django.contrib import admin
 
-from himswasthya.himparivar.models import ImportRun, SimulatedChange, SyncState
+from himswasthya.himparivar.models import ImportRun, SyncState
 
 
 @admin.register(ImportRun)
@@ -20,9 +23,3 @@ class ImportRunAdmin(admin.ModelAdmin):
 @admin.register(SyncState)
 class SyncStateAdmin(admin.ModelAdmin):
     list_display = ("name", "cursor", "last_run_at", "last_success_at", "changes_applied", "changes_rejected")
-
-
-@admin.register(SimulatedChange)
-class SimulatedChangeAdmin(admin.ModelAdmin):
-    list_display = ("id", "change_type", "created_at")
-    list_filter = ("change_type",)

@@ -1,42 +1,13 @@
-"""Read-mostly admin of the patient index for state administrators; merges go through the merge page."""
+"""Admin of the patient index's bookkeeping only (SEC-26, issue #10).
+
+Persons, their identifiers and merges hold names, dates of birth, Aadhaar and ration-card data: they are read
+through the audited pages (/people/...) and merged with the merge page, never through the admin, which writes
+no audit row. accounts/tests/test_admin.py fails if a personal-data field is registered here again.
+"""
 
 from django.contrib import admin
 
-from himswasthya.people.models import Person, PersonIdentifier, PersonMerge, UhidCounter
-
-
-class PersonIdentifierInline(admin.TabularInline):
-    model = PersonIdentifier
-    extra = 0
-    fields = ("id_type", "value", "issuer", "verified", "source", "since")
-
-
-@admin.register(Person)
-class PersonAdmin(admin.ModelAdmin):
-    list_display = ("id", "name_roman", "name_deva", "sex", "year_of_birth", "district", "merged_into")
-    list_filter = ("district", "sex", "is_synthetic")
-    search_fields = ("name_key", "name_deva_key")
-    readonly_fields = ("name_key", "name_deva_key", "name_blocks", "merged_into", "created_at")
-    raw_id_fields = ("gram_panchayat",)
-    inlines = [PersonIdentifierInline]
-
-
-@admin.register(PersonMerge)
-class PersonMergeAdmin(admin.ModelAdmin):
-    list_display = ("id", "duplicate", "survivor", "actor", "created_at", "undone_at")
-    readonly_fields = (
-        "survivor",
-        "duplicate",
-        "actor",
-        "reason",
-        "snapshot",
-        "created_at",
-        "undone_at",
-        "undone_by",
-    )
-
-    def has_add_permission(self, request) -> bool:  # merges are made with do_merge_persons only
-        return False
+from himswasthya.people.models import UhidCounter
 
 
 @admin.register(UhidCounter)

@@ -11,6 +11,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.db.models import Q
 
+from himswasthya.accounts.mfa import DEMO_DEVICE_NAME, needs_second_factor
 from himswasthya.accounts.models import Role, User
 
 # Documented demo password (README / report); passes every validator. Override with DEMO_PASSWORD.
@@ -18,6 +19,11 @@ DEFAULT_DEMO_PASSWORD = "Himachal#Demo2026"
 DEMO_CITIZEN_MOBILE = "9800000001"
 # Shimla is district 23 in the LGD directory (25 is Solan); matched by name as well.
 SHIMLA_LGD = 23
+# The published TOTP key of every demo login that needs a second factor (accounts/mfa.py), base32
+# DEMO_TOTP_SECRET. Set up an authenticator app with the printed otpauth URI, or with DEMO_MODE=1 read the
+# current code off the second-factor page. Never use these logins outside a demo.
+DEMO_TOTP_KEY_HEX = "48696d53776173746879612044656d6f20324632"  # b"HimSwasthya Demo 2F2" (20 bytes)
+DEMO_TOTP_SECRET = "JBUW2U3XMFZXI2DZMEQEIZLNN4QDERRS"
 
 
 class Command(BaseCommand):
@@ -58,14 +64,22 @@ class Command(BaseCommand):
                     "Singh",
                 ),
             ]
+            mfa_users = []
             for username, role, scope, first, last in specs:
                 user = self._staff(username, role, scope, first, last, password)
-                rows.append((username, password, user.get_role_display(), _scope_text(user)))
+                second = ""
+                if needs_second_factor(user):
+                    self._demo_device(user)
+                    mfa_users.append(user)
+                    second = " + TOTP"
+                rows.append((username, password + second, user.get_role_display(), _scope_text(user)))
             citizen = self._citizen()
             rows.append(
                 (citizen.username, f"mobile OTP: {citizen.mobile}", citizen.get_role_display(), "own data")
             )
         self._print(rows)
+        if mfa_users:
+            self._print_totp(mfa_users)
 
     def _pick_facilities(self):
         Facility = apps.get_model("facilities", "Facility")
@@ -105,6 +119,32 @@ class Command(BaseCommand):
         user.set_password(password)
         user.save()
         return user
+
+    def _demo_device(self, user: User):
+        from django_otp.plugins.otp_totp.models import TOTPDevice
+
+        TOTPDevice.objects.filter(user=user).exclude(name=DEMO_DEVICE_NAME).delete()
+        device, _ = TOTPDevice.objects.update_or_create(
+            user=user,
+            name=DEMO_DEVICE_NAME,
+            defaults={"key": DEMO_TOTP_KEY_HEX, "confirmed": True, "drift": 0, "last_t": -1},
+        )
+        return device
+
+    def _print_totp(self, users: list[User]) -> None:
+        from django_otp.plugins.otp_totp.models import TOTPDevice
+
+        secret = DEMO_TOTP_SECRET
+        self.stdout.write("")
+        self.stdout.write(
+            "Second factor (TOTP) for "
+            + ", ".join(u.username for u in users)
+            + f": demo key {secret} (the same for all; with DEMO_MODE=1 the second-factor page shows "
+            + "the code)."
+        )
+        for user in users:
+            device = TOTPDevice.objects.get(user=user, name=DEMO_DEVICE_NAME)
+            self.stdout.write(f"  {user.username}: {device.config_url}")
 
     def _citizen(self) -> User:
         user = User.objects.filter(mobile=DEMO_CITIZEN_MOBILE).first()
