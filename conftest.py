@@ -24,7 +24,7 @@ CHROMIUM_ARGS = [
 
 
 @pytest.fixture(autouse=True)
-def _fast_test_settings(settings):
+def _fast_test_settings(settings, tmp_path):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.SMS_BACKEND = "memory"
     settings.SECURE_COOKIES = False
@@ -32,6 +32,7 @@ def _fast_test_settings(settings):
     settings.CSRF_COOKIE_SECURE = False
     settings.LANGUAGE_COOKIE_SECURE = False
     settings.AUDIT_SEAL_MODE = "inline"  # deterministic; audit/tests test "background" explicitly
+    settings.AUDIT_CHECKPOINT_PATH = tmp_path / "audit-checkpoints.log"  # never the machine's var/ file
 
 
 @pytest.fixture(autouse=True)

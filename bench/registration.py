@@ -92,6 +92,7 @@ def _server_env(db: str, conn_max_age: int, var_dir: Path) -> dict[str, str]:
         DEBUG="0",
         SECRET_KEY=os.environ.get("REGBENCH_SECRET_KEY") or secrets.token_urlsafe(50),
         FIELD_ENCRYPTION_KEYS=field_key,
+        AUDIT_HMAC_KEYS=os.environ.get("AUDIT_HMAC_KEYS") or field_key,  # throwaway, like the field key
         DATABASE_URL=_database_url(db),
         DB_CONN_MAX_AGE=str(conn_max_age),
         ALLOWED_HOSTS="127.0.0.1,localhost,testserver",

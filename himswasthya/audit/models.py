@@ -1,8 +1,9 @@
 """The audit log: one append-only, hash-chained row per read or change of personal data (SEC-29, SEC-15).
 
 An entry is written UNSEALED in the caller's transaction (no lock, no read of the chain) and sealed into the
-chain right after commit by `chain.seal_pending()`. Sealing fills `seq`, `prev_hash`, `entry_hash` and
-`sealed_at` exactly once; after that the row never changes. See `chain.py` for why the chain is global.
+chain right after commit by `chain.seal_pending()`. Sealing fills `seq`, `prev_hash`, `entry_hash`,
+`sealed_at` and `key_id` exactly once; after that the row never changes. See `chain.py` for why the chain is
+global and how it is keyed and anchored outside the database.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from himswasthya.core.privacy import STAFF_ACTION, LegalBasis, PersonalData
 
-SEAL_FIELDS = ("seq", "prev_hash", "entry_hash", "sealed_at")
+SEAL_FIELDS = ("seq", "prev_hash", "entry_hash", "sealed_at", "key_id")
 
 
 class AppendOnlyError(PermissionDenied):
@@ -75,6 +76,10 @@ class AuditEntry(models.Model):
     prev_hash = models.CharField(_("previous hash"), max_length=64, blank=True)
     entry_hash = models.CharField(_("entry hash"), max_length=64, blank=True)
     sealed_at = models.DateTimeField(_("sealed at"), null=True, blank=True)
+    # Id of the AUDIT_HMAC_KEYS key whose HMAC is entry_hash (audit/keys.py); "" for an entry sealed before
+    # the chain was keyed (plain SHA-256, allowed only up to the first checkpoint's legacy boundary). The
+    # database default lets a raw INSERT (and a not yet restarted process) leave it out.
+    key_id = models.CharField(_("key id"), max_length=16, blank=True, default="", db_default="")
 
     objects = AuditEntryQuerySet.as_manager()
 
@@ -118,12 +123,19 @@ class AuditEntry(models.Model):
 
 
 class ChainHead(models.Model):
-    """The end of the chain (one row): its row lock is the sealer's mutex, its hash catches a cut tail."""
+    """The end of the chain (one row): its row lock is the sealer's mutex, its hash catches a cut tail.
+
+    `checkpoint_n`/`checkpoint_mac` name the latest checkpoint written to AUDIT_CHECKPOINT_PATH (chain.py):
+    a checkpoint file with fewer checkpoints than this was truncated or replaced."""
 
     id = models.PositiveSmallIntegerField(primary_key=True, default=1)
     last_seq = models.PositiveBigIntegerField(_("last sequence"), default=0)
     last_hash = models.CharField(_("last hash"), max_length=64, blank=True)
     updated_at = models.DateTimeField(_("updated at"), default=timezone.now)
+    checkpoint_n = models.PositiveBigIntegerField(_("checkpoints written"), default=0, db_default=0)
+    checkpoint_mac = models.CharField(
+        _("latest checkpoint signature"), max_length=64, blank=True, default="", db_default=""
+    )
 
     class Meta:
         verbose_name = _("audit chain head")

@@ -12,8 +12,11 @@ import pytest
 from django.db import connection
 
 from himswasthya.accounts.models import Role, User
+from himswasthya.audit.models import AuditEntry
 from himswasthya.facilities.models import Facility
 from himswasthya.places.models import District, State
+
+KEYED_CHECK = "audit_keyed_after_upgrade"  # migration 0003
 
 
 @pytest.fixture
@@ -60,10 +63,15 @@ def clerk(facility) -> User:
 @contextmanager
 def as_attacker() -> Iterator[None]:
     """An attacker with database access: on PostgreSQL, switch off the append-only trigger for this
-    transaction (a superuser can), so the tests show the *chain* catches what the trigger would refuse."""
+    transaction (a superuser can) and drop the check that sealing after the upgrade is keyed (the owner can;
+    the test's transaction brings it back), so the tests show the *chain* catches what they would refuse."""
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("SET LOCAL session_replication_role = replica")
+            # ALTER TABLE refuses while foreign-key checks are pending: run them now.
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            cursor.execute(f"ALTER TABLE {AuditEntry._meta.db_table} DROP CONSTRAINT IF EXISTS {KEYED_CHECK}")
+            cursor.execute("SET CONSTRAINTS ALL DEFERRED")  # Django's foreign keys are INITIALLY DEFERRED
     try:
         yield
     finally:

@@ -69,13 +69,16 @@ def test_postgres_refuses_deleting_or_rewriting_an_unsealed_row(unsealed):
         raw(f"DELETE FROM {TABLE} WHERE id = %s", [unsealed.pk])
     with pytest.raises(DatabaseError, match="only be sealed"), transaction.atomic():
         raw(f"UPDATE {TABLE} SET object_id = '9' WHERE id = %s", [unsealed.pk])
-    # Sealing it touches only the seal fields, and is allowed.
+    # Sealing it unkeyed is refused (migration 0003: only entries sealed before the upgrade are unkeyed)...
+    seal = (
+        f"UPDATE {TABLE} SET seq = 1, prev_hash = '', entry_hash = repeat('b', 64), sealed_at = %s, "
+        f"key_id = %s WHERE id = %s"
+    )
+    with pytest.raises(DatabaseError, match="audit_keyed_after_upgrade"), transaction.atomic():
+        raw(seal, [timezone.now(), "", unsealed.pk])
+    # ...sealing it with a key touches only the seal fields, and is allowed.
     with transaction.atomic():
-        raw(
-            f"UPDATE {TABLE} SET seq = 1, prev_hash = '', entry_hash = repeat('b', 64), sealed_at = %s "
-            f"WHERE id = %s",
-            [timezone.now(), unsealed.pk],
-        )
+        raw(seal, [timezone.now(), "0123abcd", unsealed.pk])
 
 
 @pytest.mark.postgres_only

@@ -149,8 +149,8 @@ def test_an_inserted_entry_is_detected_even_with_a_correct_own_hash(state_admin)
         raw("UPDATE audit_chainhead SET last_seq = 6")
     result = chain.verify_chain()
     assert not result.ok
-    # The forged entry itself chains; the real entry after it no longer does.
-    assert (result.problem, result.first_bad_id, result.first_bad_seq) == ("broken_link", entries[2].id, 4)
+    # The forged entry links, but its hash is unkeyed (the attacker has no key) after keyed entries.
+    assert (result.problem, result.first_bad_id, result.first_bad_seq) == ("unkeyed", forged.id, 3)
 
 
 @pytest.mark.django_db

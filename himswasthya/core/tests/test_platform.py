@@ -44,7 +44,7 @@ def test_secret_key_is_required_without_debug():
 
 def test_settings_load_with_secret_key():
     key = "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY="  # 32 bytes, base64 (core/crypto.py)
-    env = {"DEBUG": "0", "SECRET_KEY": "x" * 50, "FIELD_ENCRYPTION_KEYS": key}
+    env = {"DEBUG": "0", "SECRET_KEY": "x" * 50, "FIELD_ENCRYPTION_KEYS": key, "AUDIT_HMAC_KEYS": key}
     assert _settings_import(env).returncode == 0
 
 

@@ -1,5 +1,7 @@
-"""Verify the whole audit hash chain. Exit 1 and name the first bad entry when it was tampered with,
-deleted from or inserted into; exit 2 when the chain is sound but entries stayed unsealed too long."""
+"""Verify the whole audit hash chain against its key and every checkpoint. Exit 1 and name the first bad
+entry when it was tampered with, deleted from, inserted into or rewound, or when the checkpoint file was
+changed or cut back; exit 2 when all is sound but entries stayed unsealed, or sealed but not checkpointed,
+too long (cron jobs `seal_audit` / `checkpoint_audit` not running)."""
 
 from __future__ import annotations
 
@@ -11,14 +13,14 @@ from himswasthya.audit.chain import verify_chain
 
 
 class Command(BaseCommand):
-    help = "Verify the audit log's hash chain; non-zero exit on any break."
+    help = "Verify the audit log's hash chain and checkpoints; non-zero exit on any break."
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
             "--stale-after",
             type=int,
             default=300,
-            help="Report unsealed entries older than this many seconds (default 300).",
+            help="Report entries unsealed, or not checkpointed, after this many seconds (default 300).",
         )
         parser.add_argument("--chunk-size", type=int, default=2000)
 
@@ -28,7 +30,9 @@ class Command(BaseCommand):
             self.stderr.write(self.style.ERROR(f"AUDIT CHAIN BROKEN ({result.problem}): {result.message}"))
             raise SystemExit(1)
         self.stdout.write(self.style.SUCCESS(f"OK: {result.message} in {result.seconds:.2f} s"))
+        warned = False
         if result.stale_unsealed:
+            warned = True
             self.stderr.write(
                 self.style.WARNING(
                     f"{result.stale_unsealed} audit entries are still unsealed after {stale_after} s: "
@@ -36,4 +40,13 @@ class Command(BaseCommand):
                     f"(AUDIT_SEAL_MODE, the sealer's log)"
                 )
             )
+        if result.unanchored:
+            warned = True
+            self.stderr.write(
+                self.style.WARNING(
+                    f"{result.unanchored} sealed audit entries are not covered by a checkpoint after "
+                    f"{stale_after} s: run `manage.py checkpoint_audit` from cron (AUDIT_CHECKPOINT_PATH)"
+                )
+            )
+        if warned:
             raise SystemExit(2)
