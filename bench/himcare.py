@@ -438,26 +438,31 @@ def measure_verification(desk, samples: int, mobile_samples: int, rng: random.Ra
     from himswasthya.himcare.verification import do_verify_beneficiary
 
     settings.HIMCARE_VERIFY_PER_MINUTE = 10**9
+    settings.HIMCARE_VERIFY_ALERT_PER_HOUR = 10**9
     with connection.cursor() as c:
         c.execute("SELECT max(id) FROM himcare_enrolment")
         top = c.fetchone()[0]
         picks = rng.sample(range(1, top + 1), samples * 3)
+        # Each query goes with its second fact (issue #10 item 6): the year of birth of a family member.
         c.execute(
-            "SELECT id, card_number FROM himcare_enrolment WHERE id = ANY(%s) ORDER BY random() LIMIT %s",
+            """SELECT e.card_number, (SELECT max(m.year_of_birth) FROM himparivar_member m
+                                      WHERE m.family_id = e.family_id)
+               FROM himcare_enrolment e WHERE e.id = ANY(%s) AND e.card_number IS NOT NULL
+               ORDER BY random() LIMIT %s""",
             [picks, samples],
         )
-        cards = [r[1] for r in c.fetchall()]
+        cards = [(r[0], str(r[1])) for r in c.fetchall()]
         c.execute(
-            """SELECT i.value, m.member_id, m.mobile FROM himparivar_member m
+            """SELECT i.value, m.member_id, m.mobile, m.year_of_birth FROM himparivar_member m
                JOIN himcare_enrolledmember em ON em.member_id = m.id
                LEFT JOIN people_personidentifier i ON i.person_id = m.person_id AND i.id_type = 'ABHA_NUMBER'
                WHERE m.family_id = ANY(%s) AND m.relation = 'SELF'""",
             [picks],
         )
         rows = c.fetchall()
-    abha = [r[0] for r in rows if r[0]][:samples]
-    member_ids = [r[1] for r in rows][:samples]
-    mobiles = [r[2] for r in rows if r[2]][:samples]
+    abha = [(r[0], str(r[3])) for r in rows if r[0]][:samples]
+    member_ids = [(r[1], str(r[3])) for r in rows][:samples]
+    mobiles = [(r[2], str(r[3])) for r in rows if r[2]][:samples]
     by_kind: dict[str, list[float]] = {}
     for kind, queries in (
         ("card", cards),
@@ -466,9 +471,9 @@ def measure_verification(desk, samples: int, mobile_samples: int, rng: random.Ra
         ("mobile", mobiles),
     ):
         times = []
-        for q in queries[: mobile_samples if kind == "mobile" else samples]:
+        for q, fact in queries[: mobile_samples if kind == "mobile" else samples]:
             started = time.perf_counter()
-            view = do_verify_beneficiary(actor=desk, query=q)
+            view = do_verify_beneficiary(actor=desk, query=q, second_fact=fact)
             times.append((time.perf_counter() - started) * 1000)
             assert view is not None
         by_kind[kind] = times[2:]  # the first calls warm the connection and caches

@@ -34,3 +34,24 @@ def check_rate(prefix: str, user: Any, limit: int, message: Any, *, field: str =
     """Raise RateLimited (with `message`) once `user` did `prefix` more than `limit` times this minute."""
     if count_this_minute(prefix, user) > limit:
         raise RateLimited(message, field=field)
+
+
+def window_key(prefix: str, user: Any, seconds: int) -> str:
+    """The cache key of `user`'s counter for `prefix` in the current window of `seconds` (e.g. an hour)."""
+    return f"{prefix}:{user.pk}:{seconds}:{int(time.time() // seconds)}"
+
+
+def count_in_window(prefix: str, user: Any, seconds: int) -> int:
+    """Add one to `user`'s counter for `prefix` in the current fixed window of `seconds` and return it."""
+    key = window_key(prefix, user, seconds)
+    try:
+        return cache.incr(key)
+    except ValueError:
+        if cache.add(key, 1, timeout=seconds * 2):
+            return 1
+        return cache.incr(key)
+
+
+def window_count(prefix: str, user: Any, seconds: int) -> int:
+    """`user`'s counter for `prefix` in the current window, without counting."""
+    return int(cache.get(window_key(prefix, user, seconds)) or 0)

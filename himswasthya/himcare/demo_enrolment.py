@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from himswasthya.audit.services import record
 from himswasthya.himcare.eligibility import CATEGORY_RULES, evaluate_family, units_for
-from himswasthya.himcare.enrolment import add_months, card_number, is_valid_card_number, next_card_serial
+from himswasthya.himcare.enrolment import add_months, card_number, is_valid_card_number, random_card_serial
 from himswasthya.himcare.models import (
     CategoryRule,
     EnrolledMember,
@@ -118,19 +118,23 @@ def make_pmjay_list(rng: random.Random, keep_out: set[int]) -> int:
 
 
 class _Cards:
-    """Next serial per (scheme year, district), continuing after the cards already issued."""
+    """Random, unique serials per (scheme year, district), like `enrolment._activate` (drawn from the demo's
+    seeded generator so that the demo is reproducible)."""
 
-    def __init__(self, year: SchemeYear):
+    def __init__(self, year: SchemeYear, rng: random.Random):
         self.year = year
-        self.next: dict[int, int] = {}
+        self.rng = rng
+        prefix = card_number(year.starts_on.year, 0, 1)[:4]
+        self.used = set(
+            Enrolment.objects.filter(card_number__startswith=prefix).values_list("card_number", flat=True)
+        )
 
     def issue(self, district_lgd: int) -> str:
-        if district_lgd not in self.next:
-            prefix = card_number(self.year.starts_on.year, district_lgd, 1)[:7]
-            self.next[district_lgd] = next_card_serial(prefix)
-        serial = self.next[district_lgd]
-        self.next[district_lgd] += 1
-        return card_number(self.year.starts_on.year, district_lgd, serial)
+        while True:
+            number = card_number(self.year.starts_on.year, district_lgd, random_card_serial(self.rng))
+            if number not in self.used:
+                self.used.add(number)
+                return number
 
 
 def enrol_families(year: SchemeYear, rng: random.Random, force: set[int]) -> dict[str, int]:
@@ -141,7 +145,7 @@ def enrol_families(year: SchemeYear, rng: random.Random, force: set[int]) -> dic
     if already:  # the demo ran before: only make sure the forced families are enrolled
         families = families.filter(pk__in=force)
     families = families.select_related("district", "pmjay_listing").prefetch_related("members").order_by("id")
-    cards = _Cards(year)
+    cards = _Cards(year, rng)
     counts = {"eligible": 0, "enrolled": 0, "active": 0, "pending": 0}
     used_numbers = set(Enrolment.objects.values_list("enrolment_no", flat=True))
     batch: list[tuple[Enrolment, list[Member], str]] = []

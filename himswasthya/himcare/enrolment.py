@@ -7,9 +7,9 @@ Each `do_*` runs in one transaction, writes an audit entry and raises a DomainEr
 from __future__ import annotations
 
 import calendar
-import csv
 import datetime
 import io
+import secrets
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -22,6 +22,7 @@ from himswasthya.accounts.models import FACILITY_ROLES, Role
 from himswasthya.accounts.scoping import has_role, require_role, scope_queryset
 from himswasthya.audit.services import record
 from himswasthya.core.errors import Conflict, DomainError, Forbidden, NotFound
+from himswasthya.core.importfiles import CheckedDictReader
 from himswasthya.himcare.eligibility import (
     ALREADY_ENROLLED,
     OUTSIDE_ENROLMENT_WINDOW,
@@ -303,19 +304,16 @@ def is_valid_card_number(text: str) -> bool:
         return False
 
 
-def _card_prefix(enrolment: Enrolment) -> str:
-    lgd = enrolment.family.district.lgd_code
-    return f"HC{enrolment.scheme_year.starts_on.year % 100:02d}{lgd % 1000:03d}"
+CARD_SERIAL_MAX = 9_999_999  # the 7 digits of the documented format
 
 
-def next_card_serial(prefix: str) -> int:
-    last = (
-        Enrolment.objects.filter(card_number__startswith=prefix)
-        .order_by("-card_number")
-        .values_list("card_number", flat=True)
-        .first()
-    )
-    return int(last[len(prefix) : len(prefix) + 7]) + 1 if last else 1
+def random_card_serial(rng: Any = None) -> int:
+    """A serial drawn uniformly from 1..9,999,999 (issue #10 item 6): card numbers are not sequential, so one
+    card does not lead to its neighbours. Uniqueness is the card number's unique constraint; `_activate`
+    draws again on a clash. `rng` (a random.Random) only for the reproducible demo."""
+    if rng is not None:
+        return int(rng.randint(1, CARD_SERIAL_MAX))
+    return secrets.randbelow(CARD_SERIAL_MAX) + 1
 
 
 def add_months(day: datetime.date, months: int) -> datetime.date:
@@ -336,7 +334,6 @@ def _activate(
     """Give the card, the validity and the wallet; SMS the head after commit. In the caller's transaction."""
     day = day or timezone.localdate()
     year = enrolment.scheme_year
-    prefix = _card_prefix(enrolment)
     carried = enrolment.renewal_of.valid_to if enrolment.renewal_of_id else None
     if enrolment.renewal_of_id:
         # The renewed card stops being in force the moment its renewal is paid (one active card per family).
@@ -346,7 +343,7 @@ def _activate(
     enrolment.activated_at = timezone.now()
     for _attempt in range(20):
         enrolment.card_number = card_number(
-            year.starts_on.year, enrolment.family.district.lgd_code, next_card_serial(prefix)
+            year.starts_on.year, enrolment.family.district.lgd_code, random_card_serial()
         )
         try:
             with transaction.atomic():
@@ -440,13 +437,21 @@ def do_record_counter_payment(*, actor: Any, enrolment: Enrolment, receipt_no: s
 
 
 def do_start_online_payment(
-    *, actor: Any, enrolment: Enrolment, callback_url: str = ""
+    *, actor: Any, enrolment: Enrolment, callback_url: str = "", request: Any = None
 ) -> tuple[PremiumPayment, str]:
-    """A gateway order for the premium: the payment row and the checkout URL to send the payer to."""
+    """A gateway order for the premium: the payment row and the checkout URL to send the payer to.
+
+    `callback_url` (default HIMCARE_PAYMENT_CALLBACK_URL) must be our own payment callback on an allowed
+    host (or `request`'s host): the gateway sends the payer and the payment's signature there (issue #10
+    item 6)."""
     from django.conf import settings
 
+    from himswasthya.himcare.payments.callbacks import check_callback_url
     from himswasthya.himcare.payments.client import PaymentClient
 
+    callback = check_callback_url(
+        callback_url or getattr(settings, "HIMCARE_PAYMENT_CALLBACK_URL", "") or "", request
+    )
     enrolment = enrolment_for_actor(actor, enrolment.pk)
     _pending(enrolment)
     client = PaymentClient()
@@ -473,7 +478,6 @@ def do_start_online_payment(
             actor=actor,
             detail={"enrolment": enrolment.pk, "amount_paise": payment.amount_paise},
         )
-    callback = callback_url or getattr(settings, "HIMCARE_PAYMENT_CALLBACK_URL", "") or ""
     return payment, client.checkout_url(order.id, callback)
 
 
@@ -670,7 +674,8 @@ def do_import_pmjay_list(rows: Iterable[dict[str, str]], *, actor: Any = None) -
     reported with its line number (the header is line 1) and the good ones are kept."""
     result = ImportResult()
     for line, row in enumerate(rows, start=2):
-        row = {(k or "").strip().lower(): (v or "").strip() for k, v in row.items()}
+        # extra cells (key None, a list) are ignored; missing cells are blank
+        row = {k.strip().lower(): (v or "").strip() for k, v in row.items() if isinstance(k, str)}
         family_id, ration, source = (
             row.get("family_id", ""),
             row.get("ration_card_no", ""),
@@ -683,6 +688,9 @@ def do_import_pmjay_list(rows: Iterable[dict[str, str]], *, actor: Any = None) -
             continue
         if not source:
             result.errors.append((line, _("source is required.")))
+            continue
+        if len(ration) > 20 or len(family_id) > 32:
+            result.errors.append((line, _("family_id or ration_card_no is too long.")))
             continue
         if family_id:
             family = Family.objects.filter(family_id=family_id.upper()).first()
@@ -731,7 +739,8 @@ def do_import_pmjay_list(rows: Iterable[dict[str, str]], *, actor: Any = None) -
 
 
 def read_pmjay_csv(text: str) -> list[dict[str, str]]:
-    return list(csv.DictReader(io.StringIO(text)))
+    """The rows of the list; a malformed CSV (a field over the csv limit, a NUL) is an ImportFileError."""
+    return list(CheckedDictReader(io.StringIO(text)))
 
 
 # --- look-ups for the pages and the API ---------------------------------------------------------------------

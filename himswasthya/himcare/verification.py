@@ -9,14 +9,24 @@ this is the one HIMCARE lookup that is not scoped to the user's facility or dist
 to the hospital and scheme roles, rate-limited per user like the patient search (SEC-24) and audited
 (SEC-29): the audit entry names the kind of identifier, never its value.
 
+A second fact (issue #10 item 6): an identifier alone shows nothing. The desk must also type the year of
+birth or the name (either script, matched on its phonetic key, given name first) of any member of the
+family. Without it the answer is "ask for a second fact" before any lookup; with a wrong one it is the same
+refusal as an unknown identifier (no way to tell "wrong fact" from "no such card"), and it counts toward
+HIMCARE_VERIFY_FAILURES_PER_HOUR, after which the user is refused for the rest of the hour. A user reaching
+HIMCARE_VERIFY_ALERT_PER_HOUR verifications, or the failure limit, raises an alert: an audit entry
+`himcare_verify.alert`, a log warning, and a line in the HIMCARE officer's misuse flag page.
+
 Card numbers: `HC` + 2-digit scheme start year + 3-digit district LGD code + 7-digit serial + the ISO 7064
-MOD 11-2 check character over those 12 digits (people/uhid.py), e.g. HC260230000001X-style. Typed in any
-case, with or without spaces and hyphens; a mistyped check character is refused with its own message.
+MOD 11-2 check character over those 12 digits (people/uhid.py), e.g. HC260230000001X-style. Serials are
+drawn at random (enrolment.random_card_serial), so a card number does not reveal its neighbours. Typed in
+any case, with or without spaces and hyphens; a mistyped check character is refused with its own message.
 """
 
 from __future__ import annotations
 
 import datetime
+import logging
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -31,8 +41,8 @@ from django.utils.translation import gettext_lazy as _
 from himswasthya.accounts.models import Role
 from himswasthya.accounts.scoping import require_role
 from himswasthya.audit.services import record
-from himswasthya.core.errors import DomainError, NotFound
-from himswasthya.core.ratelimit import check_rate, minute_key
+from himswasthya.core.errors import DomainError, NotFound, RateLimited
+from himswasthya.core.ratelimit import check_rate, count_in_window, minute_key, window_count
 from himswasthya.core.validators import luhn_valid, normalise_mobile
 from himswasthya.himcare.models import (
     LIVE_ENROLMENT_STATUSES,
@@ -44,7 +54,10 @@ from himswasthya.himcare.models import (
 )
 from himswasthya.himparivar.models import Family, Member
 from himswasthya.people.models import IdentifierType, PersonIdentifier
+from himswasthya.people.phonetic import name_key
 from himswasthya.people.uhid import mod11_2_check
+
+logger = logging.getLogger(__name__)
 
 VERIFY_ROLES = (
     Role.SCHEME_DESK,
@@ -73,6 +86,10 @@ class InvalidCardNumber(DomainError):
 
 class InvalidQuery(DomainError):
     code = "query_invalid"
+
+
+class SecondFactRequired(DomainError):
+    code = "second_fact_required"
 
 
 # --- card numbers ------------------------------------------------------------------------------------
@@ -264,9 +281,139 @@ def verify_rate_key(user: Any) -> str:
 
 
 def _check_rate(user: Any) -> None:
-    """SEC-24: at most HIMCARE_VERIFY_PER_MINUTE verifications per user and minute."""
+    """SEC-24: at most HIMCARE_VERIFY_PER_MINUTE verifications per user and minute, and no more lookups once
+    HIMCARE_VERIFY_FAILURES_PER_HOUR of them did not match in the hour."""
     limit = getattr(settings, "HIMCARE_VERIFY_PER_MINUTE", 60)
     check_rate(VERIFY_RATE, user, limit, _("Too many searches. Please wait a minute and try again."))
+    if window_count(VERIFY_FAILURES, user, HOUR) >= settings.HIMCARE_VERIFY_FAILURES_PER_HOUR:
+        raise RateLimited(
+            _(
+                "Too many verifications did not match this hour. Please try again later, or ask a"
+                " HIMCARE officer."
+            ),
+            field="q",
+            code="verify_locked",
+        )
+
+
+# --- volume alerts ---------------------------------------------------------------------------------------
+VERIFY_VOLUME = "himcare:verify-hour"
+VERIFY_FAILURES = "himcare:verify-failures"
+HOUR = 60 * 60
+ALERT_ACTION = "himcare_verify.alert"
+
+
+def _alert(actor: Any, reason: str, count: int) -> None:
+    """Raise a verification alert once per user, reason and hour: an audit entry the officers list, and a
+    log warning (no identifier, no personal data: the user, the reason and the count)."""
+    logger.warning(
+        "HIMCARE verification alert: user %s (%s) reached %s %s this hour",
+        actor.pk,
+        getattr(actor, "role", ""),
+        count,
+        reason,
+    )
+    record(
+        ALERT_ACTION,
+        object_type="accounts.User",
+        object_id=actor.pk,
+        purpose=AUDIT_PURPOSE,
+        actor=actor,
+        detail={"reason": reason, "count": count},
+    )
+
+
+def _count_lookup(actor: Any) -> None:
+    count = count_in_window(VERIFY_VOLUME, actor, HOUR)
+    if count == settings.HIMCARE_VERIFY_ALERT_PER_HOUR:
+        _alert(actor, "verifications", count)
+
+
+def _count_failure(actor: Any) -> None:
+    count = count_in_window(VERIFY_FAILURES, actor, HOUR)
+    if count == settings.HIMCARE_VERIFY_FAILURES_PER_HOUR:
+        _alert(actor, "failures", count)
+
+
+def recent_alerts(days: int = 7, limit: int = 50) -> list[dict[str, Any]]:
+    """The verification alerts of the last `days`, newest first, for the HIMCARE officer's flag page."""
+    from himswasthya.audit.models import AuditEntry
+
+    since = timezone.now() - datetime.timedelta(days=days)
+    rows = (
+        AuditEntry.objects.filter(action=ALERT_ACTION, created_at__gte=since)
+        .select_related("actor")
+        .order_by("-created_at")[:limit]
+    )
+    reasons = {
+        "verifications": _("verifications in an hour"),
+        "failures": _("verifications that did not match in an hour"),
+    }
+    return [
+        {
+            "at": row.created_at,
+            "user": row.actor.get_username() if row.actor else "",
+            "role": row.actor_role,
+            "count": row.detail.get("count"),
+            "reason": reasons.get(row.detail.get("reason"), row.detail.get("reason")),
+        }
+        for row in rows
+    ]
+
+
+# --- the second fact --------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class _SecondFact:
+    year: int | None = None
+    name_words: tuple[str, ...] = ()
+
+
+def parse_second_fact(text: str, today: datetime.date | None = None) -> _SecondFact:
+    """A year of birth (4 digits) or a name in either script; SecondFactRequired when empty."""
+    text = (text or "").strip()
+    if not text:
+        raise SecondFactRequired(
+            _(
+                "Enter a second fact: the year of birth or the name of any member of the family. The"
+                " identifier alone shows nothing."
+            ),
+            field="second_fact",
+        )
+    if len(text) > 100:
+        raise InvalidQuery(_("The second fact is too long (100 characters at most)."), field="second_fact")
+    if any(c.isdigit() for c in text):
+        today = today or timezone.localdate()
+        if not re.fullmatch(r"[0-9]{4}", text) or not 1880 <= int(text) <= today.year:
+            raise InvalidQuery(
+                _("Type the year of birth as 4 digits (0-9), for example 1980, or type a name."),
+                field="second_fact",
+            )
+        return _SecondFact(year=int(text))
+    words = tuple(name_key(text).split())
+    if not words:
+        raise InvalidQuery(
+            _("Type the year of birth as 4 digits (0-9), for example 1980, or type a name."),
+            field="second_fact",
+        )
+    return _SecondFact(name_words=words)
+
+
+def _name_matches(words: tuple[str, ...], name: str) -> bool:
+    """The typed name starts with the member's given name and every typed word is one of the member's."""
+    theirs = name_key(name or "").split()
+    return bool(theirs) and words[0] == theirs[0] and all(w in theirs for w in words)
+
+
+def _families_matching(fact: _SecondFact, family_ids: list[int]) -> set[int]:
+    """The families (pks) among `family_ids` with a member of that year of birth or name: one query."""
+    rows = Member.objects.filter(family_id__in=family_ids)
+    if fact.year is not None:
+        return set(rows.filter(year_of_birth=fact.year).values_list("family_id", flat=True))
+    return {
+        family_id
+        for family_id, roman, deva in rows.values_list("family_id", "name_roman", "name_deva")
+        if _name_matches(fact.name_words, roman) or (deva and _name_matches(fact.name_words, deva))
+    }
 
 
 # --- the lookups -------------------------------------------------------------------------------------
@@ -511,16 +658,32 @@ def _choices(families: list[Family], on_date: datetime.date) -> list[FamilyChoic
     return choices
 
 
-def do_verify_beneficiary(*, actor: Any, query: str, on_date: datetime.date | None = None) -> BeneficiaryView:
-    """The enrolment, members, wallet and past cases of the family a card/ABHA/member id/mobile points to.
+NO_MATCH_MESSAGE = _(
+    "No beneficiary matches this identifier and second fact. Check both, or ask for another identifier."
+)
 
-    A mobile shared by several families returns `choices` (verify again with the chosen member id).
-    Refused for citizens and roles outside the hospital/scheme (403); unknown identifiers are NotFound.
-    Audited with the kind of identifier only."""
+
+def do_verify_beneficiary(
+    *,
+    actor: Any,
+    query: str,
+    second_fact: str = "",
+    on_date: datetime.date | None = None,
+) -> BeneficiaryView:
+    """The enrolment, members, wallet and past cases of the family a card/ABHA/member id/mobile points to,
+    once `second_fact` (a member's year of birth or name) matches that family.
+
+    Without a second fact: SecondFactRequired, before any lookup. An unknown identifier and a wrong second
+    fact are the same NotFound (and count toward the hourly failure limit). A mobile shared by several
+    matching families returns `choices` (verify again with the chosen member id and the same fact).
+    Refused for citizens and roles outside the hospital/scheme (403). Audited with the kind of identifier
+    only."""
     require_role(actor, *VERIFY_ROLES)
     _check_rate(actor)
     on_date = on_date or timezone.localdate()
     parsed = parse_query(query)
+    fact = parse_second_fact(second_fact)
+    _count_lookup(actor)
 
     family: Family | None = None
     enrolment: Enrolment | None = None
@@ -531,7 +694,7 @@ def do_verify_beneficiary(*, actor: Any, query: str, on_date: datetime.date | No
         enrolments = _enrolments_by_card(parsed.value)
         enrolment = next((e for e in enrolments if e.card_number == parsed.value), None)
         if enrolment is not None:
-            family = enrolment.family
+            families = [enrolment.family]
     else:
         if parsed.kind == "abha_number":
             members = _members_by_person_identifier(IdentifierType.ABHA_NUMBER, parsed.value)
@@ -545,24 +708,25 @@ def do_verify_beneficiary(*, actor: Any, query: str, on_date: datetime.date | No
         by_id = {m.family_id: m.family for m in members}
         families = sorted(by_id.values(), key=lambda f: f.family_id)
 
-    if family is None and len(families) == 1:
-        family = families[0]
-    if family is None and not families:
+    found = bool(families)
+    if families:
+        matching = _families_matching(fact, [f.pk for f in families])
+        families = [f for f in families if f.pk in matching]
+    if not families:
+        # An unknown identifier and a wrong second fact look the same to the desk (no enumeration oracle);
+        # the audit log tells them apart for the officers.
+        _count_failure(actor)
         record(
             "himcare.verify",
             object_type="himcare.Enrolment",
             purpose=AUDIT_PURPOSE,
             actor=actor,
-            detail={"kind": parsed.kind, "result": "not_found"},
+            detail={"kind": parsed.kind, "result": "second_fact_mismatch" if found else "not_found"},
         )
-        raise NotFound(
-            _(
-                "No Him Parivar family or HIMCARE card matches. Check the number, or"
-                " ask for another identifier."
-            ),
-            field="q",
-        )
-    if family is None:
+        raise NotFound(NO_MATCH_MESSAGE, field="q")
+    if len(families) == 1:
+        family = families[0]
+    else:
         view = BeneficiaryView(query_kind=parsed.kind, choices=_choices(families, on_date))
         record(
             "himcare.verify",

@@ -48,6 +48,13 @@ class VerifyForm(forms.Form):
         max_length=64,
         widget=forms.TextInput(attrs={"autocomplete": "off", "autofocus": True, "inputmode": "text"}),
     )
+    second_fact = forms.CharField(
+        label=_("Second fact: year of birth or name of any family member"),
+        help_text=_("Ask the patient. Nothing is shown without it."),
+        max_length=100,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "aria-describedby": "second-fact-help"}),
+    )
 
 
 @role_required(*VERIFY_ROLES)
@@ -60,7 +67,11 @@ def verify_view(request: HttpRequest) -> HttpResponse:
     status = 200
     if request.method == "POST" and form.is_valid():
         try:
-            view = do_verify_beneficiary(actor=request.user, query=form.cleaned_data["q"])
+            view = do_verify_beneficiary(
+                actor=request.user,
+                query=form.cleaned_data["q"],
+                second_fact=form.cleaned_data["second_fact"],
+            )
         except DomainError as exc:
             _form_error(form, exc)
             status = exc.status

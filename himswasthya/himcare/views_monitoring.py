@@ -15,7 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from himswasthya.accounts.scoping import get_scoped_or_404, has_role, role_required
 from himswasthya.core.errors import DomainError, NotFound
-from himswasthya.himcare import mapping, misuse
+from himswasthya.himcare import mapping, misuse, verification
 from himswasthya.himcare.api_monitoring import csv_response
 from himswasthya.himcare.models import FlagStatus, MisuseFlag, MisuseRule, SchemeYear
 from himswasthya.himcare.wallet import rupees
@@ -58,6 +58,8 @@ def flags_view(request: HttpRequest) -> HttpResponse:
             "statuses": FlagStatus.choices,
             "rules": MisuseRule.choices,
             "can_review": has_role(request.user, *REVIEW_ROLES),
+            # Beneficiary verification volume alerts (verification.py): state-level, for the officers.
+            "verify_alerts": verification.recent_alerts() if has_role(request.user, *REVIEW_ROLES) else None,
         },
     )
 

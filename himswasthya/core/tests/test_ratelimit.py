@@ -13,3 +13,14 @@ def test_it_counts_per_action_and_user_within_the_minute():
     assert count_this_minute("t:search", ravi) == 1  # and another user
     cache.delete(minute_key("t:search", ana))  # the counter expired: counting starts again
     assert count_this_minute("t:search", ana) == 1
+
+
+def test_hourly_window_counts_and_peeks():
+    from himswasthya.core.ratelimit import count_in_window, window_count, window_key
+
+    ana = SimpleNamespace(pk=9103)
+    cache.delete(window_key("t:fail", ana, 3600))
+    assert window_count("t:fail", ana, 3600) == 0  # peeking does not count
+    assert [count_in_window("t:fail", ana, 3600) for _ in range(3)] == [1, 2, 3]
+    assert window_count("t:fail", ana, 3600) == 3
+    assert count_in_window("t:fail", ana, 60) == 1  # another window length has its own counter

@@ -81,12 +81,28 @@ def test_sms_goes_to_the_head_after_commit(persona_district, clerk):
     assert enrolment.card_number in outbox[-1].text
 
 
-def test_card_numbers_are_serial_per_district(scheme_year, persona_district, himcare_officer):
+def test_card_serials_are_random_not_sequential(scheme_year, persona_district, himcare_officer):
+    # Issue #10 item 6: sequential serials let one card number lead to its neighbours.
     cards = []
-    for _ in range(3):
+    for _ in range(4):
         family, _m = _big_family(persona_district, n=1, family_fields={"is_bpl": True})
         cards.append(svc.do_enrol_family(actor=himcare_officer, family=family, channel="officer").card_number)
-    assert [int(c[7:14]) for c in cards] == [1, 2, 3]
+    prefix = f"HC{scheme_year.starts_on.year % 100:02d}{persona_district.lgd_code % 1000:03d}"
+    assert all(c.startswith(prefix) and svc.is_valid_card_number(c) for c in cards)
+    serials = sorted(int(c[7:14]) for c in cards)
+    assert len(set(serials)) == 4
+    assert serials != list(range(serials[0], serials[0] + 4))  # not 1, 2, 3, 4 (or any run)
+    assert max(serials) > 1000
+
+
+def test_card_serial_clash_draws_again(scheme_year, persona_district, himcare_officer, monkeypatch):
+    draws = iter([4242, 4242, 777])
+    monkeypatch.setattr(svc, "random_card_serial", lambda rng=None: next(draws))
+    first, _m = _big_family(persona_district, n=1, family_fields={"is_bpl": True})
+    second, _m = _big_family(persona_district, n=1, family_fields={"is_bpl": True})
+    one = svc.do_enrol_family(actor=himcare_officer, family=first, channel="officer").card_number
+    two = svc.do_enrol_family(actor=himcare_officer, family=second, channel="officer").card_number
+    assert int(one[7:14]) == 4242 and int(two[7:14]) == 777  # the unique constraint refused 4242 again
 
 
 def test_counter_payment_activates(scheme_year, persona_district, clerk):
@@ -380,7 +396,7 @@ def test_racing_enrolments_get_distinct_card_serials_and_one_per_family(persona_
     )
     assert all(isinstance(r, Enrolment) for r in results), results
     cards = sorted(Enrolment.objects.values_list("card_number", flat=True))
-    assert len(set(cards)) == 6 and [int(c[7:14]) for c in cards] == [1, 2, 3, 4, 5, 6]
+    assert len(set(cards)) == 6 and all(svc.is_valid_card_number(c) for c in cards)
     family = _big_family(persona_district, n=1, family_fields={"is_bpl": True})[0]
     results = _race(
         [lambda: svc.do_enrol_family(actor=himcare_officer, family=family, channel="officer")] * 4

@@ -35,7 +35,7 @@ def enrolled(active_enrolment):
 def test_verify_page_shows_balance_members_and_preauth_link(login_as, scheme_desk, enrolled):
     client = login_as(scheme_desk)
     assert client.get("/himcare/verify/").status_code == 200
-    response = client.post("/himcare/verify/", {"q": CARD})
+    response = client.post("/himcare/verify/", {"q": CARD, "second_fact": "1980"})
     html = response.content.decode()
     assert response.status_code == 200
     assert "Active cover" in html and "₹5,00,000" in html and "Asha Devi" in html
@@ -45,24 +45,58 @@ def test_verify_page_shows_balance_members_and_preauth_link(login_as, scheme_des
 
 def test_verify_page_in_hindi(login_as, scheme_desk, enrolled):
     client = login_as(scheme_desk, HTTP_ACCEPT_LANGUAGE="hi")
-    html = client.post("/himcare/verify/", {"q": CARD}).content.decode()
+    html = client.post("/himcare/verify/", {"q": CARD, "second_fact": "1980"}).content.decode()
     assert "सक्रिय कवर" in html and "₹5,00,000" in html
 
 
 def test_verify_page_errors_and_no_cover(login_as, scheme_desk, enrolled):
     client = login_as(scheme_desk)
     wrong = CARD[:-1] + ("0" if CARD[-1] != "0" else "1")
-    response = client.post("/himcare/verify/", {"q": wrong})
+    response = client.post("/himcare/verify/", {"q": wrong, "second_fact": "1980"})
     assert response.status_code == 400 and "check character" in response.content.decode()
     enrolled.valid_from = timezone.localdate() - datetime.timedelta(days=400)
     enrolled.valid_to = timezone.localdate() - datetime.timedelta(days=40)
     enrolled.save(update_fields=["valid_from", "valid_to"])
-    html = client.post("/himcare/verify/", {"q": CARD}).content.decode()
+    html = client.post("/himcare/verify/", {"q": CARD, "second_fact": "1980"}).content.decode()
     assert "No active cover" in html and "expired" in html and "cases/new" not in html
 
 
+def test_verify_page_asks_for_a_second_fact_and_shows_nothing_without_it(login_as, scheme_desk, enrolled):
+    client = login_as(scheme_desk)
+    response = client.post("/himcare/verify/", {"q": CARD})
+    html = response.content.decode()
+    assert response.status_code == 400 and 'data-testid="second-fact-error"' in html
+    assert "Enter a second fact" in html
+    assert "Asha Devi" not in html and "Active cover" not in html and "₹" not in html
+
+
+def test_verify_page_wrong_second_fact_is_the_unknown_card_refusal(login_as, scheme_desk, enrolled):
+    client = login_as(scheme_desk)
+    wrong_fact = client.post("/himcare/verify/", {"q": CARD, "second_fact": "Sunita"})
+    unknown = client.post("/himcare/verify/", {"q": format_card_number(2026, 23, 56), "second_fact": "1980"})
+    assert wrong_fact.status_code == unknown.status_code == 404
+    html = wrong_fact.content.decode()
+    assert "No beneficiary matches this identifier and second fact" in html and "Asha Devi" not in html
+
+
+def test_family_choice_carries_the_second_fact(login_as, scheme_desk, enrolled, persona_district, citizen):
+    from himswasthya.himcare.tests.factories import make_family
+
+    make_family(
+        persona_district,
+        [{"name_roman": "Kusum Lata", "sex": "F", "year_of_birth": 1980, "mobile": citizen.mobile}],
+        family_id="HP-FAM-HC-2",
+    )
+    client = login_as(scheme_desk)
+    html = client.post("/himcare/verify/", {"q": citizen.mobile, "second_fact": "1980"}).content.decode()
+    assert 'data-testid="family-choices"' in html
+    assert '<input type="hidden" name="second_fact" value="1980">' in html
+    chosen = client.post("/himcare/verify/", {"q": "HP-FAM-HC-1-1", "second_fact": "1980"})
+    assert "Active cover" in chosen.content.decode()
+
+
 def test_clerk_verifies_but_cannot_raise_preauth(login_as, clerk, enrolled):
-    html = login_as(clerk).post("/himcare/verify/", {"q": CARD}).content.decode()
+    html = login_as(clerk).post("/himcare/verify/", {"q": CARD, "second_fact": "1980"}).content.decode()
     assert "Active cover" in html and "cases/new" not in html
 
 

@@ -128,3 +128,23 @@ def test_other_district_officer_refused(geo, login_as, other_district_officer, p
         == 404
     )
     assert client.get(reverse("himcare:monitoring_outreach", args=[geo.alpha.pk])).status_code == 404
+
+
+def test_verification_alerts_are_listed_for_officers(
+    active_enrolment, login_as, himcare_officer, district_officer, scheme_desk, settings
+):
+    # Issue #10 item 6: a desk verifying unusually many beneficiaries raises an alert the officers see.
+    from django.core.cache import cache
+
+    from himswasthya.himcare.verification import do_verify_beneficiary
+
+    cache.clear()
+    settings.HIMCARE_VERIFY_ALERT_PER_HOUR = 2
+    for _ in range(2):
+        do_verify_beneficiary(actor=scheme_desk, query="HP-FAM-HC-1-1", second_fact="1980")
+    cache.clear()
+    html = login_as(himcare_officer).get(reverse("himcare:monitoring_flags")).content.decode()
+    assert 'data-testid="verify-alert"' in html and "scheme_desk" in html
+    assert "2 verifications in an hour" in html
+    html = login_as(district_officer).get(reverse("himcare:monitoring_flags")).content.decode()
+    assert 'data-testid="verify-alerts"' not in html

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -9,6 +10,7 @@ import requests
 
 from himswasthya.himcare import enrolment as svc
 from himswasthya.himcare.models import EnrolmentStatus, PaymentStatus
+from himswasthya.himcare.payments.callbacks import InvalidCallbackUrl
 from himswasthya.himcare.payments.client import PaymentClient, PaymentGatewayError, sign, verify_signature
 from himswasthya.himcare.tests.factories import make_scheme_year
 
@@ -107,3 +109,47 @@ def test_other_citizen_cannot_start_payment(pending, db):
     other = User.objects.create(username="other-citizen", role="citizen", mobile="9000000009")
     with pytest.raises(svc.NotFound):
         svc.do_start_online_payment(actor=other, enrolment=pending, callback_url=CALLBACK)
+
+
+# --- the callback URL is ours only (issue #10 item 6: an open redirect that received the signature) ---------
+EVIL_CALLBACKS = [
+    "https://evil.example/himcare/payment/callback/",
+    "http://evil.example/himcare/payment/callback/?next=http://testserver/",
+    "//evil.example/himcare/payment/callback/",
+    "http://testserver@evil.example/himcare/payment/callback/",
+    "http://evil.example\\@testserver/himcare/payment/callback/",
+    "http://testserver/accounts/login/",
+    "http://testserver/himcare/payment/callback/../../admin/",
+    "javascript:alert(1)//testserver/himcare/payment/callback/",
+    "ftp://testserver/himcare/payment/callback/",
+    "/himcare/payment/callback/",
+]
+
+
+@pytest.mark.parametrize("evil", EVIL_CALLBACKS)
+def test_foreign_callback_url_is_refused_before_any_order(pending, citizen, evil):
+    with pytest.raises(InvalidCallbackUrl) as exc:
+        svc.do_start_online_payment(actor=citizen, enrolment=pending, callback_url=evil)
+    assert exc.value.field == "callback_url" and exc.value.status == 400
+    assert not pending.payments.exists()
+
+
+def test_api_refuses_an_evil_callback_and_builds_ours_by_default(pending, citizen, login_as):
+    client = login_as(citizen)
+    url = f"/api/himcare/enrolments/{pending.pk}/online-payment"
+    evil = {"callback_url": "https://evil.example/himcare/payment/callback/"}
+    response = client.post(url, data=json.dumps(evil), content_type="application/json")
+    assert response.status_code == 400, response.content
+    assert response.json()["code"] == "callback_url_invalid" and response.json()["field"] == "callback_url"
+    assert not pending.payments.exists()
+    response = client.post(url, data="{}", content_type="application/json")
+    assert response.status_code == 200, response.content
+    callback = parse_qs(urlsplit(response.json()["redirect_url"]).query)["callback_url"][0]
+    assert callback == CALLBACK
+
+
+def test_the_simulated_gateway_redirects_only_to_our_callback(pending, citizen):
+    _payment, url = svc.do_start_online_payment(actor=citizen, enrolment=pending, callback_url=CALLBACK)
+    evil = url.replace("testserver", "evil.example")
+    answer = requests.post(evil, data={"outcome": "pay"}, allow_redirects=False, timeout=10)
+    assert answer.status_code == 400 and "Location" not in answer.headers

@@ -1,4 +1,5 @@
-"""The scheme desk signs in, verifies a card number and sees the balance, in English and in Hindi."""
+"""The scheme desk signs in, verifies a card number with a second fact and sees the balance, in English and
+in Hindi."""
 
 from __future__ import annotations
 
@@ -31,6 +32,16 @@ def test_scheme_desk_verifies_a_card_and_sees_the_balance_in_both_languages(
     page.goto("/himcare/verify/")
     page.get_by_label("Card number, ABHA, Him Parivar member id or mobile").fill(CARD[:7] + " " + CARD[7:])
     page.get_by_role("button", name="Verify", exact=True).click()
+    # the identifier alone shows nothing: the desk is asked for a second fact
+    assert "Enter a second fact" in page.get_by_test_id("second-fact-error").inner_text()
+    assert page.get_by_test_id("beneficiary").count() == 0 and "Asha Devi" not in page.content()
+    # a wrong one is the same refusal as an unknown card
+    page.get_by_label("Second fact: year of birth or name of any family member").fill("1999")
+    page.get_by_role("button", name="Verify", exact=True).click()
+    assert "No beneficiary matches" in page.get_by_test_id("verify-error").inner_text()
+    assert page.get_by_test_id("beneficiary").count() == 0
+    page.get_by_label("Second fact: year of birth or name of any family member").fill("Anu")
+    page.get_by_role("button", name="Verify", exact=True).click()
     page.get_by_role("heading", name="Active cover").wait_for()
     assert page.get_by_test_id("available").inner_text() == "₹4,50,000"
     assert page.get_by_test_id("card-number").inner_text() == CARD
@@ -41,6 +52,7 @@ def test_scheme_desk_verifies_a_card_and_sees_the_balance_in_both_languages(
     page.get_by_role("button", name="हिन्दी में देखें").click()
     page.get_by_role("heading", name="हिमकेयर लाभार्थी का सत्यापन").wait_for()
     page.get_by_label("कार्ड नंबर, आभा, हिम परिवार सदस्य आईडी या मोबाइल").fill(CARD.lower())
+    page.get_by_label("दूसरी जानकारी: परिवार के किसी सदस्य का जन्म वर्ष या नाम").fill("आशा देवी")
     page.get_by_role("button", name="सत्यापित करें").click()
     page.get_by_role("heading", name="सक्रिय कवर").wait_for()
     assert page.get_by_test_id("available").inner_text() == "₹4,50,000"
