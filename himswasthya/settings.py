@@ -67,13 +67,16 @@ ALLOWED_HOSTS = [
 CSRF_TRUSTED_ORIGINS = [o.strip() for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()]
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "himswasthya.accounts.admin_config.HimAdminConfig",  # django.contrib.admin on a site that needs a second factor
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "ninja",  # serves Swagger UI from its static files (the CDN page's scripts break the CSP)
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "himswasthya.core",
     "himswasthya.places",
     "himswasthya.codelists",
@@ -93,11 +96,14 @@ MIDDLEWARE = [
     "himswasthya.core.middleware.SecurityHeadersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "himswasthya.core.text.TextInputGuardMiddleware",  # SEC-27: deep JSON, lone surrogates, NUL -> 400
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "himswasthya.accounts.middleware.SessionIdleTimeoutMiddleware",
     "himswasthya.accounts.middleware.SingleSessionMiddleware",
+    "himswasthya.accounts.middleware.SecondFactorMiddleware",
     "himswasthya.accounts.middleware.PasswordExpiryMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -146,8 +152,30 @@ AUDIT_SEAL_MODE = os.environ.get("AUDIT_SEAL_MODE") or (
     "inline" if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3" else "background"
 )
 AUDIT_SEAL_INTERVAL_MS = env_int("AUDIT_SEAL_INTERVAL_MS", 100)
+# SEC-29 7.3.3: keys of the audit chain's HMAC (audit/keys.py), from the environment so that whoever can write
+# the database cannot re-hash the chain: comma-separated base64 of 32 bytes, newest first (seal with the
+# first, verify with the one an entry names). Required when DEBUG is off, like FIELD_ENCRYPTION_KEYS.
+AUDIT_HMAC_KEYS = [k.strip() for k in os.environ.get("AUDIT_HMAC_KEYS", "").split(",") if k.strip()]
+if not AUDIT_HMAC_KEYS:
+    if not DEBUG:
+        raise ImproperlyConfigured("AUDIT_HMAC_KEYS must be set when DEBUG is off")
+    AUDIT_HMAC_KEYS = ["ZGV2LW9ubHkgYXVkaXQgY2hhaW4ga2V5OiBuZXZlciE="]  # dev only: not a secret
+for _position, _key in enumerate(AUDIT_HMAC_KEYS, start=1):
+    try:
+        _key_ok = len(base64.urlsafe_b64decode(_key + "=" * (-len(_key) % 4))) == 32
+    except ValueError:
+        _key_ok = False
+    if not _key_ok:
+        raise ImproperlyConfigured(f"AUDIT_HMAC_KEYS: key {_position} must be base64 of 32 bytes")
+# The chain head anchored outside the database: `manage.py checkpoint_audit` appends HMAC-signed checkpoints
+# to this append-only file and `verify_audit` checks the chain against every one (audit/chain.py).
+AUDIT_CHECKPOINT_PATH = Path(os.environ.get("AUDIT_CHECKPOINT_PATH", VAR_DIR / "audit-checkpoints.log"))
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
+# Rate limits, lockouts and OTP counters live in the default cache. Without REDIS_URL it is per process, so
+# with several workers each counts alone: with DEBUG off the `core.E001` system check refuses to start unless
+# this says the deployment is one single process (core/checks.py).
+ALLOW_LOCAL_CACHE = env_bool("ALLOW_LOCAL_CACHE", False)
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
 else:
@@ -165,8 +193,13 @@ LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "accounts:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 AUTHENTICATION_BACKENDS = [
-    "django.contrib.auth.backends.ModelBackend",
+    # ModelBackend with the staff lockout and its audit rows, for every authenticate() (SEC-15, SEC-29).
+    "himswasthya.accounts.backends.LockoutModelBackend",
 ]
+# Second factor (accounts/mfa.py): TOTP for state-level roles and the admin. The issuer names the account in
+# authenticator apps; the admin never shows a device's key after it is created.
+OTP_TOTP_ISSUER = "HimSwasthya"
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
 # SEC-23: length and mix for staff passwords.
 AUTH_PASSWORD_VALIDATORS = [
@@ -184,6 +217,7 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
+CSRF_FAILURE_VIEW = "himswasthya.core.api.csrf_failure"  # JSON under /api/, the usual page elsewhere
 SECURE_COOKIES = env_bool("SECURE_COOKIES", not DEBUG)
 SESSION_COOKIE_SECURE = SECURE_COOKIES
 CSRF_COOKIE_SECURE = SECURE_COOKIES
@@ -194,8 +228,18 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if DEBUG else 31536000)
-SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)
+# `manage.py check --deploy` is clean with production settings (issue #10): HSTS for subdomains too and marked
+# for preloading, and plain HTTP redirected to HTTPS behind the TLS proxy (except the proxy's health check).
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", not DEBUG)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", not DEBUG)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("BEHIND_TLS_PROXY", False) else None
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG and SECURE_PROXY_SSL_HEADER is not None)
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+# SEC-24/SEC-29: how many proxies we run in front of the app, each appending to X-Forwarded-For. The client's
+# address is that many hops from the right; anything further left was written by the client and is ignored.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 1 if SECURE_PROXY_SSL_HEADER else 0)
+if TRUSTED_PROXY_COUNT < 0:
+    raise ImproperlyConfigured("TRUSTED_PROXY_COUNT must be 0 or more")
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 # Internationalisation: English and Hindi for every user-facing string.
@@ -319,6 +363,12 @@ HIMCARE_PAYMENT_KEY_SECRET = os.environ.get(
     "HIMCARE_PAYMENT_KEY_SECRET", "simulator-payment-secret" if HIMCARE_PAYMENT_SIMULATOR_ENABLED else ""
 )
 HIMCARE_PAYMENT_TIMEOUT_SECONDS = env_int("HIMCARE_PAYMENT_TIMEOUT_SECONDS", 10)
+# Beneficiary verification (himcare/verification.py): per user, verifications a minute; verifications that did
+# not match an hour before the user is refused for the rest of the hour (and an alert is raised); the hourly
+# volume that raises an alert.
+HIMCARE_VERIFY_PER_MINUTE = env_int("HIMCARE_VERIFY_PER_MINUTE", 60)
+HIMCARE_VERIFY_FAILURES_PER_HOUR = env_int("HIMCARE_VERIFY_FAILURES_PER_HOUR", 10)
+HIMCARE_VERIFY_ALERT_PER_HOUR = env_int("HIMCARE_VERIFY_ALERT_PER_HOUR", 150)
 
 # Him Parivar register change feed (himparivar/README.md). Defaults to the local simulator (/himparivar-sim/).
 HIMPARIVAR_SIMULATOR_ENABLED = env_bool("HIMPARIVAR_SIMULATOR_ENABLED", DEBUG)

@@ -28,6 +28,7 @@ from django.core.exceptions import ValidationError
 
 from himswasthya.abdm import errors
 from himswasthya.abdm.errors import AbdmError, normalise_error
+from himswasthya.core.text import BadJson, check_json_value
 from himswasthya.core.validators import normalise_abha_number
 
 logger = logging.getLogger("himswasthya.abdm")
@@ -284,8 +285,8 @@ class AbdmClient:
     @staticmethod
     def _json(response: requests.Response) -> dict[str, Any]:
         try:
-            data = response.json()
-        except ValueError as exc:
+            data = check_json_value(response.json())  # SEC-27: no over-deep nesting, no unstorable text
+        except (ValueError, RecursionError, BadJson) as exc:
             raise AbdmError(errors.BAD_RESPONSE, http_status=response.status_code) from exc
         if not isinstance(data, dict):
             raise AbdmError(errors.BAD_RESPONSE, http_status=response.status_code)

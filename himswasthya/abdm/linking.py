@@ -168,7 +168,7 @@ def parse_scanned_abha(text: str) -> tuple[str, str]:
     if text.startswith("{"):
         try:
             data = json.loads(text)
-        except ValueError:
+        except (ValueError, RecursionError):  # RecursionError: nested too deep
             data = None
         if isinstance(data, dict):
             number = next((str(data[k]) for k in _QR_NUMBER_KEYS if data.get(k)), "")

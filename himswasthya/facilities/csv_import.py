@@ -29,6 +29,7 @@ from django.core.validators import validate_email
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from himswasthya.core.importfiles import open_csv
 from himswasthya.facilities.departments import ensure_departments
 from himswasthya.facilities.models import FacilityType
 from himswasthya.facilities.services import FacilitySpec, UpsertCounts, do_upsert_facilities
@@ -170,8 +171,7 @@ def _validate(line: int, r: dict[str, str], look: _Lookups) -> tuple[FacilitySpe
 def import_facilities_csv(path: Path, *, dry_run: bool = False) -> ImportResult:
     """Validate and upsert every row of `path`; see the module docstring for the columns."""
     result = ImportResult(dry_run=dry_run)
-    with path.open(newline="", encoding="utf-8-sig") as fh, transaction.atomic():
-        reader = csv.DictReader(fh)
+    with open_csv(path) as reader, transaction.atomic():  # ImportFileError: binary, not UTF-8, line too long
         missing = [c for c in REQUIRED if c not in (reader.fieldnames or [])]
         if missing:
             result.errors.append(RowError(1, ",".join(missing), _("missing column(s) in the header")))
@@ -181,7 +181,7 @@ def import_facilities_csv(path: Path, *, dry_run: bool = False) -> ImportResult:
         for row in reader:
             line = reader.line_num
             result.rows += 1
-            r = {k: (v or "").strip() for k, v in row.items() if k}
+            r = {k: (v or "").strip() for k, v in row.items() if isinstance(k, str) and k}
             spec, errors = _validate(line, r, look)
             if spec is not None and spec.code in seen:
                 errors = [

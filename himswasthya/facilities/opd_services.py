@@ -30,6 +30,7 @@ from django.utils.translation import gettext_lazy as _
 from himswasthya.accounts.scoping import get_scoped_or_not_found, require_role
 from himswasthya.audit.services import record
 from himswasthya.core.errors import Conflict, DomainError, NotFound
+from himswasthya.core.times import local_time
 from himswasthya.facilities.models import (
     Department,
     Facility,
@@ -43,6 +44,7 @@ from himswasthya.facilities.models import (
 ADMIN_ROLES = ("facility_admin", "state_admin")
 MIN_WINDOW_DAYS, MAX_WINDOW_DAYS = 1, 90
 MAX_CUTOFF_MINUTES = 7 * 24 * 60
+MAX_QUOTA = 10_000  # patients per session: beyond any OPD, far below the integer column's limit
 NOT_FOUND = _("Not found.")
 NO_SUCH_DEPARTMENT = _("No department with this code.")
 
@@ -229,6 +231,11 @@ def _check_session(
         raise DomainError(_("The session must end after it starts."), field="ends_at")
     if online_quota < 0 or walk_in_quota < 0:
         raise DomainError(_("A quota cannot be negative."), field="online_quota")
+    for name, quota in (("online_quota", online_quota), ("walk_in_quota", walk_in_quota)):
+        if quota > MAX_QUOTA:
+            raise DomainError(
+                _("A quota can be at most %(n)d patients per session.") % {"n": MAX_QUOTA}, field=name
+            )
     if online_quota + walk_in_quota <= 0:
         raise DomainError(
             _("The online and walk-in quotas together must be at least 1."), field="walk_in_quota"
@@ -272,8 +279,8 @@ def do_save_opd_session(
         department=department,
         weekday=weekday,
         kind=kind,
-        starts_at=starts_at,
-        ends_at=ends_at,
+        starts_at=local_time(starts_at),  # "09:30+05:30" and "04:00Z" are both 09:30 IST, on both databases
+        ends_at=local_time(ends_at),
         online_quota=online_quota,
         walk_in_quota=walk_in_quota,
     )

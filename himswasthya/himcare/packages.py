@@ -16,13 +16,12 @@ with illustrative rates, imported with `illustrative=True` so that every page sh
 
 from __future__ import annotations
 
-import csv
 import io
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import IO, Any
 
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext
@@ -32,6 +31,8 @@ from himswasthya.accounts.models import Role
 from himswasthya.accounts.scoping import require_role
 from himswasthya.audit.services import record
 from himswasthya.core.errors import DomainError
+from himswasthya.core.importfiles import CheckedDictReader, decode_text
+from himswasthya.core.money import parse_rupees
 from himswasthya.himcare.models import Package, PackageKind, Specialty
 
 IMPORT_ROLES = (Role.HIMCARE_OFFICER, Role.STATE_ADMIN)
@@ -60,7 +61,6 @@ _KINDS = {
     "day-care": PackageKind.DAY_CARE,
 }
 _YES_NO = {"Y": True, "YES": True, "N": False, "NO": False}
-_MAX_RATE_INR = Decimal("100000000")  # ₹10 crore: above this a rate is a typing error
 
 
 @dataclass
@@ -139,17 +139,12 @@ def _parse(row: dict[str, str]) -> dict[str, Any]:
     package_name = _text(row, "package_name", 300)
     procedure_code = _code(row, "procedure_code", 16)
     procedure_name = _text(row, "procedure_name", 300, required=False)
-    raw_rate = (row.get("rate_inr") or "").strip().replace(",", "").replace("₹", "")
     try:
-        rate = Decimal(raw_rate)
-    except InvalidOperation:
-        raise _RowInvalid(
-            "rate_inr", gettext("Write the rate in rupees, for example 22800 or 22800.50.")
-        ) from None
-    if not rate.is_finite() or rate <= 0:
-        raise _RowInvalid("rate_inr", gettext("The rate must be more than zero."))
-    if rate > _MAX_RATE_INR or rate.as_tuple().exponent < -2:
-        raise _RowInvalid("rate_inr", gettext("Write the rate in rupees, for example 22800 or 22800.50."))
+        rate_paise = parse_rupees(row.get("rate_inr") or "", allow_zero=False)
+    except ValidationError as exc:
+        raise _RowInvalid("rate_inr", exc.messages[0]) from None
+    if rate_paise is None:
+        raise _RowInvalid("rate_inr", gettext("This field is required."))
     needs_preauth = _yes_no(row, "preauth_required")
     raw_los = (row.get("min_los_days") or "").strip() or "0"
     if not raw_los.isdigit() or int(raw_los) > 365:
@@ -168,7 +163,7 @@ def _parse(row: dict[str, str]) -> dict[str, Any]:
             "package_code": package_code,
             "procedure_code": procedure_code,
             "name": name[:300],
-            "rate_paise": int(rate * 100),
+            "rate_paise": rate_paise,
             "kind": kind,
             "needs_preauth": needs_preauth,
             "min_stay_days": int(raw_los),
@@ -239,16 +234,11 @@ def import_packages(
     report = ImportReport(dry_run=dry_run, illustrative=illustrative)
     raw = stream.read()
     if isinstance(raw, bytes):
-        try:
-            raw = raw.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            raise DomainError(
-                _("The file must be a CSV saved as UTF-8."), field="file", code="not_utf8"
-            ) from None
+        raw = decode_text(raw)  # ImportFileError naming the line: binary, not UTF-8, an over-long line
     lines, skipped = _lines(io.StringIO(raw.lstrip("\ufeff")))
     if not lines:
         raise DomainError(_("The file is empty."), field="file", code="empty_file")
-    reader = csv.DictReader(lines)
+    reader = CheckedDictReader(lines, line_offset=skipped)
     header = [(name or "").strip().lower() for name in (reader.fieldnames or [])]
     missing = [name for name in COLUMNS if name not in header]
     if missing:

@@ -5,10 +5,10 @@ Thin views over cases.py; amounts are typed in rupees and kept in paise."""
 from __future__ import annotations
 
 import datetime
-from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -21,6 +21,7 @@ from himswasthya.accounts.models import Role
 from himswasthya.accounts.scoping import role_required, scope_queryset
 from himswasthya.audit.services import record_read
 from himswasthya.core.errors import DomainError, NotFound
+from himswasthya.core.money import clean_rupees
 from himswasthya.himcare import cases as services
 from himswasthya.himcare.api_cases import icd10_matches
 from himswasthya.himcare.models import (
@@ -43,14 +44,11 @@ STAFF_READERS = tuple(r for r in services.READER_ROLES if r != Role.CITIZEN)
 
 # --- small parsers: a DomainError names the field -------------------------------------------------------
 def _paise(value: str, field: str) -> int | None:
-    value = (value or "").replace(",", "").replace("₹", "").strip()
-    if not value:
-        return None
+    """An amount typed in rupees (the core money field), as paise; a DomainError names the field."""
     try:
-        amount = Decimal(value)
-    except InvalidOperation:
-        raise DomainError(_("Enter the amount in rupees."), field=field, code="invalid_amount") from None
-    return int((amount * 100).to_integral_value())
+        return clean_rupees(value)
+    except ValidationError as exc:
+        raise DomainError(exc.messages[0], field=field, code=exc.code or "invalid_amount") from None
 
 
 def _when(value: str, field: str) -> datetime.datetime | None:

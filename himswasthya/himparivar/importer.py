@@ -27,6 +27,15 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from himswasthya.core.importfiles import (
+    MAX_JSON_DEPTH,
+    CheckedDictReader,
+    ImportFileError,
+    json_depth,
+    json_too_deep,
+    text_lines,
+)
+from himswasthya.core.text import is_storable
 from himswasthya.core.validators import normalise_abha_number, normalise_mobile
 from himswasthya.himparivar.identifiers import member_detail_columns, member_identifier_rows
 from himswasthya.himparivar.models import (
@@ -85,6 +94,7 @@ REQUIRED_CSV_COLUMNS = {"family_id", "member_id", "district_lgd", "relation", "n
 
 SOURCE = "himparivar"
 DEFAULT_BATCH_FAMILIES = 500
+MAX_JSON_OBJECT_CHARS = 10_000_000  # one family object; a family of 20 is a few kB
 ANALYZE_AFTER_MEMBERS = 50_000
 _ABHA_ADDRESS = re.compile(r"^[a-z0-9][a-z0-9._]{2,31}@[a-z]{2,10}$")
 _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9/_-]{0,31}$")
@@ -263,8 +273,8 @@ def detect_format(head: bytes) -> str:
     return "json" if text[:1] in (b"[", b"{") else "csv"
 
 
-def _csv_families(text: IO[str]) -> Iterator[RawFamily]:
-    reader = csv.DictReader(text)
+def _csv_families(text: Iterable[str]) -> Iterator[RawFamily]:
+    reader = CheckedDictReader(text)
     missing = REQUIRED_CSV_COLUMNS - set(reader.fieldnames or [])
     if missing:
         raise ValueError(
@@ -307,11 +317,15 @@ def _family_field_mismatches(family: RawFamily, row_no: int, row: dict[str, Any]
     ]
 
 
-def _json_objects(text: IO[str], chunk_size: int = 1 << 16) -> Iterator[dict[str, Any]]:
-    """Objects of a top-level JSON array, or of JSON Lines, one at a time (never the whole file)."""
+def _json_objects(
+    text: IO[str], chunk_size: int = 1 << 16, max_object_chars: int = MAX_JSON_OBJECT_CHARS
+) -> Iterator[dict[str, Any]]:
+    """Objects of a top-level JSON array, or of JSON Lines, one at a time (never the whole file). Nesting
+    deeper than core's limit, or one object over max_object_chars, ends the file with ImportFileError."""
     decoder = json.JSONDecoder()
     buffer = ""
     position = 0
+    consumed = 0  # characters dropped from the front of the buffer
     started = False
     eof = False
     while True:
@@ -326,6 +340,8 @@ def _json_objects(text: IO[str], chunk_size: int = 1 << 16) -> Iterator[dict[str
             return
         try:
             obj, end = decoder.raw_decode(buffer, position)
+        except RecursionError:
+            raise json_too_deep(at=consumed + position) from None
         except json.JSONDecodeError:
             if eof:
                 if buffer[position:].strip():
@@ -333,13 +349,22 @@ def _json_objects(text: IO[str], chunk_size: int = 1 << 16) -> Iterator[dict[str
                         _("The JSON file is not valid near character %(at)s.") % {"at": position}
                     ) from None
                 return
+            if len(buffer) - position > max_object_chars:
+                raise ImportFileError(
+                    _("One family object is longer than %(n)s characters (near character %(at)s).")
+                    % {"n": f"{max_object_chars:,}", "at": consumed + position},
+                    code="json_too_long",
+                ) from None
             chunk = text.read(chunk_size)
             eof = not chunk
+            consumed += position
             buffer = buffer[position:] + chunk
             position = 0
             continue
         if not isinstance(obj, dict):
             raise ValueError(_("The JSON file must hold family objects."))
+        if json_depth(obj, MAX_JSON_DEPTH) > MAX_JSON_DEPTH:
+            raise json_too_deep(at=consumed + position)
         yield obj
         position = end
 
@@ -415,6 +440,9 @@ class _Row:
     def text(self, name: str, max_length: int, required: bool = False) -> str:
         value = self.data.get(name)
         value = "" if value is None else str(value).strip()
+        if not is_storable(value):
+            self.error(name, _("Contains a character that is not valid text (a NUL or a broken character)."))
+            return ""
         if required and not value:
             self.error(name, _("This field is required."))
         elif len(value) > max_length:
@@ -458,7 +486,7 @@ class _Row:
         value = self.text(name, 12, required=required)
         if not value:
             return None
-        if not value.isdigit():
+        if not (value.isascii() and value.isdigit()):
             self.error(name, _("Not a whole number."))
             return None
         return int(value)
@@ -1055,8 +1083,11 @@ def import_file(
         binary.seek(0)
         file_format = file_format or detect_format(head)
         counting = _CountingRaw(binary)
-        text = io.TextIOWrapper(io.BufferedReader(counting), encoding="utf-8-sig", newline="")
-        reader = _json_families(text) if file_format == "json" else _csv_families(text)
+        buffered = io.BufferedReader(counting)
+        if file_format == "json":
+            reader = _json_families(io.TextIOWrapper(buffered, encoding="utf-8-sig", newline=""))
+        else:
+            reader = _csv_families(text_lines(buffered))
         report = ErrorReport(Path(f"{path}.errors.csv"))
         counts = ImportCounts()
         places = Places()
@@ -1090,6 +1121,16 @@ def import_file(
                     after_batch(batches + 1)
             if on_progress:
                 on_progress(counting.count, counts.members_read)
+        except UnicodeDecodeError:  # JSON is decoded in chunks: name the place by character, not line
+            raise ImportFileError(
+                _("The file is not UTF-8 text (near byte %(at)s). Save it as UTF-8.")
+                % {"at": counting.count},
+                code="not_utf8",
+                path=path,
+            ) from None
+        except ImportFileError as exc:
+            exc.path = str(path)
+            raise
         finally:
             report.close()
     if counts.members_created >= ANALYZE_AFTER_MEMBERS and not dry_run:
@@ -1144,7 +1185,7 @@ class ErrorReport:
     def write(self, errors: Iterable[RowError]) -> None:
         for error in errors:
             if self._file is None:
-                self._file = self.path.open("w", encoding="utf-8", newline="")
+                self._file = self.path.open("w", encoding="utf-8", errors="backslashreplace", newline="")
                 self._writer = csv.writer(self._file)
                 self._writer.writerow(self.HEADER)
             self._writer.writerow([error.row, error.family_id, error.member_id, error.field, error.reason])

@@ -21,6 +21,7 @@ from himswasthya.accounts.models import Role
 from himswasthya.accounts.scoping import require_role
 from himswasthya.audit.services import record
 from himswasthya.core.errors import DomainError
+from himswasthya.core.importfiles import binary_error, not_utf8_error
 from himswasthya.himparivar.importer import (
     REQUIRED_CSV_COLUMNS,
     ImportResult,
@@ -54,16 +55,20 @@ def allowed_districts_for(user: Any) -> set[int] | None:
     return None
 
 
+def _line_at(head: bytes, position: int) -> int:
+    return head.count(b"\n", 0, position) + 1
+
+
 def sniff_upload(head: bytes) -> str:
     """SEC-28: the type is decided by content, not by name or Content-Type: UTF-8 text, CSV header or JSON."""
     if b"\x00" in head:
-        raise DomainError(_("The file is not a text file."), field="file", code="bad_file_type")
+        raise binary_error(_line_at(head, head.index(b"\x00")), code="bad_file_type")
     try:
         text = head.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         # A multi-byte character cut at the end of the sniffed block is fine; anything earlier is not.
         if exc.start < len(head) - 4:
-            raise DomainError(_("The file is not UTF-8 text."), field="file", code="bad_file_type") from exc
+            raise not_utf8_error(_line_at(head, exc.start), code="bad_file_type") from exc
         text = head[: exc.start].decode("utf-8-sig")
     file_format = detect_format(head)
     if file_format == "csv":

@@ -18,7 +18,9 @@ from pathlib import Path
 from typing import Any
 
 from django.db import models, transaction
+from django.utils.translation import gettext as _
 
+from himswasthya.core.importfiles import ImportFileError, open_csv
 from himswasthya.places.models import Block, District, GramPanchayat, State, Tehsil, UrbanLocalBody
 from himswasthya.places.transliteration import has_devanagari, to_devanagari
 
@@ -134,13 +136,35 @@ def display_name(raw: str) -> str:
 
 def read_rows(data_dir: Path, filename: str) -> list[tuple[int, dict[str, str]]]:
     """(line number, row) pairs; values stripped of surrounding whitespace."""
-    with (data_dir / filename).open(newline="", encoding="utf-8") as fh:
-        reader = csv.DictReader(fh)
-        return [(reader.line_num, {k: (v or "").strip() for k, v in row.items()}) for row in reader]
+    path = data_dir / filename
+    with open_csv(path) as reader:  # ImportFileError naming the file and line
+        return [
+            (
+                reader.line_num,
+                _SourceRow(path, {k: (v or "").strip() for k, v in row.items() if isinstance(k, str)}),
+            )
+            for row in reader
+        ]
+
+
+class _SourceRow(dict):
+    """A row whose missing column is an ImportFileError naming the file, not a KeyError."""
+
+    def __init__(self, path: Path, values: dict[str, str]):
+        super().__init__(values)
+        self.path = path
+
+    def __missing__(self, key: str) -> str:
+        raise ImportFileError(
+            _("The column %(column)s is missing from the header.") % {"column": key},
+            line=1,
+            code="columns_missing",
+            path=self.path,
+        )
 
 
 def _int_or_none(value: str) -> int | None:
-    return int(value) if value.isdigit() else None
+    return int(value) if value.isascii() and value.isdigit() else None
 
 
 def _hindi(existing: Any, name: str, given_hi: str = "") -> dict[str, Any]:
@@ -186,7 +210,7 @@ def _report_duplicates(
     groups: dict[tuple[int | None, str], list[tuple[int, str, str]]] = defaultdict(list)
     for row, source_id, name, district in entries:
         groups[(district, name.casefold())].append((row, source_id, name))
-    for (district, _), members in groups.items():
+    for (district, _folded), members in groups.items():
         if len(members) < 2:
             continue
         rows = ", ".join(str(m[0]) for m in members)

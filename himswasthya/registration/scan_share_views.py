@@ -18,7 +18,7 @@ from typing import Any
 import qrcode
 import qrcode.image.svg
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -30,7 +30,7 @@ from himswasthya.abdm.errors import AbdmError
 from himswasthya.accounts.models import Role
 from himswasthya.accounts.scoping import role_required
 from himswasthya.audit.services import record
-from himswasthya.core.errors import DomainError
+from himswasthya.core.errors import DomainError, NotFound
 from himswasthya.facilities.models import Department, Facility
 from himswasthya.registration import scan_share
 from himswasthya.registration.scan_share_models import ScanShareCounter
@@ -80,7 +80,7 @@ def patient_share(request: HttpRequest) -> HttpResponse:
         return _error(413, "ABDM-1006", "body too large", field="body")
     try:
         body = json.loads(request.body or b"null")
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError, RecursionError):
         return _error(400, "ABDM-1006", "the body is not JSON", field="body")
     try:
         share = scan_share.parse_profile_share(body, request_id=request_id)
@@ -220,6 +220,8 @@ def register_token(request: HttpRequest, token_id: int) -> HttpResponse:
             department_id=department_id,
             fee_exemption=request.POST.get("fee_exemption", ""),
         )
+    except NotFound as exc:  # another facility's token: 404 as everywhere else, not a message (SEC-26)
+        raise Http404 from exc
     except DomainError as exc:
         messages.error(request, str(exc.message))
     except (ImportError, AttributeError):  # the booking engine is not installed yet

@@ -113,7 +113,7 @@ def abdm_endpoint(*, gateway: bool, authenticated: bool = True) -> Callable[[Vie
 def _body(request: HttpRequest) -> dict[str, Any] | None:
     try:
         data = json.loads(request.body or b"{}")
-    except ValueError:
+    except (ValueError, RecursionError):
         return None
     return data if isinstance(data, dict) else None
 

@@ -75,7 +75,7 @@ class RegisterClient:
             body = response.json()
             changes = body["changes"]
             next_cursor = str(body["next_cursor"])
-        except (ValueError, KeyError, TypeError):
+        except (ValueError, KeyError, TypeError, RecursionError):  # RecursionError: nested too deep
             raise RegisterError("bad_response") from None
         if not isinstance(changes, list) or not all(isinstance(c, dict) for c in changes):
             raise RegisterError("bad_response")

@@ -1,19 +1,29 @@
 """Load the WHO ICD-10 (2019) code list shipped in codelists/data (idempotent: upsert by code)."""
 
-import csv
 from pathlib import Path
 
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from himswasthya.codelists.models import Icd10Code, Icd10Kind
+from himswasthya.core.importfiles import ImportFileError, command_error, open_csv
 
 DATA = Path(__file__).resolve().parents[2] / "data" / "icd10_who_2019.csv"
 
 
+COLUMNS = ("code", "title", "type", "parent_code", "chapter")
+
+
 def read_codes(path: Path = DATA) -> list[Icd10Code]:
-    with path.open(encoding="utf-8", newline="") as handle:
-        rows = list(csv.DictReader(handle))
+    """The code list of a CSV (columns COLUMNS); a malformed file is an ImportFileError naming the line."""
+    with open_csv(path) as reader:
+        missing = [c for c in COLUMNS if c not in (reader.fieldnames or [])]
+        if missing:
+            raise ImportFileError(f"columns missing from the header: {', '.join(missing)}", line=1, path=path)
+        rows = list(reader)
+    bad = next((i for i, row in enumerate(rows) if any(row.get(c) is None for c in COLUMNS)), None)
+    if bad is not None:
+        raise ImportFileError("the row has fewer cells than the header", line=bad + 2, path=path)
     parents = {row["parent_code"] for row in rows}
     return [
         Icd10Code(
@@ -32,8 +42,16 @@ def read_codes(path: Path = DATA) -> list[Icd10Code]:
 class Command(BaseCommand):
     help = "Load or refresh the ICD-10 code list (WHO 2019)."
 
+    def add_arguments(self, parser) -> None:
+        parser.add_argument(
+            "--file", type=Path, default=DATA, help="the CSV to load (default: the shipped list)"
+        )
+
     def handle(self, *args, **options) -> None:
-        codes = read_codes()
+        try:
+            codes = read_codes(options["file"])
+        except ImportFileError as exc:
+            raise command_error(exc, options["file"]) from exc
         with transaction.atomic():
             Icd10Code.objects.bulk_create(
                 codes,

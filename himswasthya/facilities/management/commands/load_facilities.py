@@ -8,6 +8,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from himswasthya.core.errors import DomainError
+from himswasthya.core.importfiles import command_error
 from himswasthya.facilities.csv_import import COLUMNS, import_facilities_csv, write_errors
 from himswasthya.facilities.synthetic import generate_synthetic_network
 
@@ -63,7 +64,10 @@ class Command(BaseCommand):
     def _csv(self, path: Path, dry_run: bool) -> None:
         if not path.is_file():
             raise CommandError(f"no such file: {path}")
-        result = import_facilities_csv(path, dry_run=dry_run)
+        try:
+            result = import_facilities_csv(path, dry_run=dry_run)
+        except DomainError as exc:
+            raise command_error(exc, path) from exc
         for e in result.errors:
             self.stderr.write(f"row {e.row}: {e.field}: {e.reason}")
         errors_path = path.with_name(path.name + ".errors.csv")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.core.management.base import BaseCommand, CommandError
 
 from himswasthya.core.errors import DomainError
+from himswasthya.core.importfiles import command_error
 from himswasthya.himcare.packages import ILLUSTRATIVE_CSV, import_packages
 
 
@@ -28,9 +29,9 @@ class Command(BaseCommand):
                     stream, dry_run=options["dry_run"], illustrative=options["illustrative"]
                 )
         except OSError as exc:
-            raise CommandError(f"cannot read {options['csv']}: {exc}") from exc
+            raise CommandError(f"{options['csv']}: cannot read the file: {exc.strerror or exc}") from exc
         except DomainError as exc:
-            raise CommandError(str(exc.message)) from exc
+            raise command_error(exc, options["csv"]) from exc
         for error in report.errors:
             self.stderr.write(f"row {error.row}: {error.field}: {error.reason}")
         prefix = "dry run: " if report.dry_run else ""

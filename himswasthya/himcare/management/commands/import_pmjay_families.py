@@ -4,6 +4,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from himswasthya.core.errors import DomainError
+from himswasthya.core.importfiles import command_error, read_text_file
 from himswasthya.himcare.enrolment import do_import_pmjay_list, read_pmjay_csv
 
 
@@ -17,7 +19,10 @@ class Command(BaseCommand):
         path = Path(options["csv_path"])
         if not path.exists():
             raise CommandError(f"{path} does not exist")
-        result = do_import_pmjay_list(read_pmjay_csv(path.read_text(encoding="utf-8-sig")))
+        try:
+            result = do_import_pmjay_list(read_pmjay_csv(read_text_file(path)))
+        except DomainError as exc:
+            raise command_error(exc, path) from exc
         self.stdout.write(
             f"created {result.created}, updated {result.updated}, unchanged {result.unchanged}, "
             f"errors {len(result.errors)}"

@@ -12,6 +12,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from tqdm import tqdm
 
 from himswasthya.core.errors import DomainError
+from himswasthya.core.importfiles import command_error
 from himswasthya.himparivar.register_services import do_import_register
 
 
@@ -46,7 +47,9 @@ class Command(BaseCommand):
                     batch_families=options["batch"],
                 )
             except DomainError as exc:
-                raise CommandError(str(exc.message)) from exc
+                raise command_error(exc, path) from exc
+            except OSError as exc:
+                raise CommandError(f"{path}: cannot read the file: {exc.strerror or exc}") from exc
         counts = outcome.result.counts.as_dict()
         self.stdout.write(" ".join(f"{k}={v}" for k, v in counts.items()))
         if outcome.result.error_report:

@@ -8,6 +8,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
 
+from himswasthya.core.importfiles import ImportFileError, command_error
 from himswasthya.places.loader import DATA_DIR, load_places
 
 
@@ -29,7 +30,10 @@ class Command(BaseCommand):
 
     def handle(self, *args, report: Path, data_dir: Path, **options) -> None:
         started = time.perf_counter()
-        result = load_places(data_dir)
+        try:
+            result = load_places(data_dir)
+        except ImportFileError as exc:
+            raise command_error(exc, exc.path or data_dir) from exc
         elapsed = time.perf_counter() - started
         for level, c in result.levels.items():
             self.stdout.write(f"{level:20} loaded {c.loaded:5}  created {c.created:5}  updated {c.updated:5}")
