@@ -37,6 +37,12 @@ def healthz(request: HttpRequest) -> JsonResponse:
         return JsonResponse({"status": "error", "database": connection.vendor}, status=503)
 
 
+# Errors under /api/ answer JSON {code, message}; elsewhere the site's pages (himswasthya/core/api.py).
+handler400 = "himswasthya.core.api.handler400"
+handler403 = "himswasthya.core.api.handler403"
+handler404 = "himswasthya.core.api.handler404"
+handler500 = "himswasthya.core.api.handler500"
+
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     # The ABDM bridge (gateway JWT, not the session API): scan-and-share profile shares.

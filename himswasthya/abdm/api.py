@@ -10,17 +10,18 @@ from pydantic import Field
 
 from himswasthya.abdm import services
 from himswasthya.abdm.link_api import router as link_router
+from himswasthya.core.api import TOKEN_PATTERN, errors
 
 router = Router(tags=["abdm"])
 router.add_router("/link", link_router)  # ABHA <-> person linking (link_api.py)
 
 
-class SearchIn(Schema):
+class AbhaSearchIn(Schema):
     abha_address: str = Field(max_length=80)
     purpose: Literal["registration", "opd"] = "registration"
 
 
-class SummaryOut(Schema):
+class AbhaSummaryOut(Schema):
     abha_address: str
     abha_number_masked: str
     name: str
@@ -29,23 +30,23 @@ class SummaryOut(Schema):
     auth_methods: list[str]
 
 
-class OtpRequestIn(Schema):
+class AbhaOtpRequestIn(Schema):
     abha_number: str = Field(max_length=20)
     otp_system: Literal["abdm", "aadhaar"] = "abdm"
     purpose: Literal["registration", "opd"] = "registration"
 
 
-class OtpRequestOut(Schema):
+class AbhaOtpRequestOut(Schema):
     txn_id: str
     message: str
 
 
-class OtpConfirmIn(Schema):
-    txn_id: str = Field(max_length=64)
+class AbhaOtpConfirmIn(Schema):
+    txn_id: str = Field(pattern=TOKEN_PATTERN, max_length=64)
     otp: str = Field(max_length=8)
 
 
-class ProfileOut(Schema):
+class AbhaProfileOut(Schema):
     abha_number: str
     abha_address: str
     name: str
@@ -62,19 +63,19 @@ class ProfileOut(Schema):
     kyc_verified: bool
 
 
-@router.post("/verify/search", response=SummaryOut)
-def verify_search(request: HttpRequest, payload: SearchIn):
+@router.post("/verify/search", response={200: AbhaSummaryOut, **errors(429, 502, 503, 504)})
+def verify_search(request: HttpRequest, payload: AbhaSearchIn):
     return services.do_search_abha_address(request.user, payload.abha_address, purpose=payload.purpose)
 
 
-@router.post("/verify/otp/request", response=OtpRequestOut)
-def verify_otp_request(request: HttpRequest, payload: OtpRequestIn):
+@router.post("/verify/otp/request", response={200: AbhaOtpRequestOut, **errors(429, 502, 503, 504)})
+def verify_otp_request(request: HttpRequest, payload: AbhaOtpRequestIn):
     started = services.do_request_abha_otp(
         request.user, payload.abha_number, otp_system=payload.otp_system, purpose=payload.purpose
     )
     return {"txn_id": started.txn_id, "message": started.message}
 
 
-@router.post("/verify/otp/confirm", response=ProfileOut)
-def verify_otp_confirm(request: HttpRequest, payload: OtpConfirmIn):
+@router.post("/verify/otp/confirm", response={200: AbhaProfileOut, **errors(429, 502, 503, 504)})
+def verify_otp_confirm(request: HttpRequest, payload: AbhaOtpConfirmIn):
     return services.do_confirm_abha_otp(request.user, payload.txn_id, payload.otp)

@@ -20,6 +20,7 @@ from himswasthya.abdm.services import mask_abha_number
 from himswasthya.accounts.models import Role
 from himswasthya.accounts.scoping import RoleAuth, require_role
 from himswasthya.audit.services import record
+from himswasthya.core.api import TOKEN_PATTERN, errors
 from himswasthya.core.errors import DomainError
 from himswasthya.core.validators import mask_mobile
 from himswasthya.people.models import Person
@@ -32,7 +33,7 @@ class ConsentTextOut(Schema):
     text: str
 
 
-class FieldOut(Schema):
+class MatchFieldOut(Schema):
     field: str
     weight: int
     points: float
@@ -45,10 +46,10 @@ class FieldOut(Schema):
 class MatchOut(Schema):
     score: int
     decision: str
-    fields: list[FieldOut]
+    fields: list[MatchFieldOut]
 
 
-class PersonOut(Schema):
+class LinkPersonOut(Schema):
     id: int
     name_roman: str
     name_deva: str
@@ -60,12 +61,12 @@ class PersonOut(Schema):
     abha_addresses: list[str]
 
 
-class FamilyMemberOut(PersonOut):
+class FamilyMemberOut(LinkPersonOut):
     family_id: str
     may_link: bool
 
 
-class OtpRequestIn(Schema):
+class LinkOtpRequestIn(Schema):
     abha_number: str = Field("", max_length=20)
     abha_address: str = Field("", max_length=80)
     otp_system: Literal["abdm", "aadhaar"] = "abdm"
@@ -74,17 +75,17 @@ class OtpRequestIn(Schema):
     purpose: Literal["registration", "opd"] = "registration"
 
 
-class OtpRequestOut(Schema):
+class LinkOtpRequestOut(Schema):
     txn_id: str
     message: str
 
 
-class OtpConfirmIn(Schema):
-    txn_id: str = Field(max_length=64)
+class LinkOtpConfirmIn(Schema):
+    txn_id: str = Field(pattern=TOKEN_PATTERN, max_length=64)
     otp: str = Field(max_length=8)
 
 
-class VerifiedOut(Schema):
+class LinkVerifiedOut(Schema):
     verification_id: str
     abha_number_masked: str
     abha_address: str
@@ -94,11 +95,11 @@ class VerifiedOut(Schema):
     match: MatchOut
 
 
-class VerificationIn(Schema):
-    verification_id: str = Field(max_length=64)
+class LinkVerificationIn(Schema):
+    verification_id: str = Field(pattern=TOKEN_PATTERN, max_length=64)
 
 
-class OutcomeOut(Schema):
+class LinkOutcomeOut(Schema):
     status: str
     message: str
     score: int | None
@@ -114,7 +115,7 @@ class UnlinkOut(Schema):
     removed: int
 
 
-class NoteIn(Schema):
+class ReviewNoteIn(Schema):
     note: str = Field("", max_length=300)
 
 
@@ -174,13 +175,13 @@ def _review(r: Any) -> dict[str, Any]:
     }
 
 
-@router.get("/consent-text", response=ConsentTextOut)
+@router.get("/consent-text", response={200: ConsentTextOut})
 def consent_text(request: HttpRequest):
     """SEC-10: show this text and send `consent: true` with its version when asking for the OTP."""
     return {"version": linking.CONSENT_TEXT_VERSION, "text": linking.consent_text()}
 
 
-@router.get("/mine", response=list[FamilyMemberOut], auth=RoleAuth(Role.CITIZEN))
+@router.get("/mine", response={200: list[FamilyMemberOut]}, auth=RoleAuth(Role.CITIZEN))
 def my_family_members(request: HttpRequest):
     """The citizen's own Him Parivar family (or families), with whether each member has an ABHA."""
     people = list(
@@ -211,13 +212,15 @@ def my_family_members(request: HttpRequest):
     return out
 
 
-@router.get("/person/{person_id}", response=PersonOut)
+@router.get("/person/{person_id}", response={200: LinkPersonOut})
 def person_detail(request: HttpRequest, person_id: int):
     return _person(request.user, linking.do_read_person_for_linking(request.user, person_id))
 
 
-@router.post("/person/{person_id}/otp/request", response=OtpRequestOut)
-def otp_request(request: HttpRequest, person_id: int, payload: OtpRequestIn):
+@router.post(
+    "/person/{person_id}/otp/request", response={200: LinkOtpRequestOut, **errors(409, 429, 502, 503, 504)}
+)
+def otp_request(request: HttpRequest, person_id: int, payload: LinkOtpRequestIn):
     person = linking.person_for_linking(request.user, person_id)
     if payload.consent and payload.consent_text_version != linking.CONSENT_TEXT_VERSION:
         raise DomainError(
@@ -237,20 +240,24 @@ def otp_request(request: HttpRequest, person_id: int, payload: OtpRequestIn):
     return {"txn_id": started.txn_id, "message": started.message}
 
 
-class ResendIn(Schema):
-    txn_id: str = Field(max_length=64)
+class LinkResendIn(Schema):
+    txn_id: str = Field(pattern=TOKEN_PATTERN, max_length=64)
 
 
-@router.post("/person/{person_id}/otp/resend", response=OtpRequestOut)
-def otp_resend(request: HttpRequest, person_id: int, payload: ResendIn):
+@router.post(
+    "/person/{person_id}/otp/resend", response={200: LinkOtpRequestOut, **errors(409, 429, 502, 503, 504)}
+)
+def otp_resend(request: HttpRequest, person_id: int, payload: LinkResendIn):
     """SEC-10 / CRT_ABHA_106: a new OTP, at the earliest 60 s after the last; its txn_id replaces the old."""
     person = linking.person_for_linking(request.user, person_id)
     started = linking.do_resend_abha_otp(request.user, person, payload.txn_id)
     return {"txn_id": started.txn_id, "message": started.message}
 
 
-@router.post("/person/{person_id}/otp/confirm", response=VerifiedOut)
-def otp_confirm(request: HttpRequest, person_id: int, payload: OtpConfirmIn):
+@router.post(
+    "/person/{person_id}/otp/confirm", response={200: LinkVerifiedOut, **errors(409, 429, 502, 503, 504)}
+)
+def otp_confirm(request: HttpRequest, person_id: int, payload: LinkOtpConfirmIn):
     person = linking.person_for_linking(request.user, person_id)
     verified = linking.do_confirm_abha_verification(request.user, person, payload.txn_id, payload.otp)
     p = verified.profile
@@ -265,16 +272,16 @@ def otp_confirm(request: HttpRequest, person_id: int, payload: OtpConfirmIn):
     }
 
 
-@router.post("/person/{person_id}/score", response=MatchOut)
-def score_preview(request: HttpRequest, person_id: int, payload: VerificationIn):
+@router.post("/person/{person_id}/score", response={200: MatchOut, **errors(409)})
+def score_preview(request: HttpRequest, person_id: int, payload: LinkVerificationIn):
     """The match score of a verified ABHA against the person, without linking."""
     person = linking.person_for_linking(request.user, person_id)
     profile, _held = linking.verified_abha(request.user, person, payload.verification_id)
     return _match(linking.score_abha_profile_against_person(profile, person))
 
 
-@router.post("/person/{person_id}/confirm", response=OutcomeOut)
-def confirm(request: HttpRequest, person_id: int, payload: VerificationIn):
+@router.post("/person/{person_id}/confirm", response={200: LinkOutcomeOut, **errors(409)})
+def confirm(request: HttpRequest, person_id: int, payload: LinkVerificationIn):
     outcome = linking.do_link_verified(request.user, person_id, payload.verification_id)
     return {
         "status": outcome.status,
@@ -285,23 +292,35 @@ def confirm(request: HttpRequest, person_id: int, payload: VerificationIn):
     }
 
 
-@router.post("/person/{person_id}/unlink", response=UnlinkOut, auth=RoleAuth(*linking.SUPERVISOR_ROLES))
+@router.post(
+    "/person/{person_id}/unlink",
+    response={200: UnlinkOut, **errors(409)},
+    auth=RoleAuth(*linking.SUPERVISOR_ROLES),
+)
 def unlink(request: HttpRequest, person_id: int, payload: UnlinkIn):
     require_role(request.user, *linking.SUPERVISOR_ROLES)
     person = linking.person_for_linking(request.user, person_id)
     return {"removed": linking.do_unlink_abha(person, request.user, payload.reason)}
 
 
-@router.get("/reviews", response=list[ReviewOut], auth=RoleAuth(*linking.SUPERVISOR_ROLES))
+@router.get("/reviews", response={200: list[ReviewOut]}, auth=RoleAuth(*linking.SUPERVISOR_ROLES))
 def reviews(request: HttpRequest):
     return [_review(r) for r in linking.review_queue(request.user)]
 
 
-@router.post("/reviews/{request_id}/approve", response=ReviewOut, auth=RoleAuth(*linking.SUPERVISOR_ROLES))
-def approve(request: HttpRequest, request_id: int, payload: NoteIn):
+@router.post(
+    "/reviews/{request_id}/approve",
+    response={200: ReviewOut, **errors(409)},
+    auth=RoleAuth(*linking.SUPERVISOR_ROLES),
+)
+def approve(request: HttpRequest, request_id: int, payload: ReviewNoteIn):
     return _review(linking.do_approve_link_request(request_id, request.user, payload.note))
 
 
-@router.post("/reviews/{request_id}/reject", response=ReviewOut, auth=RoleAuth(*linking.SUPERVISOR_ROLES))
-def reject(request: HttpRequest, request_id: int, payload: NoteIn):
+@router.post(
+    "/reviews/{request_id}/reject",
+    response={200: ReviewOut, **errors(409)},
+    auth=RoleAuth(*linking.SUPERVISOR_ROLES),
+)
+def reject(request: HttpRequest, request_id: int, payload: ReviewNoteIn):
     return _review(linking.do_reject_link_request(request_id, request.user, payload.note))

@@ -13,17 +13,12 @@ from himswasthya.accounts import services
 from himswasthya.accounts.models import DISTRICT_ROLES, FACILITY_ROLES, Role, User
 from himswasthya.accounts.scoping import RoleAuth
 from himswasthya.accounts.views import sign_in
+from himswasthya.core.api import ErrorOut
 from himswasthya.core.client_address import client_ip
 from himswasthya.core.errors import DomainError, Forbidden
 from himswasthya.core.validators import mask_mobile
 
 router = Router(tags=["accounts"])
-
-
-class ErrorOut(Schema):
-    code: str
-    message: str
-    field: str | None = None
 
 
 class OtpRequestIn(Schema):
@@ -43,7 +38,7 @@ class OtpVerifyIn(Schema):
     mobile: str | None = None
 
 
-class PlaceOut(Schema):
+class MePlaceOut(Schema):
     id: int
     name: str
 
@@ -54,8 +49,8 @@ class MeOut(Schema):
     role: str
     role_label: str
     scope: str  # own | facility | district | state
-    facility: PlaceOut | None = None
-    district: PlaceOut | None = None
+    facility: MePlaceOut | None = None
+    district: MePlaceOut | None = None
     csrf_token: str
 
 
@@ -84,8 +79,8 @@ def _me(request: HttpRequest, user: User) -> MeOut:
         role=user.role,
         role_label=str(user.get_role_display()),
         scope=_scope(user),
-        facility=PlaceOut(id=facility.pk, name=facility.display_name()) if facility else None,
-        district=PlaceOut(id=district.pk, name=district.display_name()) if district else None,
+        facility=MePlaceOut(id=facility.pk, name=facility.display_name()) if facility else None,
+        district=MePlaceOut(id=district.pk, name=district.display_name()) if district else None,
         csrf_token=get_token(request),
     )
 

@@ -86,7 +86,7 @@ def _entry_out(entry: Any) -> dict[str, Any]:
     }
 
 
-@router.get("/entries", response=EntryPage, auth=audit_reader_auth)
+@router.get("/entries", response={200: EntryPage}, auth=audit_reader_auth)
 def list_entries(request: HttpRequest, query: Query[EntryQuery]) -> dict[str, Any]:
     filters = services.AuditFilters(
         actor=query.actor.strip(),
@@ -103,6 +103,6 @@ def list_entries(request: HttpRequest, query: Query[EntryQuery]) -> dict[str, An
     return {"count": paginator.count, "page": page.number, "pages": paginator.num_pages, "items": items}
 
 
-@router.get("/verify", response=VerifyOut, auth=state_admin_auth)
+@router.get("/verify", response={200: VerifyOut}, auth=state_admin_auth)
 def verify_chain(request: HttpRequest, stale_after: int = 300) -> dict[str, Any]:
     return services.verify(request.user, stale_after_seconds=stale_after).as_dict()

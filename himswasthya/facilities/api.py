@@ -4,6 +4,7 @@ from django.http import HttpRequest
 from ninja import Query, Router, Schema
 from ninja.pagination import PageNumberPagination, paginate
 
+from himswasthya.core.api import errors
 from himswasthya.facilities import services
 from himswasthya.facilities.models import Department, Facility
 
@@ -81,7 +82,7 @@ class FacilityFilter(Schema):
     q: str | None = None
 
 
-@router.get("/", response=list[FacilityOut], auth=None)
+@router.get("/", response={200: list[FacilityOut], **errors(400, 404)}, auth=None)
 @paginate(PageNumberPagination, page_size=50)
 def list_facilities(request: HttpRequest, filters: Query[FacilityFilter]):
     """Filter by district and block LGD code, type (MC, ZH, RH, CH, CHC, PHC, SC), department code, name."""
@@ -94,12 +95,12 @@ def list_facilities(request: HttpRequest, filters: Query[FacilityFilter]):
     )
 
 
-@router.get("/departments", response=list[DepartmentOut], auth=None)
+@router.get("/departments", response={200: list[DepartmentOut]}, auth=None)
 def list_departments(request: HttpRequest):
     return list(Department.objects.order_by("name"))
 
 
-@router.get("/{code}", response=FacilityDetailOut, auth=None)
+@router.get("/{code}", response={200: FacilityDetailOut, **errors(404)}, auth=None)
 def facility_detail(request: HttpRequest, code: str):
     return services.get_facility(code)
 

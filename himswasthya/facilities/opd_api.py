@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.http import HttpRequest
-from ninja import Router, Schema, Status
+from ninja import Field, Router, Schema, Status
 
 from himswasthya.accounts.scoping import RoleAuth
+from himswasthya.core.api import WallTimeIn, WallTimeOut, errors
 from himswasthya.core.errors import NotFound
 from himswasthya.facilities import opd_services
 from himswasthya.facilities.models import Department, OpdClosure, OpdPolicy, OpdSession, SessionKind, Weekday
@@ -16,9 +18,14 @@ router = Router(tags=["facilities: OPD configuration"])
 admin_auth = RoleAuth(*opd_services.ADMIN_ROLES)
 
 
+def _bounds(low: int, high: int, default: Any = ...) -> Any:
+    """Documents the range the service enforces (out of range: 400 with a translated message)."""
+    return Field(default, json_schema_extra={"minimum": low, "maximum": high})
+
+
 class PolicyIn(Schema):
-    booking_window_days: int
-    cancellation_cutoff_minutes: int
+    booking_window_days: int = _bounds(opd_services.MIN_WINDOW_DAYS, opd_services.MAX_WINDOW_DAYS)
+    cancellation_cutoff_minutes: int = _bounds(0, opd_services.MAX_CUTOFF_MINUTES)
 
 
 class PolicyOut(Schema):
@@ -28,22 +35,26 @@ class PolicyOut(Schema):
 
 class SessionIn(Schema):
     department: str
-    weekday: int
+    weekday: int = _bounds(0, 6)
     kind: str = SessionKind.MORNING
-    starts_at: dt.time
-    ends_at: dt.time
-    online_quota: int
-    walk_in_quota: int
+    starts_at: WallTimeIn
+    ends_at: WallTimeIn
+    online_quota: int = _bounds(0, opd_services.MAX_QUOTA)
+    walk_in_quota: int = _bounds(0, opd_services.MAX_QUOTA)
 
 
 class SessionPatch(Schema):
     department: str | None = None
-    weekday: int | None = None
+    weekday: int | None = _bounds(0, 6, None)
     kind: str | None = None
-    starts_at: dt.time | None = None
-    ends_at: dt.time | None = None
-    online_quota: int | None = None
-    walk_in_quota: int | None = None
+    starts_at: WallTimeIn | None = None
+    ends_at: WallTimeIn | None = None
+    online_quota: int | None = Field(
+        None, json_schema_extra={"minimum": 0, "maximum": opd_services.MAX_QUOTA}
+    )
+    walk_in_quota: int | None = Field(
+        None, json_schema_extra={"minimum": 0, "maximum": opd_services.MAX_QUOTA}
+    )
     is_active: bool | None = None
 
 
@@ -54,8 +65,8 @@ class SessionOut(Schema):
     weekday: int
     weekday_label: str
     kind: str
-    starts_at: dt.time
-    ends_at: dt.time
+    starts_at: WallTimeOut
+    ends_at: WallTimeOut
     online_quota: int
     walk_in_quota: int
     is_active: bool
@@ -113,7 +124,7 @@ def _policy_out(policy: OpdPolicy) -> PolicyOut:
     )
 
 
-@router.get("/{code}/opd/", response=ScheduleOut, auth=None)
+@router.get("/{code}/opd/", response={200: ScheduleOut, **errors(404)}, auth=None)
 def opd_schedule(request: HttpRequest, code: str):
     """The weekly timetable, booking rules and upcoming closures of a facility (public)."""
     facility = opd_services.get_public_facility(code)
@@ -125,14 +136,14 @@ def opd_schedule(request: HttpRequest, code: str):
     }
 
 
-@router.put("/{code}/opd/policy", response=PolicyOut, auth=admin_auth)
+@router.put("/{code}/opd/policy", response={200: PolicyOut, **errors(409)}, auth=admin_auth)
 def put_policy(request: HttpRequest, code: str, payload: PolicyIn):
     facility = opd_services.get_administered_facility(request.auth, code)
     policy = opd_services.do_set_opd_policy(actor=request.auth, facility=facility, **payload.dict())
     return _policy_out(policy)
 
 
-@router.post("/{code}/opd/sessions", response={201: SessionOut}, auth=admin_auth)
+@router.post("/{code}/opd/sessions", response={201: SessionOut, **errors(409)}, auth=admin_auth)
 def create_session(request: HttpRequest, code: str, payload: SessionIn):
     facility = opd_services.get_administered_facility(request.auth, code)
     values = payload.dict()
@@ -140,7 +151,7 @@ def create_session(request: HttpRequest, code: str, payload: SessionIn):
     return Status(201, opd_services.do_save_opd_session(actor=request.auth, facility=facility, **values))
 
 
-@router.patch("/{code}/opd/sessions/{session_id}", response=SessionOut, auth=admin_auth)
+@router.patch("/{code}/opd/sessions/{session_id}", response={200: SessionOut, **errors(409)}, auth=admin_auth)
 def update_session(request: HttpRequest, code: str, session_id: int, payload: SessionPatch):
     facility = opd_services.get_administered_facility(request.auth, code)
     try:
@@ -160,7 +171,7 @@ def update_session(request: HttpRequest, code: str, session_id: int, payload: Se
     return opd_services.do_save_opd_session(actor=request.auth, facility=facility, session=session, **values)
 
 
-@router.post("/{code}/opd/closures", response={201: ClosureOut}, auth=admin_auth)
+@router.post("/{code}/opd/closures", response={201: ClosureOut, **errors(409)}, auth=admin_auth)
 def add_closure(request: HttpRequest, code: str, payload: ClosureIn):
     facility = opd_services.get_administered_facility(request.auth, code)
     closure = opd_services.do_add_opd_closure(
@@ -173,7 +184,7 @@ def add_closure(request: HttpRequest, code: str, payload: ClosureIn):
     return Status(201, closure)
 
 
-@router.delete("/{code}/opd/closures/{closure_id}", response={204: None}, auth=admin_auth)
+@router.delete("/{code}/opd/closures/{closure_id}", response={204: None, **errors(409)}, auth=admin_auth)
 def delete_closure(request: HttpRequest, code: str, closure_id: int):
     facility = opd_services.get_administered_facility(request.auth, code)
     try:

@@ -28,11 +28,13 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from ninja import File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
+from pydantic import AwareDatetime
 
 from himswasthya.accounts.models import Role
 from himswasthya.accounts.scoping import RoleAuth, get_scoped_or_not_found, scope_queryset
 from himswasthya.audit.services import record_read
 from himswasthya.codelists.models import Icd10Code
+from himswasthya.core.api import errors
 from himswasthya.core.errors import NotFound
 from himswasthya.facilities.models import Facility
 from himswasthya.himcare import cases as services
@@ -51,7 +53,7 @@ _citizen = RoleAuth(Role.CITIZEN)
 
 
 # --- schemas --------------------------------------------------------------------------------------------
-class DocumentRef(Schema):
+class CaseDocumentRef(Schema):
     kind: str
     reference: str
 
@@ -64,7 +66,7 @@ class PreauthIn(Schema):
     is_emergency: bool = False
     treating_doctor: str = ""
     facility_id: int | None = None
-    documents: list[DocumentRef] = []
+    documents: list[CaseDocumentRef] = []
 
 
 class DecideIn(Schema):
@@ -75,26 +77,26 @@ class DecideIn(Schema):
 
 class AnswerIn(Schema):
     text: str
-    documents: list[DocumentRef] = []
+    documents: list[CaseDocumentRef] = []
 
 
-class CancelIn(Schema):
+class CaseCancelIn(Schema):
     reason: str
 
 
 class AdmitIn(Schema):
-    admitted_at: datetime.datetime | None = None
+    admitted_at: AwareDatetime | None = None
 
 
 class DischargeIn(Schema):
-    discharged_at: datetime.datetime
+    discharged_at: AwareDatetime
     final_icd10_codes: list[str]
     discharge_summary: str
 
 
 class ClaimIn(Schema):
     claimed_paise: int | None = None
-    documents: list[DocumentRef] = []
+    documents: list[CaseDocumentRef] = []
 
 
 class AdjudicateIn(Schema):
@@ -104,9 +106,9 @@ class AdjudicateIn(Schema):
     note: str = ""
 
 
-class PaymentIn(Schema):
+class ClaimPaymentIn(Schema):
     payment_ref: str
-    paid_at: datetime.datetime | None = None
+    paid_at: AwareDatetime | None = None
 
 
 class ClaimOut(Schema):
@@ -145,7 +147,7 @@ class CaseRow(Schema):
     claim: ClaimOut | None = None
 
 
-class PackageOut(Schema):
+class CasePackageOut(Schema):
     code: str
     name: str
     kind: str
@@ -153,21 +155,21 @@ class PackageOut(Schema):
     quantity: int
 
 
-class DiagnosisOut(Schema):
+class CaseDiagnosisOut(Schema):
     code: str
     title: str
     kind: str
     is_primary: bool
 
 
-class EventOut(Schema):
+class CaseEventOut(Schema):
     from_status: str
     to_status: str
     note: str
     at: datetime.datetime
 
 
-class WalletOut(Schema):
+class CaseWalletOut(Schema):
     cover_paise: int
     blocked_paise: int
     consumed_paise: int
@@ -180,16 +182,16 @@ class CaseOut(CaseRow):
     decision_note: str
     discharge_summary: str
     claim_deadline: datetime.date | None
-    packages: list[PackageOut]
-    diagnoses: list[DiagnosisOut]
-    events: list[EventOut]
+    packages: list[CasePackageOut]
+    diagnoses: list[CaseDiagnosisOut]
+    events: list[CaseEventOut]
     documents: int
-    wallet: WalletOut
+    wallet: CaseWalletOut
     allowed_actions: list[str]
 
 
 class MyClaimsOut(Schema):
-    wallet: WalletOut | None
+    wallet: CaseWalletOut | None
     cases: list[CaseRow]
 
 
@@ -198,7 +200,7 @@ class Icd10Out(Schema):
     title: str
 
 
-class DocumentOut(Schema):
+class CaseDocumentOut(Schema):
     id: int
     kind: str
 
@@ -287,12 +289,12 @@ def _claim_of(request: HttpRequest, claim_id: int) -> Claim:
     return claim
 
 
-def _docs(items: list[DocumentRef]) -> list[dict[str, str]]:
+def _docs(items: list[CaseDocumentRef]) -> list[dict[str, str]]:
     return [{"kind": d.kind, "reference": d.reference} for d in items]
 
 
 # --- reading --------------------------------------------------------------------------------------------
-@router.get("/cases", response=list[CaseRow], auth=_readers)
+@router.get("/cases", response={200: list[CaseRow]}, auth=_readers)
 def list_cases(request: HttpRequest, status: str = "", q: str = "", limit: int = 100) -> list[dict[str, Any]]:
     rows = services.cases_for(request.user)
     if status:
@@ -302,7 +304,7 @@ def list_cases(request: HttpRequest, status: str = "", q: str = "", limit: int =
     return [_row(c) for c in rows.order_by("-raised_at")[: max(1, min(limit, 500))]]
 
 
-@router.get("/cases/{case_id}", response=CaseOut, auth=_readers)
+@router.get("/cases/{case_id}", response={200: CaseOut}, auth=_readers)
 def read_case(request: HttpRequest, case_id: int) -> dict[str, Any]:
     case = _case(request, case_id)
     if request.user.role != Role.CITIZEN:
@@ -310,17 +312,17 @@ def read_case(request: HttpRequest, case_id: int) -> dict[str, Any]:
     return _full(request.user, case)
 
 
-@router.get("/preauth-queue", response=list[CaseRow], auth=_officer)
+@router.get("/preauth-queue", response={200: list[CaseRow]}, auth=_officer)
 def preauth_queue(request: HttpRequest) -> list[dict[str, Any]]:
     return [_row(c) for c in services.preauth_queue(request.user)[:500]]
 
 
-@router.get("/claim-queue", response=list[CaseRow], auth=_officer)
+@router.get("/claim-queue", response={200: list[CaseRow]}, auth=_officer)
 def claim_queue(request: HttpRequest) -> list[dict[str, Any]]:
     return [_row(c) for c in services.claim_queue(request.user)[:500]]
 
 
-@router.get("/claims/mine", response=MyClaimsOut, auth=_citizen)
+@router.get("/claims/mine", response={200: MyClaimsOut}, auth=_citizen)
 def my_claims(request: HttpRequest) -> dict[str, Any]:
     rows = list(services.cases_for(request.user).order_by("-raised_at")[:200])
     from himswasthya.himcare.models import Enrolment, EnrolmentStatus
@@ -333,7 +335,7 @@ def my_claims(request: HttpRequest) -> dict[str, Any]:
     return {"wallet": _wallet(enrolment.pk) if enrolment else None, "cases": [_row(c) for c in rows]}
 
 
-@router.get("/icd10", response=list[Icd10Out], auth=_staff_coders)
+@router.get("/icd10", response={200: list[Icd10Out]}, auth=_staff_coders)
 def icd10_search(request: HttpRequest, q: str = "") -> list[Icd10Code]:
     return list(icd10_matches(q))
 
@@ -351,7 +353,7 @@ def icd10_matches(q: str, limit: int = 20):
 
 
 # --- the hospital's actions -----------------------------------------------------------------------------
-@router.post("/preauths", response={201: CaseOut}, auth=_hospital)
+@router.post("/preauths", response={201: CaseOut, **errors(409)}, auth=_hospital)
 def raise_preauth(request: HttpRequest, payload: PreauthIn) -> Status:
     member = (
         EnrolledMember.objects.select_related("enrolment__scheme_year")
@@ -377,7 +379,7 @@ def raise_preauth(request: HttpRequest, payload: PreauthIn) -> Status:
     return Status(201, _full(request.user, case))
 
 
-@router.post("/cases/{case_id}/answer-query", response=CaseOut, auth=_hospital)
+@router.post("/cases/{case_id}/answer-query", response={200: CaseOut, **errors(409)}, auth=_hospital)
 def answer_query(request: HttpRequest, case_id: int, payload: AnswerIn) -> dict[str, Any]:
     case = services.do_answer_query(
         actor=request.user,
@@ -388,13 +390,13 @@ def answer_query(request: HttpRequest, case_id: int, payload: AnswerIn) -> dict[
     return _full(request.user, case)
 
 
-@router.post("/cases/{case_id}/cancel", response=CaseOut, auth=_hospital_or_officer)
-def cancel(request: HttpRequest, case_id: int, payload: CancelIn) -> dict[str, Any]:
+@router.post("/cases/{case_id}/cancel", response={200: CaseOut, **errors(409)}, auth=_hospital_or_officer)
+def cancel(request: HttpRequest, case_id: int, payload: CaseCancelIn) -> dict[str, Any]:
     case = services.do_cancel_case(actor=request.user, case=_case(request, case_id), reason=payload.reason)
     return _full(request.user, case)
 
 
-@router.post("/cases/{case_id}/admit", response=CaseOut, auth=_hospital)
+@router.post("/cases/{case_id}/admit", response={200: CaseOut, **errors(409)}, auth=_hospital)
 def admit(request: HttpRequest, case_id: int, payload: AdmitIn) -> dict[str, Any]:
     case = services.do_admit(
         actor=request.user, case=_case(request, case_id), admitted_at=payload.admitted_at
@@ -402,7 +404,7 @@ def admit(request: HttpRequest, case_id: int, payload: AdmitIn) -> dict[str, Any
     return _full(request.user, case)
 
 
-@router.post("/cases/{case_id}/discharge", response=CaseOut, auth=_hospital)
+@router.post("/cases/{case_id}/discharge", response={200: CaseOut, **errors(409)}, auth=_hospital)
 def discharge(request: HttpRequest, case_id: int, payload: DischargeIn) -> dict[str, Any]:
     case = services.do_discharge(
         actor=request.user,
@@ -414,7 +416,7 @@ def discharge(request: HttpRequest, case_id: int, payload: DischargeIn) -> dict[
     return _full(request.user, case)
 
 
-@router.post("/cases/{case_id}/claim", response={201: CaseOut}, auth=_hospital)
+@router.post("/cases/{case_id}/claim", response={201: CaseOut, **errors(409)}, auth=_hospital)
 def submit_claim(request: HttpRequest, case_id: int, payload: ClaimIn) -> Status:
     claim = services.do_submit_claim(
         actor=request.user,
@@ -425,7 +427,7 @@ def submit_claim(request: HttpRequest, case_id: int, payload: ClaimIn) -> Status
     return Status(201, _full(request.user, claim.case))
 
 
-@router.post("/cases/{case_id}/documents", response={201: DocumentOut}, auth=_hospital)
+@router.post("/cases/{case_id}/documents", response={201: CaseDocumentOut, **errors(409)}, auth=_hospital)
 def upload_document(
     request: HttpRequest, case_id: int, kind: Form[str], file: File[UploadedFile], reference: Form[str] = ""
 ) -> Status:
@@ -435,7 +437,7 @@ def upload_document(
 
 
 # --- the officer's actions ------------------------------------------------------------------------------
-@router.post("/cases/{case_id}/decide", response=CaseOut, auth=_officer)
+@router.post("/cases/{case_id}/decide", response={200: CaseOut, **errors(409)}, auth=_officer)
 def decide(request: HttpRequest, case_id: int, payload: DecideIn) -> dict[str, Any]:
     case = services.do_decide_preauth(
         actor=request.user,
@@ -447,7 +449,7 @@ def decide(request: HttpRequest, case_id: int, payload: DecideIn) -> dict[str, A
     return _full(request.user, case)
 
 
-@router.post("/claims/{claim_id}/adjudicate", response=CaseOut, auth=_officer)
+@router.post("/claims/{claim_id}/adjudicate", response={200: CaseOut, **errors(409)}, auth=_officer)
 def adjudicate(request: HttpRequest, claim_id: int, payload: AdjudicateIn) -> dict[str, Any]:
     claim = services.do_adjudicate_claim(
         actor=request.user,
@@ -460,7 +462,7 @@ def adjudicate(request: HttpRequest, claim_id: int, payload: AdjudicateIn) -> di
     return _full(request.user, claim.case)
 
 
-@router.post("/claims/{claim_id}/answer-query", response=CaseOut, auth=_hospital)
+@router.post("/claims/{claim_id}/answer-query", response={200: CaseOut, **errors(409)}, auth=_hospital)
 def answer_claim_query(request: HttpRequest, claim_id: int, payload: AnswerIn) -> dict[str, Any]:
     claim = services.do_answer_claim_query(
         actor=request.user,
@@ -471,8 +473,8 @@ def answer_claim_query(request: HttpRequest, claim_id: int, payload: AnswerIn) -
     return _full(request.user, claim.case)
 
 
-@router.post("/claims/{claim_id}/payment", response=CaseOut, auth=_officer)
-def record_payment(request: HttpRequest, claim_id: int, payload: PaymentIn) -> dict[str, Any]:
+@router.post("/claims/{claim_id}/payment", response={200: CaseOut, **errors(409)}, auth=_officer)
+def record_payment(request: HttpRequest, claim_id: int, payload: ClaimPaymentIn) -> dict[str, Any]:
     claim = services.do_record_claim_payment(
         actor=request.user,
         claim=_claim_of(request, claim_id),

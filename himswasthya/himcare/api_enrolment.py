@@ -15,11 +15,13 @@ from ninja.pagination import PageNumberPagination, paginate
 
 from himswasthya.accounts.scoping import RoleAuth, has_role, scope_queryset
 from himswasthya.audit.services import record_read
+from himswasthya.core.api import errors
 from himswasthya.core.errors import Conflict, NotFound
 from himswasthya.himcare import enrolment as svc
 from himswasthya.himcare.cards import render_card_pdf
 from himswasthya.himcare.eligibility import evaluate_family, scheme_year_in_force
 from himswasthya.himcare.models import Enrolment, EnrolmentStatus, Wallet
+from himswasthya.himcare.payments.callbacks import our_callback_url
 
 router = Router(tags=["himcare"])
 ENROLLERS = RoleAuth(*svc.FAMILY_ENROLLER_ROLES)
@@ -27,7 +29,7 @@ STAFF = RoleAuth(*sorted(svc.STAFF_ENROLLERS))
 ANY_ROLE = RoleAuth()
 
 
-class MemberOut(Schema):
+class EnrolmentMemberOut(Schema):
     member_id: str
     name: str
     name_deva: str
@@ -47,13 +49,13 @@ class EligibilityOut(Schema):
     category: str
     premium_per_unit_paise: int
     matched_criteria: list[str]
-    members: list[MemberOut] = Field(description="Living members who can be enrolled")
+    members: list[EnrolmentMemberOut] = Field(description="Living members who can be enrolled")
     units_if_all: int
     premium_if_all_paise: int
     live_enrolment_id: int | None = None
 
 
-class WalletOut(Schema):
+class EnrolmentWalletOut(Schema):
     cover_paise: int
     blocked_paise: int
     consumed_paise: int
@@ -77,8 +79,8 @@ class EnrolmentOut(Schema):
     cover_paise: int
     valid_from: datetime.date | None
     valid_to: datetime.date | None
-    members: list[MemberOut]
-    wallet: WalletOut | None
+    members: list[EnrolmentMemberOut]
+    wallet: EnrolmentWalletOut | None
 
 
 class EnrolmentRow(Schema):
@@ -94,7 +96,7 @@ class EnrolmentRow(Schema):
     valid_to: datetime.date | None
 
 
-class DocumentRef(Schema):
+class OverrideDocumentRef(Schema):
     kind: str = Field(description="Document kind, e.g. category_cert")
     reference: str = Field(description="The certificate's number as seen")
 
@@ -107,7 +109,7 @@ class EnrolIn(Schema):
     )
     category_override: str = ""
     override_reason: str = ""
-    override_documents: list[DocumentRef] = []
+    override_documents: list[OverrideDocumentRef] = []
     special_case_reason: str = Field("", description="Officers only: enrol outside the enrolment months")
 
 
@@ -117,7 +119,9 @@ class ReceiptIn(Schema):
 
 class OnlinePaymentIn(Schema):
     callback_url: str = Field(
-        "", description="Where the gateway sends the payer back (default: our callback)"
+        "",
+        description="Where the gateway sends the payer back: only this site's /himcare/payment/callback/"
+        " (the default); any other URL is refused (400 callback_url_invalid)",
     )
 
 
@@ -128,9 +132,11 @@ class OnlinePaymentOut(Schema):
 
 
 class ConfirmIn(Schema):
-    order_id: str
-    payment_id: str
-    signature: str
+    order_id: str = Field(max_length=64)
+    payment_id: str = Field(max_length=64)
+    signature: str = Field(
+        pattern=r"^[0-9a-fA-F]{1,128}$", description="Hex HMAC-SHA256 of order_id|payment_id"
+    )
 
 
 class PaymentOut(Schema):
@@ -149,7 +155,7 @@ class RenewIn(Schema):
     special_case_reason: str = ""
 
 
-class CancelIn(Schema):
+class EnrolmentCancelIn(Schema):
     reason: str
 
 
@@ -236,14 +242,14 @@ def get_enrolment(request: HttpRequest, enrolment_id: int) -> Enrolment:
     return svc.enrolment_for_actor(user, enrolment_id)
 
 
-@router.get("/enrolment/families/{family_id}/eligibility", response=EligibilityOut, auth=ENROLLERS)
+@router.get("/enrolment/families/{family_id}/eligibility", response={200: EligibilityOut}, auth=ENROLLERS)
 def eligibility(request: HttpRequest, family_id: str) -> dict:
     """Whether a family can enrol in the scheme year in force, in which category, at what premium."""
     family = svc.find_family(request.auth, family_id)
     return eligibility_out(family, svc._resolve_scheme_year(scheme_year_in_force()))
 
 
-@router.post("/enrolments", response={201: EnrolmentOut}, auth=ENROLLERS)
+@router.post("/enrolments", response={201: EnrolmentOut, **errors(409)}, auth=ENROLLERS)
 def enrol(request: HttpRequest, payload: EnrolIn) -> tuple[int, dict]:
     """Enrol a family. Zero premium: active at once with a card; otherwise awaiting payment."""
     family = svc.find_family(request.auth, payload.family_id)
@@ -260,7 +266,7 @@ def enrol(request: HttpRequest, payload: EnrolIn) -> tuple[int, dict]:
     return 201, enrolment_out(enrolment)
 
 
-@router.get("/enrolments", response=list[EnrolmentRow], auth=RoleAuth(*svc.LIST_ROLES))
+@router.get("/enrolments", response={200: list[EnrolmentRow]}, auth=RoleAuth(*svc.LIST_ROLES))
 @paginate(PageNumberPagination, page_size=50)
 def list_enrolments(request: HttpRequest, status: str = "", district: int | None = None, q: str = ""):
     """Enrolments in the officer's scope, newest first; filter by status, district id or card/family id."""
@@ -290,7 +296,7 @@ def list_enrolments(request: HttpRequest, status: str = "", district: int | None
     ]
 
 
-@router.get("/enrolments/{enrolment_id}", response=EnrolmentOut, auth=ENROLLERS)
+@router.get("/enrolments/{enrolment_id}", response={200: EnrolmentOut}, auth=ENROLLERS)
 def enrolment_detail(request: HttpRequest, enrolment_id: int) -> dict:
     enrolment = get_enrolment(request, enrolment_id)
     if not has_role(request.auth, "citizen"):
@@ -298,13 +304,15 @@ def enrolment_detail(request: HttpRequest, enrolment_id: int) -> dict:
     return enrolment_out(enrolment)
 
 
-@router.get("/my/enrolments", response=list[EnrolmentOut], auth=RoleAuth("citizen"))
+@router.get("/my/enrolments", response={200: list[EnrolmentOut]}, auth=RoleAuth("citizen"))
 def my_enrolments(request: HttpRequest) -> list[dict]:
     """The citizen's family enrolments (live first) with members, validity and the family balance."""
     return [enrolment_out(e) for e in svc.my_enrolments(request.auth)]
 
 
-@router.post("/enrolments/{enrolment_id}/counter-payment", response=PaymentOut, auth=STAFF)
+@router.post(
+    "/enrolments/{enrolment_id}/counter-payment", response={200: PaymentOut, **errors(409)}, auth=STAFF
+)
 def counter_payment(request: HttpRequest, enrolment_id: int, payload: ReceiptIn) -> dict:
     enrolment = svc.enrolment_for_actor(request.auth, enrolment_id)
     payment = svc.do_record_counter_payment(
@@ -325,16 +333,22 @@ def payment_out(payment) -> dict:
     }
 
 
-@router.post("/enrolments/{enrolment_id}/online-payment", response=OnlinePaymentOut, auth=ENROLLERS)
+@router.post(
+    "/enrolments/{enrolment_id}/online-payment",
+    response={200: OnlinePaymentOut, **errors(409, 502, 503, 504)},
+    auth=ENROLLERS,
+)
 def online_payment(request: HttpRequest, enrolment_id: int, payload: OnlinePaymentIn) -> dict:
     """Start paying the premium online: send the payer to `redirect_url` (the gateway's checkout)."""
     enrolment = get_enrolment(request, enrolment_id)
-    callback = payload.callback_url or request.build_absolute_uri("/himcare/payment/callback/")
-    payment, url = svc.do_start_online_payment(actor=request.auth, enrolment=enrolment, callback_url=callback)
+    callback = payload.callback_url or our_callback_url(request)
+    payment, url = svc.do_start_online_payment(
+        actor=request.auth, enrolment=enrolment, callback_url=callback, request=request
+    )
     return {"order_id": payment.order_id, "amount_paise": payment.amount_paise, "redirect_url": url}
 
 
-@router.post("/payments/confirm", response=PaymentOut, auth=None)
+@router.post("/payments/confirm", response={200: PaymentOut, **errors(400, 404, 409)}, auth=None)
 def confirm_payment(request: HttpRequest, payload: ConfirmIn) -> dict:
     """The gateway's confirmation: HMAC-SHA256 over "order_id|payment_id" checked; idempotent."""
     payment = svc.do_confirm_online_payment(
@@ -343,7 +357,7 @@ def confirm_payment(request: HttpRequest, payload: ConfirmIn) -> dict:
     return payment_out(payment)
 
 
-@router.post("/enrolments/{enrolment_id}/renew", response={201: EnrolmentOut}, auth=ENROLLERS)
+@router.post("/enrolments/{enrolment_id}/renew", response={201: EnrolmentOut, **errors(409)}, auth=ENROLLERS)
 def renew(request: HttpRequest, enrolment_id: int, payload: RenewIn) -> tuple[int, dict]:
     enrolment = get_enrolment(request, enrolment_id)
     renewed = svc.do_renew_enrolment(
@@ -358,16 +372,23 @@ def renew(request: HttpRequest, enrolment_id: int, payload: RenewIn) -> tuple[in
 
 
 @router.post(
-    "/enrolments/{enrolment_id}/cancel", response=EnrolmentOut, auth=RoleAuth(*sorted(svc.OFFICER_ROLES))
+    "/enrolments/{enrolment_id}/cancel",
+    response={200: EnrolmentOut, **errors(409)},
+    auth=RoleAuth(*sorted(svc.OFFICER_ROLES)),
 )
-def cancel(request: HttpRequest, enrolment_id: int, payload: CancelIn) -> dict:
+def cancel(request: HttpRequest, enrolment_id: int, payload: EnrolmentCancelIn) -> dict:
     enrolment = svc.enrolment_for_actor(request.auth, enrolment_id)
     return enrolment_out(
         svc.do_cancel_enrolment(actor=request.auth, enrolment=enrolment, reason=payload.reason)
     )
 
 
-@router.get("/enrolments/{enrolment_id}/card.pdf", auth=ENROLLERS)
+@router.get(
+    "/enrolments/{enrolment_id}/card.pdf",
+    response={200: None, **errors(409)},
+    auth=ENROLLERS,
+    openapi_extra={"responses": {200: {"description": "The card (PDF)", "content": {"application/pdf": {}}}}},
+)
 def card_pdf(request: HttpRequest, enrolment_id: int) -> HttpResponse:
     """The e-card PDF (active or expired cards)."""
     enrolment = get_enrolment(request, enrolment_id)

@@ -1,6 +1,7 @@
 """HIMCARE API, hospital side (mounted at /api/himcare/):
 
-POST /verify                          beneficiary verification (scheme desk and others, audited, rate-limited)
+POST /verify                          beneficiary verification: identifier + second fact (scheme desk and
+                                      others, audited, rate-limited)
 GET  /packages, /specialties          the package master (public: names, codes and rates of treatments)
 POST /packages/import                 import a package master CSV (officer)
 GET  /empanelled-hospitals            hospitals in force, by district and specialty (public)
@@ -15,11 +16,13 @@ import datetime
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
-from ninja import File, Form, Router, Schema, Status
+from ninja import Field, File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from himswasthya.accounts.scoping import RoleAuth
+from himswasthya.core.api import errors
 from himswasthya.core.errors import DomainError, NotFound
+from himswasthya.core.paging import clamp_offset
 from himswasthya.facilities.models import Facility
 from himswasthya.himcare import empanelment as empanelments
 from himswasthya.himcare import packages as package_master
@@ -34,10 +37,14 @@ MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 # --- verification ----------------------------------------------------------------------------------------
 class VerifyIn(Schema):
     q: str
+    second_fact: str = Field(
+        "",
+        description="Year of birth or name of any member of the family; required before a family is shown",
+    )
     on_date: datetime.date | None = None
 
 
-class MemberOut(Schema):
+class BeneficiaryMemberOut(Schema):
     enrolled_member_id: int
     member_id: str
     name: str
@@ -48,7 +55,7 @@ class MemberOut(Schema):
     is_query_person: bool
 
 
-class CaseOut(Schema):
+class BeneficiaryCaseOut(Schema):
     case_no: str
     hospital: str
     patient: str
@@ -63,7 +70,7 @@ class CaseOut(Schema):
     approved_paise: int | None
 
 
-class ChoiceOut(Schema):
+class BeneficiaryChoiceOut(Schema):
     family_id: str
     head_name: str
     district: str
@@ -75,7 +82,7 @@ class ChoiceOut(Schema):
 class BeneficiaryOut(Schema):
     query_kind: str
     needs_choice: bool
-    choices: list[ChoiceOut]
+    choices: list[BeneficiaryChoiceOut]
     family_id: str
     district: str
     has_active_cover: bool
@@ -92,13 +99,15 @@ class BeneficiaryOut(Schema):
     blocked_paise: int
     consumed_paise: int
     available_paise: int
-    members: list[MemberOut]
-    cases: list[CaseOut]
+    members: list[BeneficiaryMemberOut]
+    cases: list[BeneficiaryCaseOut]
 
 
-@router.post("/verify", response=BeneficiaryOut, auth=RoleAuth(*VERIFY_ROLES))
+@router.post("/verify", response={200: BeneficiaryOut, **errors(429)}, auth=RoleAuth(*VERIFY_ROLES))
 def post_verify(request: HttpRequest, payload: VerifyIn) -> dict:
-    view = do_verify_beneficiary(actor=request.auth, query=payload.q, on_date=payload.on_date)
+    view = do_verify_beneficiary(
+        actor=request.auth, query=payload.q, second_fact=payload.second_fact, on_date=payload.on_date
+    )
     data = {name: getattr(view, name) for name in BeneficiaryOut.model_fields if hasattr(view, name)}
     data["members"] = [m.__dict__ for m in view.members]
     data["cases"] = [c.__dict__ for c in view.cases]
@@ -134,18 +143,18 @@ class PackagePage(Schema):
     items: list[PackageOut]
 
 
-@router.get("/specialties", response=list[SpecialtyOut], auth=None)
+@router.get("/specialties", response={200: list[SpecialtyOut]}, auth=None)
 def get_specialties(request: HttpRequest) -> list:
     return list(package_master.specialties())
 
 
-@router.get("/packages", response=PackagePage, auth=None)
+@router.get("/packages", response={200: PackagePage, **errors(400)}, auth=None)
 def get_packages(
     request: HttpRequest, q: str = "", specialty: str = "", kind: str = "", limit: int = 100, offset: int = 0
 ) -> dict:
     rows = package_master.search_packages(q, specialty=specialty, kind=kind)
     limit = max(1, min(limit, 500))
-    offset = max(0, offset)
+    offset = clamp_offset(offset)  # SEC-27: an offset beyond 2**63 was a 500
     page = list(rows[offset : offset + limit])
     return {
         "count": rows.count(),
@@ -160,13 +169,13 @@ def get_packages(
     }
 
 
-class RowErrorOut(Schema):
+class PackageRowErrorOut(Schema):
     row: int
     field: str
     reason: str
 
 
-class ImportOut(Schema):
+class PackageImportOut(Schema):
     dry_run: bool
     illustrative: bool
     rows: int
@@ -175,10 +184,14 @@ class ImportOut(Schema):
     unchanged: int
     specialties_created: int
     errors_total: int
-    errors: list[RowErrorOut]
+    errors: list[PackageRowErrorOut]
 
 
-@router.post("/packages/import", response=ImportOut, auth=RoleAuth(*package_master.IMPORT_ROLES))
+@router.post(
+    "/packages/import",
+    response={200: PackageImportOut, **errors(409)},
+    auth=RoleAuth(*package_master.IMPORT_ROLES),
+)
 def post_package_import(
     request: HttpRequest,
     file: File[UploadedFile],
@@ -205,7 +218,7 @@ class HospitalOut(Schema):
     valid_to: datetime.date | None
 
 
-@router.get("/empanelled-hospitals", response=list[HospitalOut], auth=None)
+@router.get("/empanelled-hospitals", response={200: list[HospitalOut], **errors(404)}, auth=None)
 def get_empanelled_hospitals(request: HttpRequest, district: int | None = None, specialty: str = "") -> list:
     district_id = None
     if district:
@@ -263,7 +276,7 @@ class ReasonIn(Schema):
     reason: str
 
 
-@router.get("/empanelments", response=list[EmpanelmentOut], auth=RoleAuth(*empanelments.OFFICER_ROLES))
+@router.get("/empanelments", response={200: list[EmpanelmentOut]}, auth=RoleAuth(*empanelments.OFFICER_ROLES))
 def get_empanelments(
     request: HttpRequest, facility_code: str = "", specialty: str = "", status: str = ""
 ) -> list:
@@ -290,7 +303,9 @@ def _specialties(codes: list[str]) -> list[Specialty]:
 
 
 @router.post(
-    "/empanelments", response={201: list[EmpanelmentOut]}, auth=RoleAuth(*empanelments.OFFICER_ROLES)
+    "/empanelments",
+    response={201: list[EmpanelmentOut], **errors(409)},
+    auth=RoleAuth(*empanelments.OFFICER_ROLES),
 )
 def post_empanelment(request: HttpRequest, payload: EmpanelIn):
     facility = Facility.objects.filter(code=payload.facility_code.strip().upper()).first()
@@ -316,7 +331,7 @@ _ACTIONS = {
 
 @router.post(
     "/empanelments/{empanelment_id}/{action}",
-    response=EmpanelmentOut,
+    response={200: EmpanelmentOut, **errors(409)},
     auth=RoleAuth(*empanelments.OFFICER_ROLES),
 )
 def post_empanelment_action(
@@ -348,7 +363,11 @@ class HospitalCreatedOut(Schema):
     district: str
 
 
-@router.post("/hospitals", response={201: HospitalCreatedOut}, auth=RoleAuth(*empanelments.OFFICER_ROLES))
+@router.post(
+    "/hospitals",
+    response={201: HospitalCreatedOut, **errors(409)},
+    auth=RoleAuth(*empanelments.OFFICER_ROLES),
+)
 def post_hospital(request: HttpRequest, payload: HospitalIn):
     district = District.objects.filter(lgd_code=payload.district_lgd).first()
     if district is None:

@@ -16,6 +16,7 @@ from django.http import HttpRequest, HttpResponse
 from ninja import Router, Schema
 
 from himswasthya.accounts.scoping import RoleAuth
+from himswasthya.core.api import errors
 from himswasthya.himcare import mapping, misuse
 
 router = Router(tags=["himcare"])
@@ -118,13 +119,17 @@ def _figures(f: mapping.Figures, with_approved: bool) -> dict:
     }
 
 
-@router.get("/monitoring/flags", response=list[FlagOut], auth=VIEW_AUTH)
+@router.get("/monitoring/flags", response={200: list[FlagOut]}, auth=VIEW_AUTH)
 def list_flags(request: HttpRequest, status: str = "open", rule: str = "", limit: int = 100) -> list[dict]:
     flags = misuse.flag_queue(request.auth, status=status, rule=rule)[: max(1, min(limit, 500))]
     return [_flag(f) for f in flags]
 
 
-@router.post("/monitoring/flags/{flag_id}/review", response=FlagOut, auth=RoleAuth(*misuse.REVIEW_ROLES))
+@router.post(
+    "/monitoring/flags/{flag_id}/review",
+    response={200: FlagOut, **errors(409)},
+    auth=RoleAuth(*misuse.REVIEW_ROLES),
+)
 def review_flag(request: HttpRequest, flag_id: int, payload: ReviewIn) -> dict:
     flag = misuse.do_review_flag(
         actor=request.auth, flag_id=flag_id, decision=payload.decision, note=payload.note
@@ -132,7 +137,7 @@ def review_flag(request: HttpRequest, flag_id: int, payload: ReviewIn) -> dict:
     return _flag(flag)
 
 
-@router.get("/monitoring/coverage", response=DrilldownOut, auth=VIEW_AUTH)
+@router.get("/monitoring/coverage", response={200: DrilldownOut}, auth=VIEW_AUTH)
 def coverage(
     request: HttpRequest,
     scheme_year: str = "",
@@ -184,7 +189,7 @@ def coverage_csv(request: HttpRequest, scheme_year: str = "", district_id: int |
     return csv_response(request, scheme_year, district_id)
 
 
-@router.get("/monitoring/outreach/{gp_id}", response=OutreachListOut, auth=VIEW_AUTH)
+@router.get("/monitoring/outreach/{gp_id}", response={200: OutreachListOut}, auth=VIEW_AUTH)
 def outreach(request: HttpRequest, gp_id: int, scheme_year: str = "") -> dict:
     year = mapping.scheme_year_for(scheme_year or None)
     gp, families = mapping.outreach_list(request.auth, year, gp_id)

@@ -33,7 +33,7 @@ from django.utils.dateparse import parse_date
 from django.utils.translation import gettext_lazy as _
 
 from himswasthya.accounts.models import Role
-from himswasthya.accounts.scoping import require_role
+from himswasthya.accounts.scoping import require_role, scope_queryset
 from himswasthya.audit.services import record
 from himswasthya.core.errors import Conflict, DomainError
 from himswasthya.facilities.models import Facility, FacilityType, Ownership
@@ -127,7 +127,8 @@ def empanelments_for_officer(
     actor: Any, *, facility: int | None = None, specialty: str = "", status: str = ""
 ) -> QuerySet[Empanelment]:
     require_role(actor, *OFFICER_ROLES)
-    rows = Empanelment.objects.select_related("facility__district", "specialty")
+    # A HIMCARE officer narrowed to one district sees that district's hospitals (Empanelment.scope_paths).
+    rows = scope_queryset(actor, Empanelment.objects.select_related("facility__district", "specialty"))
     if facility:
         rows = rows.filter(facility_id=facility)
     if specialty:
@@ -139,8 +140,10 @@ def empanelments_for_officer(
 
 def empanelment_for_officer(actor: Any, empanelment_id: int) -> Empanelment:
     require_role(actor, *OFFICER_ROLES)
-    try:
-        return Empanelment.objects.select_related("facility", "specialty").get(pk=empanelment_id)
+    try:  # scoped: an officer narrowed to one district acts on that district's hospitals only (SEC-26)
+        return scope_queryset(actor, Empanelment.objects.select_related("facility", "specialty")).get(
+            pk=empanelment_id
+        )
     except Empanelment.DoesNotExist:
         from himswasthya.core.errors import NotFound
 

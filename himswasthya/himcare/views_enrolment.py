@@ -21,6 +21,7 @@ from himswasthya.himcare.api_enrolment import eligibility_out, enrolment_out
 from himswasthya.himcare.cards import render_card_pdf
 from himswasthya.himcare.eligibility import scheme_year_in_force
 from himswasthya.himcare.models import Category, DocumentKind, Enrolment, EnrolmentStatus
+from himswasthya.himcare.payments.callbacks import our_callback_url
 
 STAFF = tuple(sorted(svc.STAFF_ENROLLERS))
 ALL = svc.FAMILY_ENROLLER_ROLES
@@ -163,7 +164,8 @@ def pay_online_view(request: HttpRequest, enrolment_id: int) -> HttpResponse:
         _payment, url = svc.do_start_online_payment(
             actor=request.user,
             enrolment=enrolment,
-            callback_url=request.build_absolute_uri(reverse("himcare:payment_callback")),
+            callback_url=our_callback_url(request),
+            request=request,
         )
     except DomainError as exc:
         _fail(request, exc)

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from django.http import HttpRequest
 from ninja import Router, Schema
 
 from himswasthya.accounts.scoping import RoleAuth
+from himswasthya.core.api import purpose_schema
 from himswasthya.himparivar import services
 from himswasthya.himparivar.presenters import family_card
 from himswasthya.himparivar.register_api import router as register_router
@@ -14,7 +17,7 @@ router = Router(tags=["himparivar"])
 router.add_router("", register_router)  # POST /imports, POST /sync
 
 
-class MemberOut(Schema):
+class FamilyRegisterMemberOut(Schema):
     member_id: str
     relation: str
     name_roman: str
@@ -29,7 +32,7 @@ class MemberOut(Schema):
     status: str
 
 
-class FamilyOut(Schema):
+class FamilyRegisterOut(Schema):
     family_id: str
     head_member_id: str
     area_type: str
@@ -41,10 +44,16 @@ class FamilyOut(Schema):
     social_category: str
     verification_status: str
     is_synthetic: bool
-    members: list[MemberOut]
+    members: list[FamilyRegisterMemberOut]
 
 
-@router.get("/families/{family_id}", response=FamilyOut, auth=RoleAuth(*services.FAMILY_READER_ROLES))
-def get_family(request: HttpRequest, family_id: str, purpose: str = services.DEFAULT_PURPOSE) -> dict:
+@router.get(
+    "/families/{family_id}", response={200: FamilyRegisterOut}, auth=RoleAuth(*services.FAMILY_READER_ROLES)
+)
+def get_family(
+    request: HttpRequest,
+    family_id: str,
+    purpose: Annotated[str, purpose_schema(services.PURPOSES)] = services.DEFAULT_PURPOSE,
+) -> dict:
     family = services.do_read_family(request.auth, family_id, purpose=purpose)
     return family_card(family)

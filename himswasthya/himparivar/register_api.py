@@ -7,13 +7,14 @@ from ninja import File, Form, Router, Schema
 from ninja.files import UploadedFile
 
 from himswasthya.accounts.scoping import RoleAuth
+from himswasthya.core.api import errors
 from himswasthya.core.errors import DomainError
 from himswasthya.himparivar import register_services as services
 
 router = Router(tags=["himparivar"])
 
 
-class RowErrorOut(Schema):
+class RegisterRowErrorOut(Schema):
     row: int
     family_id: str
     member_id: str
@@ -21,13 +22,13 @@ class RowErrorOut(Schema):
     reason: str
 
 
-class ImportOut(Schema):
+class RegisterImportOut(Schema):
     run_id: int
     format: str
     dry_run: bool
     counts: dict[str, int]
     errors_total: int
-    errors: list[RowErrorOut]
+    errors: list[RegisterRowErrorOut]
 
 
 class SyncOut(Schema):
@@ -35,10 +36,12 @@ class SyncOut(Schema):
     applied: int
     rejected: int
     cursor: str
-    errors: list[RowErrorOut]
+    errors: list[RegisterRowErrorOut]
 
 
-@router.post("/imports", response=ImportOut, auth=RoleAuth(*services.IMPORT_ROLES))
+@router.post(
+    "/imports", response={200: RegisterImportOut, **errors(409)}, auth=RoleAuth(*services.IMPORT_ROLES)
+)
 def post_import(request: HttpRequest, file: File[UploadedFile], dry_run: Form[bool] = False) -> dict:
     if file.size > services.max_upload_bytes():
         raise DomainError("The file is too large.", field="file", code="file_too_large")
@@ -55,7 +58,9 @@ def post_import(request: HttpRequest, file: File[UploadedFile], dry_run: Form[bo
     }
 
 
-@router.post("/sync", response=SyncOut, auth=RoleAuth(*services.SYNC_ROLES))
+@router.post(
+    "/sync", response={200: SyncOut, **errors(409, 502, 503, 504)}, auth=RoleAuth(*services.SYNC_ROLES)
+)
 def post_sync(request: HttpRequest) -> dict:
     outcome = services.do_sync_register(request.auth)
     return {

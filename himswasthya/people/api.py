@@ -6,12 +6,14 @@ Schemas in, one service call, schemas out. The services check roles and scope an
 from __future__ import annotations
 
 import datetime
+from typing import Annotated
 
 from django.http import HttpRequest
 from ninja import Router, Schema
 from ninja.responses import Status
 
 from himswasthya.accounts.scoping import RoleAuth
+from himswasthya.core.api import errors, purpose_schema
 from himswasthya.people import services
 from himswasthya.people.models import PersonMerge
 from himswasthya.people.presenters import hit_card, person_card, person_summary
@@ -23,7 +25,7 @@ registrars = RoleAuth(*services.REGISTER_ROLES)
 supervisors = RoleAuth(*services.SUPERVISOR_ROLES)
 
 
-class DistrictStats(Schema):
+class PeopleDistrictStats(Schema):
     district_id: int
     district: str
     district_hi: str
@@ -36,9 +38,9 @@ class DistrictStats(Schema):
     with_abha: int | None
 
 
-class StatsOut(Schema):
+class PeopleStatsOut(Schema):
     suppressed_below: int
-    districts: list[DistrictStats]
+    districts: list[PeopleDistrictStats]
 
 
 class PersonSummaryOut(Schema):
@@ -135,12 +137,12 @@ class MergeOut(Schema):
     undone_at: datetime.datetime | None
 
 
-@router.get("/stats", response=StatsOut)
+@router.get("/stats", response={200: PeopleStatsOut})
 def stats(request: HttpRequest) -> dict:
     return {"suppressed_below": SMALL_CELL, "districts": people_stats()}
 
 
-@router.get("/search", response=SearchOut, auth=staff)
+@router.get("/search", response={200: SearchOut, **errors(429)}, auth=staff)
 def search(
     request: HttpRequest,
     q: str,
@@ -148,7 +150,7 @@ def search(
     sex: str | None = None,
     district: int | None = None,
     limit: int = services.SEARCH_LIMIT,
-    purpose: str = services.DEFAULT_PURPOSE,
+    purpose: Annotated[str, purpose_schema(services.PURPOSES)] = services.DEFAULT_PURPOSE,
 ) -> dict:
     result = services.do_search(
         request.auth, q, age=age, sex=sex, district=district, limit=limit, purpose=purpose
@@ -156,13 +158,17 @@ def search(
     return {"kind": result.kind, "results": [hit_card(hit) for hit in result.hits]}
 
 
-@router.get("/{int:person_id}", response=PersonOut, auth=staff)
-def get_person(request: HttpRequest, person_id: int, purpose: str = services.DEFAULT_PURPOSE) -> dict:
+@router.get("/{int:person_id}", response={200: PersonOut}, auth=staff)
+def get_person(
+    request: HttpRequest,
+    person_id: int,
+    purpose: Annotated[str, purpose_schema(services.PURPOSES)] = services.DEFAULT_PURPOSE,
+) -> dict:
     person = services.do_read_person(request.auth, person_id, purpose=purpose)
     return person_card(person, services.family_context([person.pk]).get(person.pk, ("", "")))
 
 
-@router.post("", response={201: PersonSummaryOut, 409: DuplicatesOut}, auth=registrars)
+@router.post("", response={201: PersonSummaryOut, 409: DuplicatesOut, **errors(429)}, auth=registrars)
 def register_person(request: HttpRequest, payload: PersonIn) -> Status:
     fields = services.NewPerson(
         **payload.dict(exclude={"confirm_new", "purpose", "guardian_person_id", "guardian_relation"})
@@ -182,18 +188,18 @@ def register_person(request: HttpRequest, payload: PersonIn) -> Status:
     return Status(201, person_summary(person))
 
 
-@router.post("/{int:person_id}/uhid", response=UhidOut, auth=registrars)
+@router.post("/{int:person_id}/uhid", response={200: UhidOut, **errors(409)}, auth=registrars)
 def issue_uhid(request: HttpRequest, person_id: int) -> dict:
     return {"person_id": person_id, "uhid": services.do_issue_uhid_for(request.auth, person_id)}
 
 
-@router.post("/merge", response={201: MergeOut}, auth=supervisors)
+@router.post("/merge", response={201: MergeOut, **errors(409)}, auth=supervisors)
 def merge(request: HttpRequest, payload: MergeIn) -> Status:
     survivor = services.get_person_for(request.auth, payload.survivor_id)
     duplicate = services.get_person_for(request.auth, payload.duplicate_id)
     return Status(201, services.do_merge_persons(survivor, duplicate, request.auth, payload.reason))
 
 
-@router.post("/merge/{int:merge_id}/undo", response=MergeOut, auth=supervisors)
+@router.post("/merge/{int:merge_id}/undo", response={200: MergeOut, **errors(409)}, auth=supervisors)
 def undo_merge(request: HttpRequest, merge_id: int) -> PersonMerge:
     return services.do_undo_merge(services.get_merge_for(request.auth, merge_id), request.auth)

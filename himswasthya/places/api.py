@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.http import HttpRequest
 from ninja import Router, Schema
 
+from himswasthya.core.api import errors
 from himswasthya.places import services
 from himswasthya.places.models import Tehsil, UrbanLocalBody
 
@@ -62,17 +63,19 @@ def _gp_out(gp) -> GramPanchayatOut:
     )
 
 
-@router.get("/districts", response=list[DistrictOut], auth=None)
+@router.get("/districts", response={200: list[DistrictOut]}, auth=None)
 def list_districts(request: HttpRequest):
     return list(services.districts_with_counts())
 
 
-@router.get("/districts/{lgd_code}/blocks", response=list[BlockOut], auth=None)
+@router.get("/districts/{lgd_code}/blocks", response={200: list[BlockOut], **errors(404)}, auth=None)
 def list_blocks(request: HttpRequest, lgd_code: int):
     return list(services.blocks_with_counts(services.get_district(lgd_code)))
 
 
-@router.get("/districts/{lgd_code}/gram-panchayats", response=list[GramPanchayatOut], auth=None)
+@router.get(
+    "/districts/{lgd_code}/gram-panchayats", response={200: list[GramPanchayatOut], **errors(404)}, auth=None
+)
 def list_district_gram_panchayats(request: HttpRequest, lgd_code: int, no_block: bool = False):
     """With ?no_block=1: the district's GPs filed under no block; otherwise all its GPs."""
     district = services.get_district(lgd_code)
@@ -82,28 +85,30 @@ def list_district_gram_panchayats(request: HttpRequest, lgd_code: int, no_block:
     return [_gp_out(gp) for gp in qs.select_related("district", "block")]
 
 
-@router.get("/blocks/{lgd_code}/gram-panchayats", response=list[GramPanchayatOut], auth=None)
+@router.get(
+    "/blocks/{lgd_code}/gram-panchayats", response={200: list[GramPanchayatOut], **errors(404)}, auth=None
+)
 def list_block_gram_panchayats(request: HttpRequest, lgd_code: int):
     block = services.get_block(lgd_code)
     return [_gp_out(gp) for gp in services.gram_panchayats(block=block).select_related("district", "block")]
 
 
-@router.get("/districts/{lgd_code}/tehsils", response=list[PlaceOut], auth=None)
+@router.get("/districts/{lgd_code}/tehsils", response={200: list[PlaceOut], **errors(404)}, auth=None)
 def list_district_tehsils(request: HttpRequest, lgd_code: int):
     return list(services.get_district(lgd_code).tehsils.order_by("name"))
 
 
-@router.get("/tehsils", response=list[PlaceOut], auth=None)
+@router.get("/tehsils", response={200: list[PlaceOut]}, auth=None)
 def list_tehsils(request: HttpRequest):
     return list(Tehsil.objects.order_by("name"))
 
 
-@router.get("/urban-local-bodies", response=list[UrbanBodyOut], auth=None)
+@router.get("/urban-local-bodies", response={200: list[UrbanBodyOut]}, auth=None)
 def list_urban_local_bodies(request: HttpRequest):
     return list(UrbanLocalBody.objects.order_by("name"))
 
 
-@router.get("/search", response=list[SearchHit], auth=None)
+@router.get("/search", response={200: list[SearchHit]}, auth=None)
 def search(request: HttpRequest, q: str):
     """Places whose English or Hindi name contains q (at most 50)."""
     return [

@@ -16,6 +16,7 @@ from ninja import Field, Query, Router, Schema, Status
 
 from himswasthya.accounts.models import FACILITY_ROLES, Role
 from himswasthya.accounts.scoping import RoleAuth, roles
+from himswasthya.core.api import WallTimeOut, errors
 from himswasthya.core.errors import DomainError, NotFound
 from himswasthya.facilities.models import Department, Facility, OpdSession
 from himswasthya.people.models import Person
@@ -45,8 +46,8 @@ class AvailabilityOut(Schema):
     department: str
     kind: str
     date: datetime.date
-    starts_at: datetime.time
-    ends_at: datetime.time
+    starts_at: WallTimeOut
+    ends_at: WallTimeOut
     online_left: int
     walk_in_left: int
     closed_reason: str | None
@@ -79,8 +80,8 @@ class AppointmentOut(Schema):
     status: str
     channel: str
     date: datetime.date
-    starts_at: datetime.time
-    ends_at: datetime.time
+    starts_at: WallTimeOut
+    ends_at: WallTimeOut
     facility_code: str
     facility_name: str
     department_code: str
@@ -151,7 +152,7 @@ def _get(model: Any, pk: int, field: str, *related: str) -> Any:
     return found
 
 
-@router.get("/availability/", auth=None, response=list[AvailabilityOut])
+@router.get("/availability/", auth=None, response={200: list[AvailabilityOut], **errors(400, 404)})
 def availability(request: HttpRequest, filters: Query[AvailabilityIn]) -> list[dict[str, Any]]:
     """Sessions of a facility (one department or all) with the places left per date. Public: no personal
     data. Dates default to the booking window from today; at most 31 days."""
@@ -178,7 +179,7 @@ def availability(request: HttpRequest, filters: Query[AvailabilityIn]) -> list[d
     ]
 
 
-@router.post("/appointments/", auth=_booker, response={201: BookedOut})
+@router.post("/appointments/", auth=_booker, response={201: BookedOut, **errors(409)})
 def book(request: HttpRequest, payload: BookIn) -> Status:
     """Book an online appointment for a person of the citizen's family (or, for staff, of their area)."""
     person = _get(Person, payload.person_id, "person_id")
@@ -193,7 +194,7 @@ def book(request: HttpRequest, payload: BookIn) -> Status:
     return Status(201, _booked(appointment))
 
 
-@router.get("/appointments/mine/", auth=_citizen, response=list[AppointmentOut])
+@router.get("/appointments/mine/", auth=_citizen, response={200: list[AppointmentOut]})
 def mine(request: HttpRequest, upcoming: bool = False) -> list[dict[str, Any]]:
     """The citizen's and their family's appointments, newest first."""
     rows = services.appointments_of(request.user)
@@ -202,7 +203,7 @@ def mine(request: HttpRequest, upcoming: bool = False) -> list[dict[str, Any]]:
     return [_full(a) for a in rows[:100]]
 
 
-@router.get("/appointments/{number}/", auth=_reader, response=AppointmentOut)
+@router.get("/appointments/{number}/", auth=_reader, response={200: AppointmentOut})
 def read(request: HttpRequest, number: str) -> dict[str, Any]:
     return _full(services.get_appointment(request.user, number))
 
@@ -214,13 +215,13 @@ def _scoped(request: HttpRequest, number: str) -> Appointment:
     return found
 
 
-@router.post("/appointments/{number}/cancel/", auth=_booker, response=AppointmentOut)
+@router.post("/appointments/{number}/cancel/", auth=_booker, response={200: AppointmentOut, **errors(409)})
 def cancel(request: HttpRequest, number: str) -> dict[str, Any]:
     appointment = services.do_cancel_appointment(actor=request.user, appointment=_scoped(request, number))
     return _full(appointment)
 
 
-@router.post("/appointments/{number}/reschedule/", auth=_booker, response={201: BookedOut})
+@router.post("/appointments/{number}/reschedule/", auth=_booker, response={201: BookedOut, **errors(409)})
 def reschedule(request: HttpRequest, number: str, payload: RescheduleIn) -> Status:
     session = _get(OpdSession, payload.session_id, "session_id", "facility")
     appointment = services.do_reschedule_appointment(
@@ -229,7 +230,7 @@ def reschedule(request: HttpRequest, number: str, payload: RescheduleIn) -> Stat
     return Status(201, _booked(appointment))
 
 
-@router.post("/walk-ins/", auth=_counter, response={201: BookedOut})
+@router.post("/walk-ins/", auth=_counter, response={201: BookedOut, **errors(409)})
 def walk_in(request: HttpRequest, payload: WalkInIn) -> Status:
     """Register a patient at the counter into today's walk-in quota (checked in at once)."""
     facility_id = payload.facility_id or request.user.facility_id
@@ -246,7 +247,7 @@ def walk_in(request: HttpRequest, payload: WalkInIn) -> Status:
     return Status(201, _booked(appointment))
 
 
-@router.post("/check-in/", auth=_counter, response=AppointmentOut)
+@router.post("/check-in/", auth=_counter, response={200: AppointmentOut, **errors(409)})
 def check_in(request: HttpRequest, payload: CheckInIn) -> dict[str, Any]:
     """Check in an online appointment: type its number or scan the slip's QR."""
     appointment = services.find_appointment_for_counter(request.user, payload.qr or payload.number)

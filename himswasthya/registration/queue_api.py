@@ -14,6 +14,7 @@ from ninja import Router, Schema, Status
 from himswasthya.accounts.models import User
 from himswasthya.accounts.scoping import RoleAuth
 from himswasthya.audit.services import record_read
+from himswasthya.core.api import WallTimeOut, errors
 from himswasthya.core.errors import Forbidden, NotFound
 from himswasthya.facilities.models import Department, Facility
 from himswasthya.people.services import state_uhid
@@ -38,8 +39,8 @@ def _facility_id(request: HttpRequest) -> int:
 
 class BoardSessionOut(Schema):
     session_day_id: int
-    starts_at: datetime.time
-    ends_at: datetime.time
+    starts_at: WallTimeOut
+    ends_at: WallTimeOut
     now_serving: list[int]
     next_tokens: list[int]
     waiting_count: int
@@ -64,7 +65,7 @@ class CalledOut(Schema):
     uhid: str | None
 
 
-class StatsOut(Schema):
+class QueueStatsOut(Schema):
     served: int
     waited: int
     median_wait_minutes: float | None
@@ -75,12 +76,12 @@ class StatsOut(Schema):
 class QueueOut(Schema):
     session_day_id: int
     department_code: str
-    starts_at: datetime.time
-    ends_at: datetime.time
+    starts_at: WallTimeOut
+    ends_at: WallTimeOut
     now_serving: list[CalledOut]
     next_tokens: list[int]
     counts: dict[str, int]
-    stats: StatsOut
+    stats: QueueStatsOut
 
 
 class ActionOut(Schema):
@@ -105,7 +106,7 @@ def _called(appointment: Appointment) -> CalledOut:
     )
 
 
-@router.get("/board/{facility_code}/{department_code}/", auth=None, response=BoardOut)
+@router.get("/board/{facility_code}/{department_code}/", auth=None, response={200: BoardOut, **errors(404)})
 def board(request: HttpRequest, facility_code: str, department_code: str) -> BoardOut:
     """Public, for waiting-hall displays and kiosks: token numbers only, no personal data."""
     facility = get_object_or_404(Facility, code=facility_code, is_active=True)
@@ -153,22 +154,26 @@ def _queue_out(day: SessionDay) -> QueueOut:
         now_serving=[_called(a) for a in state.now_serving],
         next_tokens=[a.token_number for a in state.waiting],
         counts=state.counts,
-        stats=StatsOut(**stats.__dict__),
+        stats=QueueStatsOut(**stats.__dict__),
     )
 
 
-@router.get("/today/", auth=_doctor, response=list[QueueOut])
+@router.get("/today/", auth=_doctor, response={200: list[QueueOut]})
 def today(request: HttpRequest) -> list[QueueOut]:
     """The doctor's facility's queues of today, with the called patients and waiting-time statistics."""
     return [_queue_out(day) for day in queue.today_session_days(_actor(request).facility_id)]
 
 
-@router.get("/session-days/{session_day_id}/", auth=_doctor, response=QueueOut)
+@router.get("/session-days/{session_day_id}/", auth=_doctor, response={200: QueueOut})
 def session_day_queue(request: HttpRequest, session_day_id: int) -> QueueOut:
     return _queue_out(_session_day(request, session_day_id))
 
 
-@router.post("/session-days/{session_day_id}/call-next/", auth=_doctor, response={200: CalledOut, 204: None})
+@router.post(
+    "/session-days/{session_day_id}/call-next/",
+    auth=_doctor,
+    response={200: CalledOut, 204: None, **errors(409)},
+)
 def call_next(request: HttpRequest, session_day_id: int) -> Status:
     """Call the lowest waiting token; 204 when nobody is waiting."""
     called = queue.do_call_next(_actor(request), _session_day(request, session_day_id))
@@ -190,16 +195,16 @@ def _action_out(appointment: Appointment) -> ActionOut:
     )
 
 
-@router.post("/appointments/{number}/complete/", auth=_doctor, response=ActionOut)
+@router.post("/appointments/{number}/complete/", auth=_doctor, response={200: ActionOut, **errors(409)})
 def complete(request: HttpRequest, number: str) -> ActionOut:
     return _action_out(queue.do_complete(_actor(request), _appointment(request, number)))
 
 
-@router.post("/appointments/{number}/no-show/", auth=_doctor, response=ActionOut)
+@router.post("/appointments/{number}/no-show/", auth=_doctor, response={200: ActionOut, **errors(409)})
 def no_show(request: HttpRequest, number: str) -> ActionOut:
     return _action_out(queue.do_mark_no_show(_actor(request), _appointment(request, number)))
 
 
-@router.post("/appointments/{number}/send-back/", auth=_doctor, response=ActionOut)
+@router.post("/appointments/{number}/send-back/", auth=_doctor, response={200: ActionOut, **errors(409)})
 def send_back(request: HttpRequest, number: str) -> ActionOut:
     return _action_out(queue.do_send_back(_actor(request), _appointment(request, number)))

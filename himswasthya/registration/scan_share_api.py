@@ -11,6 +11,7 @@ from ninja import Router, Schema
 
 from himswasthya.accounts.scoping import RoleAuth
 from himswasthya.audit.services import record
+from himswasthya.core.api import errors
 from himswasthya.registration import scan_share
 
 router = Router(tags=["registration: scan and share"])
@@ -44,7 +45,7 @@ class RegisteredOut(Schema):
     token_number: int
 
 
-@router.get("/tokens/", auth=_clerk, response=list[TokenOut])
+@router.get("/tokens/", auth=_clerk, response={200: list[TokenOut]})
 def list_tokens(request: HttpRequest, since_id: int = 0) -> list[dict]:
     """Today's scan-and-share tokens of the caller's facility, newest first; `since_id` for polling."""
     tokens = [
@@ -61,7 +62,7 @@ def list_tokens(request: HttpRequest, since_id: int = 0) -> list[dict]:
     return tokens
 
 
-@router.post("/tokens/{token_id}/register/", auth=_clerk, response=RegisteredOut)
+@router.post("/tokens/{token_id}/register/", auth=_clerk, response={200: RegisteredOut, **errors(409)})
 def register_token(request: HttpRequest, token_id: int, payload: RegisterIn) -> dict:
     """Register the token's patient into a department (a scan-and-share walk-in of the booking engine)."""
     appointment = scan_share.do_register_token(

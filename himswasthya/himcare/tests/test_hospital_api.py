@@ -39,7 +39,7 @@ def _post(client, url: str, payload: dict):
 
 
 def test_verify_by_card(login_as, scheme_desk, enrolled):
-    response = _post(login_as(scheme_desk), "/verify", {"q": CARD})
+    response = _post(login_as(scheme_desk), "/verify", {"q": CARD, "second_fact": "1980"})
     assert response.status_code == 200, response.content
     body = response.json()
     assert body["has_active_cover"] and body["card_number"] == CARD
@@ -50,27 +50,59 @@ def test_verify_by_card(login_as, scheme_desk, enrolled):
 def test_verify_errors_are_4xx_with_codes(login_as, scheme_desk, enrolled):
     client = login_as(scheme_desk)
     wrong = CARD[:-1] + ("0" if CARD[-1] != "0" else "1")
-    response = _post(client, "/verify", {"q": wrong})
+    response = _post(client, "/verify", {"q": wrong, "second_fact": "1980"})
     assert response.status_code == 400 and response.json()["code"] == "card_checksum"
-    response = _post(client, "/verify", {"q": "9000000001"})
+    response = _post(client, "/verify", {"q": "9000000001", "second_fact": "1980"})
     assert response.status_code == 404 and response.json()["code"] == "not_found"
+
+
+def test_verify_without_a_second_fact_answers_nothing_personal(login_as, scheme_desk, enrolled):
+    response = _post(login_as(scheme_desk), "/verify", {"q": CARD})
+    assert response.status_code == 400
+    body = response.json()
+    assert body["code"] == "second_fact_required" and body["field"] == "second_fact"
+    assert "Asha" not in response.content.decode() and "paise" not in response.content.decode()
+
+
+def test_verify_wrong_second_fact_is_indistinguishable_from_an_unknown_card(login_as, scheme_desk, enrolled):
+    client = login_as(scheme_desk)
+    wrong_fact = _post(client, "/verify", {"q": CARD, "second_fact": "1999"})
+    unknown = _post(client, "/verify", {"q": format_card_number(2026, 23, 78), "second_fact": "1980"})
+    assert wrong_fact.status_code == unknown.status_code == 404
+    assert wrong_fact.json() == unknown.json()
+
+
+def test_verify_by_name_in_devanagari(login_as, scheme_desk, enrolled):
+    response = _post(login_as(scheme_desk), "/verify", {"q": CARD, "second_fact": "अनु ठाकुर"})
+    assert response.status_code == 200 and response.json()["has_active_cover"]
+
+
+def test_verify_failures_lock_out_with_429(login_as, scheme_desk, enrolled, settings):
+    settings.HIMCARE_VERIFY_FAILURES_PER_HOUR = 2
+    client = login_as(scheme_desk)
+    assert _post(client, "/verify", {"q": CARD, "second_fact": "1901"}).status_code == 404
+    assert _post(client, "/verify", {"q": CARD, "second_fact": "1902"}).status_code == 404
+    response = _post(client, "/verify", {"q": CARD, "second_fact": "1980"})
+    assert response.status_code == 429 and response.json()["code"] == "verify_locked"
 
 
 @pytest.mark.parametrize("persona", ["citizen", "district_officer", "doctor"])
 def test_verify_refused_for_outsiders(request, login_as, persona, enrolled):
-    response = _post(login_as(request.getfixturevalue(persona)), "/verify", {"q": CARD})
+    response = _post(
+        login_as(request.getfixturevalue(persona)), "/verify", {"q": CARD, "second_fact": "1980"}
+    )
     assert response.status_code == 403
 
 
 def test_verify_needs_sign_in(enrolled):
-    assert _post(Client(), "/verify", {"q": CARD}).status_code == 401
+    assert _post(Client(), "/verify", {"q": CARD, "second_fact": "1980"}).status_code == 401
 
 
 def test_verify_rate_limited(login_as, scheme_desk, enrolled, settings):
     settings.HIMCARE_VERIFY_PER_MINUTE = 1
     client = login_as(scheme_desk)
-    assert _post(client, "/verify", {"q": CARD}).status_code == 200
-    assert _post(client, "/verify", {"q": CARD}).status_code == 429
+    assert _post(client, "/verify", {"q": CARD, "second_fact": "1980"}).status_code == 200
+    assert _post(client, "/verify", {"q": CARD, "second_fact": "1980"}).status_code == 429
 
 
 @pytest.mark.django_db

@@ -9,6 +9,7 @@ from django.utils import timezone
 from himswasthya.himcare.tests.factories import make_family
 
 API = "/api/himcare"
+FACT = "1980"  # the head's year of birth: the second fact of a verification (issue #10 item 6)
 
 
 def _post(client, path, body=None, status=200):
@@ -66,7 +67,7 @@ def test_the_whole_path_through_the_api(
     assert officer.get(f"{API}/enrolments/{enrolment['id']}/card.pdf").content.startswith(b"%PDF")
 
     # The hospital desk verifies the card and sees the full balance.
-    seen = _post(desk, "/verify", {"q": card})
+    seen = _post(desk, "/verify", {"q": card, "second_fact": FACT})
     assert seen["has_active_cover"] and seen["available_paise"] == 500_000_00
     patient = next(m for m in seen["members"] if m["name"] == "Ramesh Thakur")
 
@@ -125,5 +126,5 @@ def test_the_whole_path_through_the_api(
     mine = me.get(f"{API}/claims/mine").json()
     assert mine["wallet"]["available_paise"] == 480_000_00
     assert mine["cases"][0]["claim"]["payment_status"] == "paid"
-    again = _post(desk, "/verify", {"q": card})
+    again = _post(desk, "/verify", {"q": card, "second_fact": FACT})
     assert again["available_paise"] == 480_000_00 and again["cases"][0]["case_no"] == case["case_no"]
