@@ -42,7 +42,8 @@ def verify_signature(order_id: str, payment_id: str, signature: str) -> bool:
     """True only when `signature` is the gateway's HMAC over "order_id|payment_id" (constant-time compare)."""
     if not (order_id and payment_id and signature and settings.HIMCARE_PAYMENT_KEY_SECRET):
         return False
-    return hmac.compare_digest(sign(order_id, payment_id), signature.strip().lower())
+    # compare_digest refuses non-ASCII text with a TypeError: such a signature is simply wrong, never a 500.
+    return hmac.compare_digest(sign(order_id, payment_id).encode(), signature.strip().lower().encode())
 
 
 class PaymentClient:

@@ -94,6 +94,21 @@ def test_forged_or_failed_callback_changes_nothing(pending, citizen):
     assert pending.status == EnrolmentStatus.PENDING_PAYMENT and pending.card_number is None
 
 
+def test_a_non_ascii_signature_on_the_page_callback_is_refused_not_a_500(pending, citizen, client):
+    payment, _url = svc.do_start_online_payment(actor=citizen, enrolment=pending, callback_url=CALLBACK)
+    response = client.get(
+        "/himcare/payment/callback/",
+        {
+            "razorpay_order_id": payment.order_id,
+            "razorpay_payment_id": "pay_x",
+            "razorpay_signature": "é" * 64,
+        },
+    )
+    assert response.status_code == 302
+    payment.refresh_from_db()
+    assert payment.status == PaymentStatus.INITIATED
+
+
 def test_gateway_refuses_bad_credentials_and_unreachable(paysim, settings):
     with pytest.raises(PaymentGatewayError):
         PaymentClient(key_secret="wrong").create_order(amount_paise=1000_00, receipt="R1")
