@@ -67,7 +67,8 @@ ALLOWED_HOSTS = [
 CSRF_TRUSTED_ORIGINS = [o.strip() for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()]
 
 INSTALLED_APPS = [
-    "himswasthya.accounts.admin_config.HimAdminConfig",  # django.contrib.admin on a site that needs a second factor
+    # django.contrib.admin, on a site that needs a second factor
+    "himswasthya.accounts.admin_config.HimAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

@@ -1,4 +1,4 @@
-"""The client address behind our proxies: forged X-Forwarded-For hops never reach rate limits or the audit log."""
+"""The client address behind our proxies: forged X-Forwarded-For hops never reach rate limits or the audit."""
 
 import pytest
 from django.test import Client, RequestFactory

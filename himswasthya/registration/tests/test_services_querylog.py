@@ -129,7 +129,7 @@ def test_a_one_statement_booking_that_fails_midway_leaves_nothing(
     assert (day.online_booked, day.last_token) == (1, 1)
     assert Appointment.objects.count() == 1 and SmsOutbox.objects.count() == 1
     assert AuditEntry.objects.count() == before
-    # Restore only the contact lookup: undo() would also drop the frozen clock and make the test hour-dependent.
+    # Restore only the contact lookup: undo() would also drop the frozen clock (hour-dependent test).
     monkeypatch.setattr(services, "_contact_mobile", working_contact_mobile)
     again = services.do_book_appointment(actor=clerk, person=person, session=thursday_session, date=THURSDAY)
     assert again.token_number == 2  # no gap
