@@ -37,6 +37,26 @@ def env_int(name: str, default: int) -> int:
         raise ImproperlyConfigured(f"{name} must be an integer, got {value!r}") from exc
 
 
+def env_keys(name: str, dev_default: str) -> list[str]:
+    """Comma-separated base64 keys of 32 bytes, newest first; required when DEBUG is off.
+
+    Checked here so a bad key stops the start-up, not the first request (core/crypto reads them).
+    """
+    keys = [k.strip() for k in os.environ.get(name, "").split(",") if k.strip()]
+    if not keys:
+        if not DEBUG:
+            raise ImproperlyConfigured(f"{name} must be set when DEBUG is off")
+        keys = [dev_default]  # dev only: not a secret
+    for position, key in enumerate(keys, start=1):
+        try:
+            key_ok = len(base64.urlsafe_b64decode(key + "=" * (-len(key) % 4))) == 32
+        except ValueError:
+            key_ok = False
+        if not key_ok:
+            raise ImproperlyConfigured(f"{name}: key {position} must be base64 of 32 bytes")
+    return keys
+
+
 DEBUG = env_bool("DEBUG", False)
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if not SECRET_KEY:
@@ -46,20 +66,7 @@ if not SECRET_KEY:
 
 # SEC-30/31: keys for field-level encryption of identifiers (core/crypto.py): comma-separated base64 of 32
 # bytes, newest first (encrypt with the first, decrypt with any). Required when DEBUG is off, like SECRET_KEY.
-FIELD_ENCRYPTION_KEYS = [
-    k.strip() for k in os.environ.get("FIELD_ENCRYPTION_KEYS", "").split(",") if k.strip()
-]
-if not FIELD_ENCRYPTION_KEYS:
-    if not DEBUG:
-        raise ImproperlyConfigured("FIELD_ENCRYPTION_KEYS must be set when DEBUG is off")
-    FIELD_ENCRYPTION_KEYS = ["ZGV2LW9ubHkgZmllbGQga2V5IC0gbmV2ZXIgcHJvZCE="]  # dev only: not a secret
-for _position, _key in enumerate(FIELD_ENCRYPTION_KEYS, start=1):
-    try:
-        _key_ok = len(base64.urlsafe_b64decode(_key + "=" * (-len(_key) % 4))) == 32
-    except ValueError:
-        _key_ok = False
-    if not _key_ok:
-        raise ImproperlyConfigured(f"FIELD_ENCRYPTION_KEYS: key {_position} must be base64 of 32 bytes")
+FIELD_ENCRYPTION_KEYS = env_keys("FIELD_ENCRYPTION_KEYS", "ZGV2LW9ubHkgZmllbGQga2V5IC0gbmV2ZXIgcHJvZCE=")
 
 ALLOWED_HOSTS = [
     h.strip() for h in os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h.strip()
@@ -156,18 +163,7 @@ AUDIT_SEAL_INTERVAL_MS = env_int("AUDIT_SEAL_INTERVAL_MS", 100)
 # SEC-29 7.3.3: keys of the audit chain's HMAC (audit/keys.py), from the environment so that whoever can write
 # the database cannot re-hash the chain: comma-separated base64 of 32 bytes, newest first (seal with the
 # first, verify with the one an entry names). Required when DEBUG is off, like FIELD_ENCRYPTION_KEYS.
-AUDIT_HMAC_KEYS = [k.strip() for k in os.environ.get("AUDIT_HMAC_KEYS", "").split(",") if k.strip()]
-if not AUDIT_HMAC_KEYS:
-    if not DEBUG:
-        raise ImproperlyConfigured("AUDIT_HMAC_KEYS must be set when DEBUG is off")
-    AUDIT_HMAC_KEYS = ["ZGV2LW9ubHkgYXVkaXQgY2hhaW4ga2V5OiBuZXZlciE="]  # dev only: not a secret
-for _position, _key in enumerate(AUDIT_HMAC_KEYS, start=1):
-    try:
-        _key_ok = len(base64.urlsafe_b64decode(_key + "=" * (-len(_key) % 4))) == 32
-    except ValueError:
-        _key_ok = False
-    if not _key_ok:
-        raise ImproperlyConfigured(f"AUDIT_HMAC_KEYS: key {_position} must be base64 of 32 bytes")
+AUDIT_HMAC_KEYS = env_keys("AUDIT_HMAC_KEYS", "ZGV2LW9ubHkgYXVkaXQgY2hhaW4ga2V5OiBuZXZlciE=")
 # The chain head anchored outside the database: `manage.py checkpoint_audit` appends HMAC-signed checkpoints
 # to this append-only file and `verify_audit` checks the chain against every one (audit/chain.py).
 AUDIT_CHECKPOINT_PATH = Path(os.environ.get("AUDIT_CHECKPOINT_PATH", VAR_DIR / "audit-checkpoints.log"))

@@ -147,15 +147,10 @@ def do_verify(
                 locked.save(update_fields=["confirmed"])
                 # One confirmed authenticator per user: an older one (lost phone, re-enrolment) stops working.
                 TOTPDevice.objects.filter(user=user).exclude(pk=locked.pk).delete()
-            services.record(
+            services.record_auth_event(
                 "auth.mfa_enrolled" if enrolling else "auth.mfa_verified",
-                object_type="accounts.User",
-                object_id=user.pk,
-                actor=user,
-                purpose="login",
-                facility_id=user.facility_id,
-                district_id=user.district_id,
-                detail={"method": "totp", "device": locked.pk},
+                user,
+                {"method": "totp", "device": locked.pk},
             )
     if wait:
         # django-otp's per-device throttle (1, 2, 4 ... s after each wrong code): not evaluated, not counted.
@@ -191,13 +186,4 @@ def do_verify(
 
 
 def _failed(user: User, action: str, reason: str) -> None:
-    services.record(
-        "auth.mfa_failed",
-        object_type="accounts.User",
-        object_id=user.pk,
-        actor=user,
-        purpose="login",
-        facility_id=user.facility_id,
-        district_id=user.district_id,
-        detail={"method": "totp", "step": action, "reason": reason},
-    )
+    services.record_auth_event("auth.mfa_failed", user, {"method": "totp", "step": action, "reason": reason})

@@ -333,17 +333,22 @@ def _login_failed(mobile: str, reason: str) -> None:
     )
 
 
-def record_login(user: User, method: str) -> None:
+def record_auth_event(action: str, user: User, detail: dict) -> None:
+    """An audit row about `user`'s own sign-in (login, second factor), in the user's facility and district."""
     record(
-        "auth.login",
+        action,
         object_type="accounts.User",
         object_id=user.pk,
         actor=user,
         purpose="login",
         facility_id=user.facility_id,
         district_id=user.district_id,
-        detail={"method": method},
+        detail=detail,
     )
+
+
+def record_login(user: User, method: str) -> None:
+    record_auth_event("auth.login", user, {"method": method})
 
 
 def do_register_session(user: User, session_key: str) -> None:

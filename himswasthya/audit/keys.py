@@ -12,8 +12,6 @@ Make a key with:  python -c "import base64,os; print(base64.urlsafe_b64encode(os
 
 from __future__ import annotations
 
-import base64
-import binascii
 import hashlib
 import hmac
 from collections.abc import Iterable
@@ -22,7 +20,8 @@ from functools import lru_cache
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
-KEY_BYTES = 32
+from himswasthya.core.crypto import parse_key_list
+
 KEY_ID_LABEL = b"himswasthya.audit.key-id:"
 
 
@@ -32,21 +31,7 @@ class UnknownAuditKey(LookupError):
 
 def parse_keys(raw: str | Iterable[str]) -> list[bytes]:
     """The keys of AUDIT_HMAC_KEYS; ImproperlyConfigured for anything but base64 of 32 bytes."""
-    items = raw.split(",") if isinstance(raw, str) else list(raw)
-    keys = []
-    for position, item in enumerate((k.strip() for k in items), start=1):
-        if not item:
-            continue
-        try:
-            key = base64.urlsafe_b64decode(item + "=" * (-len(item) % 4))  # also reads "+" and "/"
-        except (binascii.Error, ValueError) as exc:
-            raise ImproperlyConfigured(f"AUDIT_HMAC_KEYS: key {position} is not base64") from exc
-        if len(key) != KEY_BYTES:
-            raise ImproperlyConfigured(
-                f"AUDIT_HMAC_KEYS: key {position} must be {KEY_BYTES} bytes, got {len(key)}"
-            )
-        keys.append(key)
-    return keys
+    return parse_key_list(raw, "AUDIT_HMAC_KEYS")
 
 
 def key_id(key: bytes) -> str:

@@ -41,23 +41,29 @@ class DecryptionError(Exception):
     """A value could not be decrypted: unknown key, or the value was changed (the tag does not match)."""
 
 
-def parse_keys(raw: str | Iterable[str]) -> list[bytes]:
-    """The keys of FIELD_ENCRYPTION_KEYS; ImproperlyConfigured for anything but base64 of 32 bytes."""
+def parse_key_list(raw: str | Iterable[str], setting: str = "FIELD_ENCRYPTION_KEYS") -> list[bytes]:
+    """A comma-separated list of base64 keys of 32 bytes, newest first (field encryption, audit HMAC).
+
+    ImproperlyConfigured, naming `setting` and the key's position, for anything else.
+    """
     items = raw.split(",") if isinstance(raw, str) else list(raw)
     keys = []
-    for position, item in enumerate(k.strip() for k in items):
+    for position, item in enumerate((k.strip() for k in items), start=1):
         if not item:
             continue
         try:
-            key = base64.urlsafe_b64decode(item + "=" * (-len(item) % 4))
+            key = base64.urlsafe_b64decode(item + "=" * (-len(item) % 4))  # also reads "+" and "/"
         except (binascii.Error, ValueError) as exc:
-            raise ImproperlyConfigured(f"FIELD_ENCRYPTION_KEYS: key {position + 1} is not base64") from exc
+            raise ImproperlyConfigured(f"{setting}: key {position} is not base64") from exc
         if len(key) != KEY_BYTES:
-            raise ImproperlyConfigured(
-                f"FIELD_ENCRYPTION_KEYS: key {position + 1} must be {KEY_BYTES} bytes, got {len(key)}"
-            )
+            raise ImproperlyConfigured(f"{setting}: key {position} must be {KEY_BYTES} bytes, got {len(key)}")
         keys.append(key)
     return keys
+
+
+def parse_keys(raw: str | Iterable[str]) -> list[bytes]:
+    """The keys of FIELD_ENCRYPTION_KEYS."""
+    return parse_key_list(raw, "FIELD_ENCRYPTION_KEYS")
 
 
 def key_id(key: bytes) -> str:
