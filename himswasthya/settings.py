@@ -366,6 +366,8 @@ HIMCARE_PAYMENT_TIMEOUT_SECONDS = env_int("HIMCARE_PAYMENT_TIMEOUT_SECONDS", 10)
 HIMCARE_VERIFY_PER_MINUTE = env_int("HIMCARE_VERIFY_PER_MINUTE", 60)
 HIMCARE_VERIFY_FAILURES_PER_HOUR = env_int("HIMCARE_VERIFY_FAILURES_PER_HOUR", 10)
 HIMCARE_VERIFY_ALERT_PER_HOUR = env_int("HIMCARE_VERIFY_ALERT_PER_HOUR", 150)
+# A new case (pre-authorisation) only for a family this user verified in this session within these hours.
+HIMCARE_VERIFIED_FAMILY_HOURS = env_int("HIMCARE_VERIFIED_FAMILY_HOURS", 8)
 
 # Him Parivar register change feed (himparivar/README.md). Defaults to the local simulator (/himparivar-sim/).
 HIMPARIVAR_SIMULATOR_ENABLED = env_bool("HIMPARIVAR_SIMULATOR_ENABLED", DEBUG)

@@ -3,7 +3,8 @@
 GET  /cases                          cases the user may see (hospital: its own; district officer: district;
                                      officers: all; citizen: the family's, read-only)
 GET  /cases/{id}                     one case with packages, diagnoses, events, claim, wallet, allowed actions
-POST /preauths                      raise a pre-authorisation (scheme desk / facility admin)
+POST /preauths                      raise a pre-authorisation (scheme desk / facility admin), only for a
+                                     member of a family this user verified (POST /verify) in this session
 POST /cases/{id}/decide              approve | query | reject the pre-authorisation (officer)
 POST /cases/{id}/answer-query        answer the officer's query (hospital)
 POST /cases/{id}/cancel              cancel before admission (hospital or officer)
@@ -41,6 +42,7 @@ from himswasthya.himcare import cases as services
 from himswasthya.himcare import wallet
 from himswasthya.himcare.documents import attach_document
 from himswasthya.himcare.models import Case, Claim, EnrolledMember
+from himswasthya.himcare.verification import require_verified
 
 router = Router(tags=["himcare: cases and claims"])
 
@@ -360,8 +362,9 @@ def raise_preauth(request: HttpRequest, payload: PreauthIn) -> Status:
         .filter(pk=payload.enrolled_member_id)
         .first()
     )
-    if member is None:
-        raise NotFound(_("No such enrolled member."), field="enrolled_member_id")
+    # Only for a family this user has just verified (identifier and second fact); an unknown id gets the
+    # same refusal.
+    member = require_verified(request, member, field="enrolled_member_id")
     facility = Facility.objects.filter(pk=payload.facility_id or request.user.facility_id).first()
     if facility is None:
         raise NotFound(_("No such hospital."), field="facility_id")

@@ -27,7 +27,7 @@ from himswasthya.facilities.models import Facility
 from himswasthya.himcare import empanelment as empanelments
 from himswasthya.himcare import packages as package_master
 from himswasthya.himcare.models import Specialty
-from himswasthya.himcare.verification import VERIFY_ROLES, do_verify_beneficiary
+from himswasthya.himcare.verification import VERIFY_ROLES, do_verify_beneficiary, remember_verified
 from himswasthya.places.models import District
 
 router = Router(tags=["himcare"])
@@ -108,6 +108,7 @@ def post_verify(request: HttpRequest, payload: VerifyIn) -> dict:
     view = do_verify_beneficiary(
         actor=request.auth, query=payload.q, second_fact=payload.second_fact, on_date=payload.on_date
     )
+    remember_verified(request, view.enrolment)  # the desk may now raise a pre-authorisation for this family
     data = {name: getattr(view, name) for name in BeneficiaryOut.model_fields if hasattr(view, name)}
     data["members"] = [m.__dict__ for m in view.members]
     data["cases"] = [c.__dict__ for c in view.cases]

@@ -17,6 +17,11 @@ HIMCARE_VERIFY_FAILURES_PER_HOUR, after which the user is refused for the rest o
 HIMCARE_VERIFY_ALERT_PER_HOUR verifications, or the failure limit, raises an alert: an audit entry
 `himcare_verify.alert`, a log warning, and a line in the HIMCARE officer's misuse flag page.
 
+Only through verification: a new case (pre-authorisation) may be opened, on the page or the API, only for a
+member of a family that the same user verified successfully (identifier and second fact) in the same session
+within HIMCARE_VERIFIED_FAMILY_HOURS (`remember_verified` where a verification shows a family,
+`require_verified` where a case is opened). An enrolled member's id alone reaches nobody.
+
 Card numbers: `HC` + 2-digit scheme start year + 3-digit district LGD code + 7-digit serial + the ISO 7064
 MOD 11-2 check character over those 12 digits (people/uhid.py), e.g. HC260230000001X-style. Serials are
 drawn at random (enrolment.random_card_serial), so a card number does not reveal its neighbours. Typed in
@@ -41,7 +46,7 @@ from django.utils.translation import gettext_lazy as _
 from himswasthya.accounts.models import Role
 from himswasthya.accounts.scoping import require_role
 from himswasthya.audit.services import record
-from himswasthya.core.errors import DomainError, NotFound, RateLimited
+from himswasthya.core.errors import DomainError, Forbidden, NotFound, RateLimited
 from himswasthya.core.ratelimit import check_rate, count_in_window, minute_key, window_count
 from himswasthya.core.validators import luhn_valid, normalise_mobile
 from himswasthya.himcare.models import (
@@ -49,6 +54,7 @@ from himswasthya.himcare.models import (
     Case,
     CaseStatus,
     ClaimStatus,
+    EnrolledMember,
     Enrolment,
     EnrolmentStatus,
 )
@@ -90,6 +96,10 @@ class InvalidQuery(DomainError):
 
 class SecondFactRequired(DomainError):
     code = "second_fact_required"
+
+
+class VerificationRequired(Forbidden):
+    code = "verification_required"
 
 
 # --- card numbers ------------------------------------------------------------------------------------
@@ -755,3 +765,56 @@ def do_verify_beneficiary(
         },
     )
     return view
+
+
+# --- the families this desk verified (issue #10 item 6) -------------------------------------------------
+# In the user's session: {family pk: [user pk, when (POSIX seconds)]}. The user pk guards against a session
+# that outlives its user; entries older than HIMCARE_VERIFIED_FAMILY_HOURS are dropped, and only the newest
+# MAX_VERIFIED_FAMILIES are kept.
+VERIFIED_FAMILIES_SESSION_KEY = "himcare_verified_families"
+MAX_VERIFIED_FAMILIES = 100
+VERIFY_FIRST_MESSAGE = _(
+    "Verify this beneficiary first (card number and a second fact). A verification lasts %(hours)d hours"
+    " and is yours only."
+)
+
+
+def _fresh_verifications(request: Any) -> dict[str, list[float]]:
+    session = getattr(request, "session", None)
+    user = getattr(request, "user", None)
+    if session is None or user is None or not user.is_authenticated:
+        return {}
+    since = timezone.now().timestamp() - settings.HIMCARE_VERIFIED_FAMILY_HOURS * HOUR
+    stored = session.get(VERIFIED_FAMILIES_SESSION_KEY) or {}
+    return {
+        family: entry
+        for family, entry in stored.items()
+        if isinstance(entry, list) and len(entry) == 2 and entry[0] == user.pk and entry[1] >= since
+    }
+
+
+def remember_verified(request: Any, enrolment: Enrolment | None) -> None:
+    """Note that this user has just verified this enrolment's family (identifier and second fact): the
+    user may open cases for its members in this session for HIMCARE_VERIFIED_FAMILY_HOURS. Call only where
+    a verification showed one family (not a choice of families); None does nothing."""
+    if enrolment is None or getattr(request, "session", None) is None:
+        return
+    entries = _fresh_verifications(request)
+    entries[str(enrolment.family_id)] = [request.user.pk, timezone.now().timestamp()]
+    newest = sorted(entries.items(), key=lambda item: item[1][1], reverse=True)[:MAX_VERIFIED_FAMILIES]
+    request.session[VERIFIED_FAMILIES_SESSION_KEY] = dict(newest)
+
+
+def require_verified(
+    request: Any, enrolled_member: EnrolledMember | None, *, field: str = "enrolled_member"
+) -> EnrolledMember:
+    """The member, or VerificationRequired (403) unless this user verified the member's family in this
+    session within HIMCARE_VERIFIED_FAMILY_HOURS. A member that does not exist (None) gets the same refusal
+    (no way to probe which ids exist)."""
+    if enrolled_member is None or str(enrolled_member.enrolment.family_id) not in _fresh_verifications(
+        request
+    ):
+        raise VerificationRequired(
+            VERIFY_FIRST_MESSAGE % {"hours": settings.HIMCARE_VERIFIED_FAMILY_HOURS}, field=field
+        )
+    return enrolled_member

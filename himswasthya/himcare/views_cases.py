@@ -37,6 +37,7 @@ from himswasthya.himcare.models import (
     Package,
     Specialty,
 )
+from himswasthya.himcare.verification import VerificationRequired, require_verified
 from himswasthya.himcare.wallet import balance, rupees
 
 STAFF_READERS = tuple(r for r in services.READER_ROLES if r != Role.CITIZEN)
@@ -78,17 +79,20 @@ def _local_input(when: datetime.datetime) -> str:
 # --- new pre-authorisation ------------------------------------------------------------------------------
 def _member_for_desk(request: HttpRequest) -> EnrolledMember:
     """The enrolled member chosen at verification. Any scheme desk may treat any beneficiary (the
-    verification exception of the contract); the read is audited."""
+    verification exception of the contract), but only one of a family this user has just verified
+    (identifier and second fact, verification.require_verified: VerificationRequired otherwise, the same
+    for an id that does not exist); the read is audited."""
     try:
         member_id = int(request.GET.get("enrolled_member") or request.POST.get("enrolled_member") or 0)
     except ValueError:
         member_id = 0
     member = (
         EnrolledMember.objects.select_related("enrolment__scheme_year", "person", "member")
-        .filter(pk=member_id, enrolment__status=EnrolmentStatus.ACTIVE)
+        .filter(pk=member_id)
         .first()
     )
-    if member is None:
+    member = require_verified(request, member)
+    if member.enrolment.status != EnrolmentStatus.ACTIVE:
         raise Http404
     record_read("himcare.EnrolledMember", member.pk, purpose=services.PURPOSE, action="himcare_member.read")
     return member
@@ -97,7 +101,10 @@ def _member_for_desk(request: HttpRequest) -> EnrolledMember:
 @role_required(*services.HOSPITAL_ROLES)
 @require_http_methods(["GET", "POST"])
 def new_case_view(request: HttpRequest) -> HttpResponse:
-    member = _member_for_desk(request)
+    try:
+        member = _member_for_desk(request)
+    except VerificationRequired as exc:
+        return render(request, "himcare/cases/verify_first.html", {"message": exc.message}, status=exc.status)
     facility = request.user.facility
     today = timezone.localdate()
     empanelled = Empanelment.objects.filter(

@@ -22,7 +22,7 @@ from himswasthya.facilities.models import Facility, FacilityType, Ownership
 from himswasthya.himcare import empanelment as empanelments
 from himswasthya.himcare import packages as package_master
 from himswasthya.himcare.models import EmpanelmentStatus, PackageKind, Specialty
-from himswasthya.himcare.verification import VERIFY_ROLES, do_verify_beneficiary
+from himswasthya.himcare.verification import VERIFY_ROLES, do_verify_beneficiary, remember_verified
 from himswasthya.himcare.wallet import rupees
 from himswasthya.places.models import District
 
@@ -72,6 +72,7 @@ def verify_view(request: HttpRequest) -> HttpResponse:
                 query=form.cleaned_data["q"],
                 second_fact=form.cleaned_data["second_fact"],
             )
+            remember_verified(request, view.enrolment)  # the desk may now open a case for this family
         except DomainError as exc:
             _form_error(form, exc)
             status = exc.status

@@ -332,6 +332,15 @@ def _second_factor(client: Client, user) -> None:
         mark_second_factor_verified(client, user)
 
 
+def _verify_side_a_family(client: Client, enrolled_member_pk: int) -> None:
+    """Side A's desks verified side A's family (identifier and second fact), as a desk does before opening a
+    case: the case page and the pre-authorisation accept only such a family's members (issue #10 item 6)."""
+    from himswasthya.himcare.models import EnrolledMember
+    from himswasthya.himcare.tests.factories import verify_at_desk
+
+    verify_at_desk(client, EnrolledMember.objects.get(pk=enrolled_member_pk).enrolment)
+
+
 @pytest.fixture(scope="module")
 def world(django_db_setup, django_db_blocker, tmp_path_factory) -> Iterator[World]:
     from himswasthya.facilities.models import Facility
@@ -392,6 +401,8 @@ def world(django_db_setup, django_db_blocker, tmp_path_factory) -> Iterator[Worl
             client = Client()
             client.force_login(user)
             _second_factor(client, user)
+            if name in (policy.SCHEME_DESK, policy.FACILITY_ADMIN):
+                _verify_side_a_family(client, side_a["params"]["enrolled_member_pk"])
             w.sessions[name] = client.cookies[settings.SESSION_COOKIE_NAME].value
         django_db_blocker.restore()
         yield w
@@ -768,14 +779,10 @@ def test_api_access(world: World, key: str) -> None:
 
 
 @pytest.mark.django_db
-@pytest.mark.xfail(
-    strict=True,
-    reason="finding (issue #10 item 6): /himcare/cases/new/?enrolled_member=<id> shows any district's member "
-    "(name, card number, family balance) to any scheme desk without the verification's second fact or rate "
-    "limit; ids are sequential. Remove this mark when the page requires a member the desk has verified.",
-)
 def test_a_desk_reaches_a_member_only_through_verification(world: World) -> None:
-    """The policy table can say who may raise a case, not "only for a member just verified": this can."""
+    """The policy table can say who may raise a case, not "only for a member just verified": this can.
+    Regression (issue #10 item 6): /himcare/cases/new/?enrolled_member=<id> showed any district's member to
+    any scheme desk. Side A's desks verified their family in the world fixture; side B's did not."""
     path = reverse("himcare:case_new") + QUERIES["himcare:case_new"](world.params)
     outcome = _request(
         world, Persona("other_scheme_desk", policy.SCHEME_DESK, other_side=True), "GET", path, api=False

@@ -206,3 +206,16 @@ def make_icd10(
             "is_codable": True,
         },
     )[0]
+
+
+def verify_at_desk(client, enrolment: Enrolment, *, via: str = "api") -> None:
+    """What a scheme desk does before opening a case: verify the family (a member id and that member's year
+    of birth as the second fact), through the API (`via="api"`) or the page (`via="page"`). The client's
+    session may then open cases for the family's members (verification.require_verified)."""
+    member = enrolment.members.select_related("member").order_by("pk")[0].member
+    data = {"q": member.member_id, "second_fact": str(member.year_of_birth)}
+    if via == "page":
+        response = client.post("/himcare/verify/", data)
+    else:
+        response = client.post("/api/himcare/verify", data, content_type="application/json")
+    assert response.status_code == 200, response.content[:500]

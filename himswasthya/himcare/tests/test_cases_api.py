@@ -8,6 +8,7 @@ import pytest
 from django.utils import timezone
 
 from himswasthya.himcare.models import Claim
+from himswasthya.himcare.tests.factories import verify_at_desk
 
 API = "/api/himcare"
 RATE = 22_800_00
@@ -23,6 +24,7 @@ def post(client, url, data=None):
 
 
 def raise_via_api(desk, world):
+    verify_at_desk(desk, world["member"].enrolment)  # as a real desk does, before the pre-authorisation
     response = post(
         desk,
         "/preauths",

@@ -33,6 +33,11 @@ def test_preauth_to_paid_claim_in_the_browser(
 
     # 1. The scheme desk raises the pre-authorisation.
     desk_ctx, desk = _context(browser, live_server, scheme_desk)
+    desk.goto("/himcare/verify/")  # verified first (member id and a second fact), as a real desk does
+    desk.locator("#id_q").fill(member.member.member_id)
+    desk.locator("#id_second_fact").fill(str(member.member.year_of_birth))
+    desk.get_by_role("button", name="Verify", exact=True).click()
+    desk.get_by_test_id("beneficiary").wait_for()
     desk.goto(f"/himcare/cases/new/?enrolled_member={member.pk}")
     assert desk.get_by_test_id("available").inner_text() == rupees(cover)
     desk.get_by_test_id(f"package-{surgery_package.code}").check()

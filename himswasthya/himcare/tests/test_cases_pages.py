@@ -10,6 +10,7 @@ from django.utils import timezone, translation
 
 from himswasthya.himcare import cases, wallet
 from himswasthya.himcare.models import Case, CaseStatus, Document
+from himswasthya.himcare.tests.factories import verify_at_desk
 
 RATE = 22_800_00
 
@@ -37,6 +38,7 @@ def _local(dt):
 def test_new_preauth_page_and_submit(login_as, scheme_desk, world, tmp_path, settings, active_enrolment):
     settings.MEDIA_ROOT = str(tmp_path)
     desk = login_as(scheme_desk)
+    verify_at_desk(desk, active_enrolment, via="page")
     url = f"/himcare/cases/new/?enrolled_member={world['member'].pk}"
     page = desk.get(url)
     assert page.status_code == 200
@@ -152,13 +154,14 @@ def test_overdue_is_highlighted(login_as, scheme_desk, himcare_officer, world):
     assert 'class="overdue"' in body and 'data-testid="overdue"' in body
 
 
-def test_pages_in_hindi(login_as, scheme_desk, himcare_officer, world, settings):
+def test_pages_in_hindi(login_as, scheme_desk, himcare_officer, world, settings, active_enrolment):
     case = _raise(scheme_desk, world)
     client = login_as(himcare_officer)
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "hi"
     body = client.get(f"/himcare/cases/{case.pk}/").content.decode()
     assert "पूर्व-प्राधिकरण" in body
     body = login_as(scheme_desk)
+    verify_at_desk(body, active_enrolment)
     body.cookies[settings.LANGUAGE_COOKIE_NAME] = "hi"
     assert (
         "पूर्व-प्राधिकरण"

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from himswasthya.himcare import cases
 from himswasthya.himcare.models import Case, CaseStatus, Claim
+from himswasthya.himcare.tests.factories import verify_at_desk
 
 BAD_AMOUNTS = {
     "NaN": ("Enter the amount in rupees", "राशि रुपयों में लिखें"),
@@ -66,6 +67,7 @@ def _check(response, english_or_hindi: str) -> None:
 @pytest.mark.parametrize("amount", list(BAD_AMOUNTS))
 def test_new_preauth_estimate(login_as, scheme_desk, world, amount, lang):
     desk = login_as(scheme_desk, HTTP_ACCEPT_LANGUAGE=lang)
+    verify_at_desk(desk, world["member"].enrolment)
     response = desk.post(
         "/himcare/cases/new/",
         {
@@ -118,6 +120,7 @@ def test_adjudicate_claim_amount(login_as, scheme_desk, himcare_officer, world, 
 
 def test_good_amounts_still_work(login_as, scheme_desk, world):
     desk = login_as(scheme_desk)
+    verify_at_desk(desk, world["member"].enrolment)
     response = desk.post(
         "/himcare/cases/new/",
         {
