@@ -97,14 +97,14 @@ def bench_sealing(n: int) -> dict[str, float]:
     """Write n entries without after-commit sealing, then seal them all in batches."""
     from himswasthya.audit import chain, services
 
-    original = services._schedule_sealing
-    services._schedule_sealing = lambda: None  # measure the sealer alone
+    original = services.schedule_sealing
+    services.schedule_sealing = lambda: None  # measure the sealer alone
     try:
         with transaction.atomic():
             for i in range(n):
                 record_one(i)
     finally:
-        services._schedule_sealing = original
+        services.schedule_sealing = original
     t0 = time.perf_counter()
     sealed = chain.seal_pending()
     seconds = time.perf_counter() - t0
@@ -126,9 +126,9 @@ def run_writers(
     seal=False leaves sealing to a later seal_audit run, to show the request path alone."""
     from himswasthya.audit import services
 
-    original = services._schedule_sealing
+    original = services.schedule_sealing
     if not seal:
-        services._schedule_sealing = lambda: None
+        services.schedule_sealing = lambda: None
     latencies: list[float] = []
     errors: list[BaseException] = []
     lock = threading.Lock()
@@ -158,7 +158,7 @@ def run_writers(
     for thread in threads:
         thread.join()
     wall = time.perf_counter() - t0
-    services._schedule_sealing = original
+    services.schedule_sealing = original
     if not seal:
         from himswasthya.audit import chain
 
