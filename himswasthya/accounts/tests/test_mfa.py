@@ -74,6 +74,7 @@ def test_password_alone_reaches_nothing_until_the_code_is_verified(client, himca
     page = client.get(MFA_PAGE)
     assert page.status_code == 200 and "authenticator app" in page.content.decode()
     assert 'data-testid="demo-totp"' not in page.content.decode()  # DEMO_MODE is off
+    assert 'href="/people/search/"' not in page.content.decode()  # no links to what is not reachable yet
 
     code = totp_code(device)
     response = client.post(MFA_PAGE, {"code": _wrong(code)})
