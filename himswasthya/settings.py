@@ -5,6 +5,7 @@ error unless DEBUG is on, so a production deploy can never run with a known key.
 """
 
 import base64
+import datetime
 import os
 from pathlib import Path
 
@@ -306,6 +307,8 @@ OTP_MAX_VERIFY_PER_IP_PER_HOUR = env_int("OTP_MAX_VERIFY_PER_IP_PER_HOUR", 100)
 # Staff lockout after repeated failed passwords (SEC-15).
 LOGIN_MAX_FAILURES = env_int("LOGIN_MAX_FAILURES", 5)
 LOGIN_LOCKOUT_SECONDS = env_int("LOGIN_LOCKOUT_SECONDS", 15 * 60)
+# SEC-24: person searches per user and minute (people/services.py).
+PEOPLE_SEARCH_PER_MINUTE = env_int("PEOPLE_SEARCH_PER_MINUTE", 60)
 # NIC policy (SEC-23): staff must change their password at least every 90 days.
 PASSWORD_MAX_AGE_DAYS = env_int("PASSWORD_MAX_AGE_DAYS", 90)
 
@@ -322,10 +325,13 @@ ABDM_GATEWAY_URL = os.environ.get("ABDM_GATEWAY_URL", "http://127.0.0.1:8000/abd
 ABDM_ABHA_URL = os.environ.get("ABDM_ABHA_URL", "http://127.0.0.1:8000/abdm-sim/abha").rstrip("/")
 ABDM_CM_ID = os.environ.get("ABDM_CM_ID", "sbx")
 ABDM_HIP_ID = os.environ.get("ABDM_HIP_ID", "IN0210000001")
+# The one client the simulator knows (abdm/simulator/views.py): not secrets, the simulator is for demos/tests.
+ABDM_SIMULATOR_CLIENT_ID = "SBX_HIMSWASTHYA"
+ABDM_SIMULATOR_CLIENT_SECRET = "simulator-secret"
 # Demo credentials are only ever defaulted for the simulator; a real gateway needs them from the environment.
-ABDM_CLIENT_ID = os.environ.get("ABDM_CLIENT_ID", "SBX_HIMSWASTHYA" if ABDM_SIMULATOR_ENABLED else "")
+ABDM_CLIENT_ID = os.environ.get("ABDM_CLIENT_ID", ABDM_SIMULATOR_CLIENT_ID if ABDM_SIMULATOR_ENABLED else "")
 ABDM_CLIENT_SECRET = os.environ.get(
-    "ABDM_CLIENT_SECRET", "simulator-secret" if ABDM_SIMULATOR_ENABLED else ""
+    "ABDM_CLIENT_SECRET", ABDM_SIMULATOR_CLIENT_SECRET if ABDM_SIMULATOR_ENABLED else ""
 )
 ABDM_TIMEOUT_SECONDS = env_int("ABDM_TIMEOUT_SECONDS", 10)
 ABDM_RETRIES = env_int("ABDM_RETRIES", 2)
@@ -360,6 +366,15 @@ HIMCARE_PAYMENT_KEY_SECRET = os.environ.get(
     "HIMCARE_PAYMENT_KEY_SECRET", "simulator-payment-secret" if HIMCARE_PAYMENT_SIMULATOR_ENABLED else ""
 )
 HIMCARE_PAYMENT_TIMEOUT_SECONDS = env_int("HIMCARE_PAYMENT_TIMEOUT_SECONDS", 10)
+# Where the gateway sends the payer back (himcare/payments/callbacks.py); empty: our callback, request's host.
+HIMCARE_PAYMENT_CALLBACK_URL = os.environ.get("HIMCARE_PAYMENT_CALLBACK_URL", "")
+# The site's public address, in the verification URL of the HIMCARE card's QR code (himcare/cards.py).
+HIMSWASTHYA_PUBLIC_URL = os.environ.get("HIMSWASTHYA_PUBLIC_URL") or "https://himswasthya.hp.gov.in"
+# The private-hospital rule (himcare/empanelment.py, notification of 3 Aug 2024): the last day private
+# hospitals could be empanelled (None: no restriction) and the specialties still allowed there after it (MN:
+# dialysis). Policy, changed with the code and its tests, not per machine: not from the environment.
+HIMCARE_PRIVATE_HOSPITALS_UNTIL: datetime.date | None = datetime.date(2024, 8, 31)
+HIMCARE_PRIVATE_HOSPITAL_SPECIALTIES: tuple[str, ...] = ("MN",)
 # Beneficiary verification (himcare/verification.py): per user, verifications a minute; verifications that did
 # not match an hour before the user is refused for the rest of the hour (and an alert is raised); the hourly
 # volume that raises an alert.
@@ -375,6 +390,7 @@ HIMPARIVAR_API_URL = os.environ.get("HIMPARIVAR_API_URL", "http://127.0.0.1:8000
 HIMPARIVAR_API_TOKEN = os.environ.get("HIMPARIVAR_API_TOKEN", "")
 HIMPARIVAR_TIMEOUT_SECONDS = env_int("HIMPARIVAR_TIMEOUT_SECONDS", 10)
 HIMPARIVAR_RETRIES = env_int("HIMPARIVAR_RETRIES", 2)
+HIMPARIVAR_RETRY_BACKOFF_SECONDS = float(os.environ.get("HIMPARIVAR_RETRY_BACKOFF_SECONDS", "0.5"))
 HIMPARIVAR_IMPORT_DIR = Path(os.environ.get("HIMPARIVAR_IMPORT_DIR", VAR_DIR / "himparivar-imports"))
 HIMPARIVAR_IMPORT_MAX_BYTES = env_int("HIMPARIVAR_IMPORT_MAX_MB", 200) * 1024 * 1024
 

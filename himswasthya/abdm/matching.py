@@ -120,8 +120,8 @@ class MatchResult:
 
 def thresholds() -> tuple[int, int]:
     """(auto-link, supervisor review) from settings; defaults 85 and 60."""
-    auto = int(getattr(settings, "ABHA_LINK_AUTO_THRESHOLD", 85))
-    review = int(getattr(settings, "ABHA_LINK_REVIEW_THRESHOLD", 60))
+    auto = int(settings.ABHA_LINK_AUTO_THRESHOLD)
+    review = int(settings.ABHA_LINK_REVIEW_THRESHOLD)
     return auto, min(review, auto)
 
 

@@ -112,7 +112,6 @@ HASHED_FIELDS = (
 DEFAULT_BATCH_SIZE = 500
 _PROCESS_SEALER = threading.Lock()
 SEAL_MODES = ("inline", "background")
-DEFAULT_SEAL_INTERVAL_MS = 100
 MAX_RETRY_SECONDS = 30.0
 IDLE_CLOSE_SECONDS = 2.0
 logger = logging.getLogger(__name__)
@@ -245,14 +244,14 @@ def seal_pending_after_commit() -> None:
 
 
 def seal_mode() -> str:
-    mode = getattr(settings, "AUDIT_SEAL_MODE", "inline")
+    mode = settings.AUDIT_SEAL_MODE
     if mode not in SEAL_MODES:
         raise ImproperlyConfigured(f"AUDIT_SEAL_MODE must be one of {SEAL_MODES}, not {mode!r}")
     return mode
 
 
 def _seal_interval() -> float:
-    return max(0, int(getattr(settings, "AUDIT_SEAL_INTERVAL_MS", DEFAULT_SEAL_INTERVAL_MS))) / 1000
+    return max(0, int(settings.AUDIT_SEAL_INTERVAL_MS)) / 1000
 
 
 def _safe_reason(exc: BaseException) -> str:

@@ -30,7 +30,7 @@ def audit_key_check(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage
                 id="audit.E001",
             )
         )
-    field_keys = set(parse_keys(getattr(settings, "FIELD_ENCRYPTION_KEYS", [])))
+    field_keys = set(parse_keys(settings.FIELD_ENCRYPTION_KEYS))
     if audit_keys & field_keys:
         messages.append(
             Warning(

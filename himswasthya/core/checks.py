@@ -26,7 +26,7 @@ PROCESS_LOCAL_CACHES = (
 @register(Tags.caches, deploy=False)
 def shared_cache_check(app_configs: Any = None, **kwargs: Any) -> list[Error]:
     backend = settings.CACHES.get("default", {}).get("BACKEND", "")
-    if settings.DEBUG or getattr(settings, "ALLOW_LOCAL_CACHE", False) or backend not in PROCESS_LOCAL_CACHES:
+    if settings.DEBUG or settings.ALLOW_LOCAL_CACHE or backend not in PROCESS_LOCAL_CACHES:
         return []
     return [
         Error(

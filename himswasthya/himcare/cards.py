@@ -17,11 +17,9 @@ from django.utils import translation
 from himswasthya.himcare.models import Enrolment
 from himswasthya.registration.slips import FONT_DIR, qr_data_uri
 
-DEFAULT_PUBLIC_URL = "https://himswasthya.hp.gov.in"
-
 
 def verification_url(card_number: str, base_url: str | None = None) -> str:
-    base = (base_url or getattr(settings, "HIMSWASTHYA_PUBLIC_URL", "") or DEFAULT_PUBLIC_URL).rstrip("/")
+    base = (base_url or settings.HIMSWASTHYA_PUBLIC_URL).rstrip("/")
     return f"{base}{reverse('himcare:verify')}?{urlencode({'q': card_number})}"
 
 

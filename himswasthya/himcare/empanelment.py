@@ -6,15 +6,15 @@ Private hospitals and institutions outside Himachal are registered as facilities
 
 The private-hospital rule (notification of 3 Aug 2024, domain.md section 3): private hospitals were
 de-empanelled from 1 Sep 2024, except for dialysis. It is configuration, not a scheme-year field, because
-it is about hospitals, not families, and outlives scheme years:
+it is about hospitals, not families, and outlives scheme years (declared in himswasthya/settings.py):
 
-    HIMCARE_PRIVATE_HOSPITALS_UNTIL = "2024-08-31"   # last day private hospitals could be empanelled
-                                                     # (None: no restriction)
-    HIMCARE_PRIVATE_HOSPITAL_SPECIALTIES = ["MN"]   # specialty codes still allowed at private hospitals
+    HIMCARE_PRIVATE_HOSPITALS_UNTIL = datetime.date(2024, 8, 31)  # last day private hospitals could be
+                                                                  # empanelled (None: no restriction)
+    HIMCARE_PRIVATE_HOSPITAL_SPECIALTIES = ("MN",)  # specialty codes still allowed at private hospitals
 
-(settings override the defaults below). From the day after HIMCARE_PRIVATE_HOSPITALS_UNTIL a private
-(ownership PVT) hospital can be empanelled, and counts as empanelled, only for the listed specialties; the
-illustrative package master files dialysis under specialty MN "Nephrology and Dialysis".
+From the day after HIMCARE_PRIVATE_HOSPITALS_UNTIL a private (ownership PVT) hospital can be empanelled,
+and counts as empanelled, only for the listed specialties; the illustrative package master files dialysis
+under specialty MN "Nephrology and Dialysis".
 
 The list of empanelled hospitals and their specialties is public information (no personal data).
 """
@@ -42,20 +42,18 @@ from himswasthya.places.models import District
 
 OFFICER_ROLES = (Role.HIMCARE_OFFICER, Role.STATE_ADMIN)
 AUDIT_PURPOSE = "himcare_claims"
-DEFAULT_PRIVATE_HOSPITALS_UNTIL = datetime.date(2024, 8, 31)
-DEFAULT_PRIVATE_HOSPITAL_SPECIALTIES = ("MN",)
 
 
 # --- the private-hospital rule ------------------------------------------------------------------------
 def private_hospitals_until() -> datetime.date | None:
-    value = getattr(settings, "HIMCARE_PRIVATE_HOSPITALS_UNTIL", DEFAULT_PRIVATE_HOSPITALS_UNTIL)
+    value = settings.HIMCARE_PRIVATE_HOSPITALS_UNTIL
     if value is None or isinstance(value, datetime.date):
         return value
     return parse_date(str(value))
 
 
 def private_hospital_specialties() -> frozenset[str]:
-    codes = getattr(settings, "HIMCARE_PRIVATE_HOSPITAL_SPECIALTIES", DEFAULT_PRIVATE_HOSPITAL_SPECIALTIES)
+    codes = settings.HIMCARE_PRIVATE_HOSPITAL_SPECIALTIES
     return frozenset(code.upper() for code in codes)
 
 

@@ -449,9 +449,7 @@ def do_start_online_payment(
     from himswasthya.himcare.payments.callbacks import check_callback_url
     from himswasthya.himcare.payments.client import PaymentClient
 
-    callback = check_callback_url(
-        callback_url or getattr(settings, "HIMCARE_PAYMENT_CALLBACK_URL", "") or "", request
-    )
+    callback = check_callback_url(callback_url or settings.HIMCARE_PAYMENT_CALLBACK_URL, request)
     enrolment = enrolment_for_actor(actor, enrolment.pk)
     _pending(enrolment)
     client = PaymentClient()

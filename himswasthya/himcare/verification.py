@@ -293,7 +293,7 @@ def verify_rate_key(user: Any) -> str:
 def _check_rate(user: Any) -> None:
     """SEC-24: at most HIMCARE_VERIFY_PER_MINUTE verifications per user and minute, and no more lookups once
     HIMCARE_VERIFY_FAILURES_PER_HOUR of them did not match in the hour."""
-    limit = getattr(settings, "HIMCARE_VERIFY_PER_MINUTE", 60)
+    limit = settings.HIMCARE_VERIFY_PER_MINUTE
     check_rate(VERIFY_RATE, user, limit, _("Too many searches. Please wait a minute and try again."))
     if window_count(VERIFY_FAILURES, user, HOUR) >= settings.HIMCARE_VERIFY_FAILURES_PER_HOUR:
         raise RateLimited(

@@ -35,17 +35,16 @@ from himswasthya.himparivar.sync.client import RegisterClient, RegisterError
 
 IMPORT_ROLES = (Role.STATE_ADMIN, Role.DISTRICT_OFFICER)
 SYNC_ROLES = (Role.STATE_ADMIN,)
-DEFAULT_MAX_UPLOAD_BYTES = 200 * 1024 * 1024
 
 
 def import_dir() -> Path:
-    directory = Path(getattr(settings, "HIMPARIVAR_IMPORT_DIR", settings.VAR_DIR / "himparivar-imports"))
+    directory = Path(settings.HIMPARIVAR_IMPORT_DIR)
     directory.mkdir(parents=True, exist_ok=True)
     return directory
 
 
 def max_upload_bytes() -> int:
-    return int(getattr(settings, "HIMPARIVAR_IMPORT_MAX_BYTES", DEFAULT_MAX_UPLOAD_BYTES))
+    return int(settings.HIMPARIVAR_IMPORT_MAX_BYTES)
 
 
 def allowed_districts_for(user: Any) -> set[int] | None:

@@ -81,7 +81,7 @@ def search_rate_key(user: Any) -> str:
 
 def _check_search_rate(user: Any) -> None:
     """SEC-24: at most PEOPLE_SEARCH_PER_MINUTE searches per user and minute (a fixed window in the cache)."""
-    limit = getattr(settings, "PEOPLE_SEARCH_PER_MINUTE", 60)
+    limit = settings.PEOPLE_SEARCH_PER_MINUTE
     check_rate(SEARCH_RATE, user, limit, _("Too many searches. Please wait a minute and try again."))
 
 

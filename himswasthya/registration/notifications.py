@@ -41,7 +41,7 @@ def _localised(template: str) -> str:
 
 def send_in_request() -> bool:
     """Send right after commit in the request (demo) or leave it to `send_pending_sms` (production)."""
-    return bool(getattr(settings, "SMS_SEND_IN_REQUEST", True))
+    return bool(settings.SMS_SEND_IN_REQUEST)
 
 
 def outbox_row(

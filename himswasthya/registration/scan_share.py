@@ -71,7 +71,7 @@ SHARE_PROFILE_HOSTS = {"sbx": "https://phrsbx.abdm.gov.in", "abdm": "https://phr
 
 def token_expiry_seconds() -> int:
     """Seconds a token is offered to the patient (abdm-api.md: facility-defined; care 600, others 1800)."""
-    return int(getattr(settings, "SCAN_SHARE_TOKEN_EXPIRY_SECONDS", 1800))
+    return int(settings.SCAN_SHARE_TOKEN_EXPIRY_SECONDS)
 
 
 # ---- facilities and their HIP ids ------------------------------------------------------------------------
@@ -79,7 +79,7 @@ def token_expiry_seconds() -> int:
 
 def demo_facility_code() -> str:
     """The facility that answers to settings.ABDM_HIP_ID when no facility has that HFR id (demo machines)."""
-    return str(getattr(settings, "SCAN_SHARE_DEMO_FACILITY_CODE", "") or "")
+    return str(settings.SCAN_SHARE_DEMO_FACILITY_CODE or "")
 
 
 def facility_for_hip(hip_id: str) -> Facility | None:
@@ -101,7 +101,7 @@ def hip_id_of(facility: Facility) -> str:
 
 def share_profile_url(facility: Facility, counter: ScanShareCounter) -> str:
     """What the counter's QR encodes: ABDM's share-profile page with our HIP id and the counter code."""
-    host = getattr(settings, "ABDM_SHARE_PROFILE_HOST", "") or SHARE_PROFILE_HOSTS.get(
+    host = settings.ABDM_SHARE_PROFILE_HOST or SHARE_PROFILE_HOSTS.get(
         settings.ABDM_CM_ID, SHARE_PROFILE_HOSTS["sbx"]
     )
     return f"{host.rstrip('/')}/share-profile?" + urlencode(

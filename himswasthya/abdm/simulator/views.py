@@ -120,10 +120,7 @@ def _body(request: HttpRequest) -> dict[str, Any] | None:
 
 def simulator_credentials() -> tuple[str, str]:
     """The one client the simulator knows; settings.ABDM_CLIENT_ID/SECRET default to it in DEBUG."""
-    return (
-        getattr(settings, "ABDM_SIMULATOR_CLIENT_ID", "SBX_HIMSWASTHYA"),
-        getattr(settings, "ABDM_SIMULATOR_CLIENT_SECRET", "simulator-secret"),
-    )
+    return settings.ABDM_SIMULATOR_CLIENT_ID, settings.ABDM_SIMULATOR_CLIENT_SECRET
 
 
 def _masked_mobile(mobile: str) -> str:

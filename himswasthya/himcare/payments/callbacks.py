@@ -31,7 +31,7 @@ def callback_path() -> str:
 
 def our_callback_url(request: HttpRequest) -> str:
     """The absolute URL of our callback view, on the host the request came to (checked by ALLOWED_HOSTS)."""
-    configured = getattr(settings, "HIMCARE_PAYMENT_CALLBACK_URL", "") or ""
+    configured = settings.HIMCARE_PAYMENT_CALLBACK_URL
     if configured:
         return check_callback_url(configured)
     return request.build_absolute_uri(callback_path())

@@ -57,9 +57,9 @@ class RegisterConfig:
         return cls(
             base_url=settings.HIMPARIVAR_API_URL.rstrip("/"),
             token=settings.HIMPARIVAR_API_TOKEN,
-            timeout_seconds=float(getattr(settings, "HIMPARIVAR_TIMEOUT_SECONDS", 10)),
-            retries=int(getattr(settings, "HIMPARIVAR_RETRIES", 2)),
-            backoff_seconds=float(getattr(settings, "HIMPARIVAR_RETRY_BACKOFF_SECONDS", 0.5)),
+            timeout_seconds=float(settings.HIMPARIVAR_TIMEOUT_SECONDS),
+            retries=int(settings.HIMPARIVAR_RETRIES),
+            backoff_seconds=float(settings.HIMPARIVAR_RETRY_BACKOFF_SECONDS),
         )
 
 
