@@ -20,10 +20,13 @@ from himswasthya.himcare.models import (
     Document,
     EmpanelmentStatus,
     EnrolmentStatus,
+    MisuseFlag,
+    MisuseRule,
     PackageKind,
     WalletEntry,
 )
 from himswasthya.himcare.tests.factories import make_icd10, make_package, make_specialty
+from himswasthya.himparivar.models import Member, MemberStatus
 
 RATE = 22_800_00
 
@@ -558,9 +561,23 @@ def test_misuse_checks_run_after_admission_and_claim(
     assert checked == [case.pk, case.pk]
 
 
-def test_real_misuse_check_runs_without_error(
+def test_the_real_misuse_check_runs_after_admission(
     setup, clock, active_enrolment, django_capture_on_commit_callbacks
 ):
+    """The real rules (not a stub) run once the admission commits: a clean admission raises no flag, the
+    admission of a patient who has left the family raises the non-member flag."""
+    clean = approved_case(setup)
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        cases.do_admit(actor=setup["desk"], case=clean)
+    assert callbacks  # the check was queued for after the commit
+    assert not MisuseFlag.objects.filter(case=clean).exists()
+
+    member = Member.objects.get(family=active_enrolment.family, person=setup["patient"].person)
+    member.status = MemberStatus.MIGRATED
+    member.save(update_fields=["status"])
     case = approved_case(setup)
     with django_capture_on_commit_callbacks(execute=True):
         cases.do_admit(actor=setup["desk"], case=case)
+    flag = MisuseFlag.objects.get(case=case)
+    assert flag.rule == MisuseRule.NON_MEMBER_ADMISSION
+    assert flag.details["reasons"] == ["member_migrated"]

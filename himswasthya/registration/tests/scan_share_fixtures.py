@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import datetime
+import queue
 import time
 from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
 from django.core.cache import cache
-from django.db import OperationalError
+from django.db import OperationalError, transaction
+from django.db.models.signals import post_save
 
 from himswasthya.abdm.client import AbdmConfig
 from himswasthya.abdm.models import SimulatedAbhaAccount, SimulatedGatewayCall
@@ -79,17 +81,40 @@ def share(abdm_sim) -> Callable[..., Any]:
     return _share
 
 
+def _on_share_for(request_id: str) -> SimulatedGatewayCall | None:
+    for call in SimulatedGatewayCall.objects.filter(path__endswith="/on-share"):
+        if (call.body.get("response") or {}).get("requestId") == request_id:
+            return call
+    return None
+
+
 def wait_for_on_share(request_id: str, timeout: float = 15.0) -> SimulatedGatewayCall:
-    """The on-share the simulator received for an inbound share (the bridge answers after its 202)."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            for call in SimulatedGatewayCall.objects.filter(path__endswith="/on-share"):
-                if (call.body.get("response") or {}).get("requestId") == request_id:
-                    return call
-        except OperationalError:  # SQLite's shared in-memory database: the live server holds the table lock
-            pass
-        time.sleep(0.1)
+    """The on-share the simulator received for an inbound share (the bridge answers after its 202).
+
+    The simulator runs in the live server's thread of this process, so its saving the call is the event
+    waited for; the database is looked at first for an on-share that came before the wait began."""
+    arrived: queue.Queue[SimulatedGatewayCall] = queue.Queue()
+
+    def saved(sender: Any, instance: SimulatedGatewayCall, created: bool, using: str, **kwargs: Any) -> None:
+        if created and (instance.body.get("response") or {}).get("requestId") == request_id:
+            transaction.on_commit(lambda: arrived.put(instance), using=using)
+
+    post_save.connect(saved, sender=SimulatedGatewayCall, weak=False)
+    try:
+        deadline = time.monotonic() + timeout
+        while (left := deadline - time.monotonic()) > 0:
+            try:
+                call = _on_share_for(request_id)
+            except OperationalError:  # SQLite's shared in-memory database: the live server holds the lock
+                call, left = None, min(left, 0.05)  # look again once that write is done
+            if call is not None:
+                return call
+            try:
+                return arrived.get(timeout=left)
+            except queue.Empty:
+                continue
+    finally:
+        post_save.disconnect(saved, sender=SimulatedGatewayCall)
     raise AssertionError(f"no on-share for {request_id} within {timeout} s")
 
 

@@ -9,7 +9,6 @@ import pytest
 from himswasthya.audit.models import AuditEntry
 from himswasthya.registration.models import Appointment, AppointmentStatus, SessionDay
 from himswasthya.registration.qr import slip_qr_payload
-from himswasthya.registration.tests.booking_fixtures import *  # noqa: F403 - the fixtures
 from himswasthya.registration.tests.booking_fixtures import THURSDAY, WEDNESDAY, make_person
 
 pytestmark = pytest.mark.django_db

@@ -20,7 +20,6 @@ from himswasthya.facilities.models import OpdSession
 from himswasthya.people.models import Person
 from himswasthya.registration import services
 from himswasthya.registration.models import Appointment, SessionDay
-from himswasthya.registration.tests.booking_fixtures import *  # noqa: F403 - the fixtures
 from himswasthya.registration.tests.booking_fixtures import THURSDAY, make_person, make_session
 
 pytestmark = [pytest.mark.postgres_only, pytest.mark.django_db(transaction=True)]

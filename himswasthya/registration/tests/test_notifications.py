@@ -16,7 +16,6 @@ from django.utils import timezone
 from himswasthya.accounts.sms import outbox
 from himswasthya.registration import notifications, services
 from himswasthya.registration.models import Appointment, SmsOutbox, SmsStatus
-from himswasthya.registration.tests.booking_fixtures import *  # noqa: F403 - the fixtures
 from himswasthya.registration.tests.booking_fixtures import THURSDAY
 
 pytestmark = pytest.mark.django_db

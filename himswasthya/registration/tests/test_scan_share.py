@@ -17,7 +17,6 @@ from himswasthya.audit.models import AuditEntry
 from himswasthya.people.models import IdentifierType, Person, PersonIdentifier
 from himswasthya.registration.models import SmsOutbox
 from himswasthya.registration.scan_share_models import ScanShareStatus, ScanShareToken
-from himswasthya.registration.tests.scan_share_fixtures import *  # noqa: F403 - the fixtures
 from himswasthya.registration.tests.scan_share_fixtures import (
     DEMO_ABHA,
     DEMO_ADDRESS,

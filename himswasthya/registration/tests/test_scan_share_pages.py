@@ -10,7 +10,6 @@ from django.utils import timezone
 from himswasthya.audit.models import AuditEntry
 from himswasthya.registration import scan_share
 from himswasthya.registration.scan_share_models import ScanShareCounter, ScanShareToken
-from himswasthya.registration.tests.scan_share_fixtures import *  # noqa: F403 - the fixtures
 from himswasthya.registration.tests.scan_share_fixtures import DEMO_ADDRESS, HIP_ID
 
 

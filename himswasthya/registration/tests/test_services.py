@@ -24,7 +24,6 @@ from himswasthya.registration.models import (
     SmsStatus,
 )
 from himswasthya.registration.qr import slip_qr_payload
-from himswasthya.registration.tests.booking_fixtures import *  # noqa: F403 - the fixtures
 from himswasthya.registration.tests.booking_fixtures import THURSDAY, WEDNESDAY, at, make_person, make_session
 
 pytestmark = pytest.mark.django_db

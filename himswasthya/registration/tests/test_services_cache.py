@@ -16,7 +16,6 @@ from himswasthya.facilities.models import OpdClosure, OpdSession
 from himswasthya.people.services import do_issue_uhid
 from himswasthya.registration import services
 from himswasthya.registration.models import Appointment
-from himswasthya.registration.tests.booking_fixtures import *  # noqa: F403 - the fixtures
 from himswasthya.registration.tests.booking_fixtures import THURSDAY, WEDNESDAY, make_person
 
 pytestmark = pytest.mark.django_db(transaction=True)

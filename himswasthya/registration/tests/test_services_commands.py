@@ -8,7 +8,6 @@ import pytest
 from django.core.management import call_command
 
 from himswasthya.registration.models import Appointment, SessionDay
-from himswasthya.registration.tests.booking_fixtures import *  # noqa: F403 - the fixtures
 from himswasthya.registration.tests.booking_fixtures import make_person
 
 pytestmark = pytest.mark.django_db

@@ -16,7 +16,6 @@ from himswasthya.facilities.opd_services import clear_opd_cache
 from himswasthya.people.services import do_issue_uhid, state_uhid
 from himswasthya.registration import services
 from himswasthya.registration.models import Appointment, SessionDay, SmsOutbox
-from himswasthya.registration.tests.booking_fixtures import *  # noqa: F403 - the fixtures
 from himswasthya.registration.tests.booking_fixtures import THURSDAY, make_person
 
 postgres_only = pytest.mark.skipif(connection.vendor != "postgresql", reason="the one-statement booking")
