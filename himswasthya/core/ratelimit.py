@@ -19,15 +19,19 @@ def minute_key(prefix: str, user: Any) -> str:
     return f"{prefix}:{user.pk}:{current_minute()}"
 
 
-def count_this_minute(prefix: str, user: Any) -> int:
-    """Add one to `user`'s counter for this minute and return it (one round trip once the counter exists)."""
-    key = minute_key(prefix, user)
+def _count(key: str, timeout: int) -> int:
+    """Add one to the counter at `key` and return it (one round trip once the counter exists)."""
     try:
         return cache.incr(key)
-    except ValueError:  # the minute's first call (or the counter expired)
-        if cache.add(key, 1, timeout=120):
+    except ValueError:  # the window's first call (or the counter expired)
+        if cache.add(key, 1, timeout=timeout):
             return 1
         return cache.incr(key)  # another request created it meanwhile
+
+
+def count_this_minute(prefix: str, user: Any) -> int:
+    """Add one to `user`'s counter for this minute and return it."""
+    return _count(minute_key(prefix, user), 120)
 
 
 def check_rate(prefix: str, user: Any, limit: int, message: Any, *, field: str = "q") -> None:
@@ -43,13 +47,7 @@ def window_key(prefix: str, user: Any, seconds: int) -> str:
 
 def count_in_window(prefix: str, user: Any, seconds: int) -> int:
     """Add one to `user`'s counter for `prefix` in the current fixed window of `seconds` and return it."""
-    key = window_key(prefix, user, seconds)
-    try:
-        return cache.incr(key)
-    except ValueError:
-        if cache.add(key, 1, timeout=seconds * 2):
-            return 1
-        return cache.incr(key)
+    return _count(window_key(prefix, user, seconds), seconds * 2)
 
 
 def window_count(prefix: str, user: Any, seconds: int) -> int:

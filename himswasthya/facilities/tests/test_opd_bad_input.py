@@ -10,17 +10,9 @@ import json
 import pytest
 
 from himswasthya.facilities.models import OpdSession
+from himswasthya.facilities.tests.test_opd_api import SESSION
 
 pytestmark = pytest.mark.django_db
-SESSION = {
-    "department": "general-medicine",
-    "weekday": 0,
-    "kind": "morning",
-    "starts_at": "09:30",
-    "ends_at": "13:00",
-    "online_quota": 40,
-    "walk_in_quota": 60,
-}
 
 
 def _post(client, facility, payload):
