@@ -3,7 +3,11 @@ SHELL := /bin/bash
 VENV := .venv
 PY := $(VENV)/bin/python
 PG_URL ?= postgres://postgres:postgres@127.0.0.1:5432/himswasthya
+# xdist worker gwN of the PostgreSQL suite uses Redis database 15-N (conftest.py), its own test database _gwN.
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
+# Parallel test workers per suite (pytest-xdist): one per CPU; worksteal rebalances the slow tail.
+TEST_WORKERS ?= auto
+PYTEST := $(PY) -m pytest -q -n $(TEST_WORKERS) --dist worksteal
 DEMO_PEOPLE ?= 20000
 export DEBUG ?= 1
 
@@ -34,15 +38,16 @@ serve: venv
 	DEMO_MODE=1 $(PY) manage.py runserver 127.0.0.1:8000
 
 test: venv
+	$(VENV)/bin/lint-imports
 	bash scripts/ensure_test_services.sh
 	$(MAKE) test-sqlite
 	$(MAKE) test-postgres
 
 test-sqlite: venv
-	env -u DATABASE_URL -u REDIS_URL $(PY) -m pytest -q
+	env -u DATABASE_URL -u REDIS_URL $(PYTEST)
 
 test-postgres: venv
-	DATABASE_URL=$(PG_URL) REDIS_URL=$(TEST_REDIS_URL) $(PY) -m pytest -q
+	DATABASE_URL=$(PG_URL) REDIS_URL=$(TEST_REDIS_URL) $(PYTEST)
 
 lint: venv
 	$(VENV)/bin/ruff check himswasthya bench

@@ -4,10 +4,16 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from urllib.parse import urlsplit
 
 import pytest
 
-pytest_plugins = ["himswasthya.places.tests.fixtures", "himswasthya.accounts.tests.fixtures"]
+pytest_plugins = [
+    "himswasthya.places.tests.fixtures",
+    "himswasthya.facilities.tests.fixtures",
+    "himswasthya.accounts.tests.fixtures",
+    "himswasthya.tests.personas",
+]
 
 # Playwright's sync API runs an event loop in the test thread; Django must still allow ORM calls there.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -23,6 +29,38 @@ CHROMIUM_ARGS = [
 ]
 
 
+def pytest_configure(config):
+    _redis_database_per_xdist_worker()
+
+
+def _redis_database_per_xdist_worker() -> None:
+    """Under pytest-xdist (`-n 2`) each worker gets its own test database (pytest-django adds `_gw0`, `_gw1`)
+    and, with REDIS_URL, its own Redis database: tests FLUSHDB the cache and count rate limits and lockouts
+    there, which must not reach another worker's tests. Worker gwN uses REDIS_URL's database number minus N
+    (15, 14, ... for `/15`), so one base number leaves the databases below it free for other runs."""
+    from django.conf import settings
+    from django.core.cache import caches
+
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")  # set by xdist before this worker's configuration
+    if not worker.startswith("gw") or not settings.REDIS_URL:
+        return
+    url = urlsplit(settings.REDIS_URL)
+    database = int(url.path.strip("/") or 0) - int(worker[2:])
+    if database < 0:
+        raise pytest.UsageError(
+            f"REDIS_URL {settings.REDIS_URL} leaves no Redis database for xdist worker {worker}: "
+            "use a higher database number (e.g. /15) or fewer workers"
+        )
+    worker_url = url._replace(path=f"/{database}").geturl()
+    for cache in settings.CACHES.values():
+        if cache.get("LOCATION") == settings.REDIS_URL:
+            cache["LOCATION"] = worker_url
+    settings.REDIS_URL = worker_url
+    os.environ["REDIS_URL"] = worker_url  # the same for `manage.py` subprocesses started by tests
+    caches.__dict__.pop("settings", None)  # forget the configuration read so far, if any
+    caches._settings = None
+
+
 @pytest.fixture(autouse=True)
 def _fast_test_settings(settings, tmp_path):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -31,8 +69,47 @@ def _fast_test_settings(settings, tmp_path):
     settings.SESSION_COOKIE_SECURE = False
     settings.CSRF_COOKIE_SECURE = False
     settings.LANGUAGE_COOKIE_SECURE = False
-    settings.AUDIT_SEAL_MODE = "inline"  # deterministic; audit/tests test "background" explicitly
+    settings.AUDIT_SEAL_MODE = "inline"  # deterministic; audit/tests test "worker" explicitly
     settings.AUDIT_CHECKPOINT_PATH = tmp_path / "audit-checkpoints.log"  # never the machine's var/ file
+    # Nor var/'s other files: each test (and so each xdist worker) writes its own.
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.SMS_FILE_PATH = tmp_path / "sms.log"
+    settings.HIMPARIVAR_IMPORT_DIR = tmp_path / "himparivar-imports"
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache() -> None:
+    """Each test starts with an empty cache: no rate-limit counter, lockout or cached session of an earlier
+    test (SQLite reuses primary keys after a rollback, so an old counter could name this test's user). The
+    Redis database is this run's (this worker's) own: see _redis_database_per_xdist_worker."""
+    from django.core.cache import caches
+
+    for cache in caches.all():
+        cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _start_of_a_minute() -> Iterator[None]:
+    """Each test runs on a clock moved forward to the start of the next minute (time-machine; the clock ticks
+    on), so per-minute (and per-hour, per-day) windows never roll over during a test shorter than a minute."""
+    import time
+
+    import time_machine
+
+    with time_machine.travel((time.time() // 60 + 1) * 60, tick=True):
+        yield
+
+
+@pytest.fixture
+def mid_morning(time_machine) -> None:
+    """Today at 10:00 in Himachal (the clock ticks on from there), for a test whose outcome would depend on
+    the hour it runs at: e.g. changes close 120 minutes before tomorrow's session, which starts at 00:00."""
+    import datetime
+
+    from django.utils import timezone
+
+    ten = datetime.datetime.combine(timezone.localdate(), datetime.time(10))
+    time_machine.move_to(timezone.make_aware(ten))
 
 
 @pytest.fixture(autouse=True)

@@ -21,10 +21,10 @@ person name-search keys are left empty (verification does not search names). The
 everything in place.
 
 Measured, through the services (scope, audit entries and row locks included):
-- beneficiary verification (`himcare.verification.do_verify_beneficiary`) by card number, ABHA number,
+- beneficiary verification (`himcare.enrolment.verification.do_verify_beneficiary`) by card number, ABHA number,
   Him Parivar member id and mobile: p50/p95/p99 (target p95 < 20 ms);
-- claim adjudication (`himcare.cases.do_adjudicate_claim`, approve in full): claims/s, one process;
-- the panchayat coverage table for the whole state: `himcare.mapping.refresh_coverage` (computes and stores
+- claim adjudication (`himcare.cases.services.do_adjudicate_claim`, approve in full): claims/s, one process;
+- the panchayat coverage table for the whole state: `himcare.coverage.mapping.refresh_coverage` (computes and stores
   3,577 rows), the live computation alone, and the stored state drill-down (target < 5 s).
 
 Prints the figures and adds them to bench/RESULTS.md under "HIMCARE".
@@ -435,7 +435,7 @@ def measure_verification(desk, samples: int, mobile_samples: int, rng: random.Ra
     from django.conf import settings
     from django.db import connection
 
-    from himswasthya.himcare.verification import do_verify_beneficiary
+    from himswasthya.himcare.enrolment.verification import do_verify_beneficiary
 
     settings.HIMCARE_VERIFY_PER_MINUTE = 10**9
     settings.HIMCARE_VERIFY_ALERT_PER_HOUR = 10**9
@@ -482,7 +482,7 @@ def measure_verification(desk, samples: int, mobile_samples: int, rng: random.Ra
 
 
 def measure_adjudication(officer, n: int) -> dict:
-    from himswasthya.himcare.cases import do_adjudicate_claim
+    from himswasthya.himcare.cases.services import do_adjudicate_claim
     from himswasthya.himcare.models import Claim
 
     pending = list(Claim.objects.filter(status="submitted").select_related("case").order_by("pk")[:n])
@@ -499,7 +499,7 @@ def measure_adjudication(officer, n: int) -> dict:
 
 
 def measure_misuse_check(n: int) -> list[float]:
-    from himswasthya.himcare.misuse import check_case
+    from himswasthya.himcare.cases.misuse import check_case
     from himswasthya.himcare.models import Case
 
     times = []
@@ -511,7 +511,7 @@ def measure_misuse_check(n: int) -> list[float]:
 
 
 def measure_coverage(year, officer) -> dict:
-    from himswasthya.himcare import mapping
+    from himswasthya.himcare.coverage import mapping
     from himswasthya.places.models import Block
 
     district = _a_district()

@@ -51,9 +51,9 @@ def _prepare_database() -> None:
 
 def _write_export(path: Path, members: int, seed: int, changed_every: int = 0) -> None:
     """The register's CSV export of N synthetic members; every `changed_every`-th one gets a new mobile."""
+    from himswasthya.demo.population.generator import generate_families
+    from himswasthya.demo.population.services import gram_panchayat_slots
     from himswasthya.himparivar.importer import CSV_COLUMNS
-    from himswasthya.himparivar.population.generator import generate_families
-    from himswasthya.himparivar.services import gram_panchayat_slots
     from himswasthya.places.models import Block, GramPanchayat
 
     gps = gram_panchayat_slots()

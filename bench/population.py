@@ -125,7 +125,7 @@ def main() -> None:
     from django.core.management import call_command
     from django.db import connection
 
-    from himswasthya.himparivar.services import do_make_population
+    from himswasthya.demo.population.services import do_make_population
 
     call_command("migrate", verbosity=0, interactive=False)
     _ensure_places()

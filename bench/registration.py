@@ -11,8 +11,9 @@ What it does, in one run:
    window, and its session days for the next `--days` days are opened. 200 registration clerks of that
    facility are created, each with a real database session (auth hash, idle-timeout stamps, single-session
    key) and a CSRF token, so every request goes through session auth, CSRF, scoping, audit
-   (AUDIT_SEAL_MODE=background) and the SMS outbox row. DEBUG is off; SECRET_KEY is random per run and the
-   field-encryption key is a throwaway derived from the database name.
+   (AUDIT_SEAL_MODE=worker, sealed by a `seal_audit --every 0.2` process) and the SMS outbox row. DEBUG is
+   off; SECRET_KEY is random per run and the field-encryption key is a throwaway derived from the database
+   name.
 2. One booking in-process (Django test client, same middleware) in steady state (the same clerk booked the
    same OPD session just before: caches warm, session stamp fresh) with the SQL captured, parameters included:
    round trips per booking, written to bench/registration_captured.sql, and turned into
@@ -96,7 +97,7 @@ def _server_env(db: str, conn_max_age: int, var_dir: Path) -> dict[str, str]:
         DATABASE_URL=_database_url(db),
         DB_CONN_MAX_AGE=str(conn_max_age),
         ALLOWED_HOSTS="127.0.0.1,localhost,testserver",
-        AUDIT_SEAL_MODE="background",
+        AUDIT_SEAL_MODE="worker",
         REDIS_URL=os.environ.get("REGBENCH_REDIS_URL", "redis://127.0.0.1:6379/13"),
         SMS_BACKEND="file",
         SMS_FILE_PATH=str(var_dir / "sms.log"),
@@ -954,6 +955,7 @@ class Server:
         self.config, self.env, self.port, self.log = config, dict(env), port, log
         self.env["DB_CONN_MAX_AGE"] = str(config.conn_max_age)
         self.process: subprocess.Popen | None = None
+        self.sealer: subprocess.Popen | None = None
 
     @property
     def base(self) -> str:
@@ -982,6 +984,15 @@ class Server:
             "30",
         ]
         self._log_file = self.log.open("ab")
+        # The audit sealing worker of production (README "Operations"): web processes run no sealing thread.
+        self.sealer = subprocess.Popen(
+            [sys.executable, "manage.py", "seal_audit", "--every", "0.2"],
+            cwd=ROOT,
+            env=self.env,
+            stdout=self._log_file,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
         self.process = subprocess.Popen(
             command,
             cwd=ROOT,
@@ -1018,6 +1029,9 @@ class Server:
         return total / os.sysconf("SC_CLK_TCK")
 
     def __exit__(self, *exc) -> None:
+        if self.sealer and self.sealer.poll() is None:
+            self.sealer.terminate()
+            self.sealer.wait(timeout=20)
         if self.process and self.process.poll() is None:
             os.killpg(self.process.pid, signal.SIGTERM)
             try:
@@ -1044,7 +1058,7 @@ def _append_results(lines: list[str]) -> None:
 def _section_intro() -> str:
     return (
         "`POST /api/registration/appointments` through gunicorn + PostgreSQL with DEBUG off: session auth, "
-        "CSRF, scoping, audit entry (AUDIT_SEAL_MODE=background), SMS after commit (file backend). Clients "
+        "CSRF, scoping, audit entry (AUDIT_SEAL_MODE=worker), SMS after commit (file backend). Clients "
         "are registration clerks with real sessions, each booking a different person. The limit is `pgbench` "
         "running the booking's own SQL (bench/registration_pgbench.sql: the conditional UPDATE that locks "
         "the session day and takes the token, then the appointment INSERT) at the same concurrency. For "

@@ -4,8 +4,8 @@
         .venv/bin/python bench/search.py --people 1000000 --samples 300
 
 Reuses the database's synthetic population when it has at least --people people (else makes one with
-himparivar's `do_make_population`), migrates the people app, fills missing search keys, then measures through
-the whole service (scope, rate limit, audit entry included):
+the demo app's `do_make_population`), migrates the people app, fills missing search keys, then measures
+through the whole service (scope, rate limit, audit entry included):
 
 - identifier lookups: ABHA number, ABHA address, mobile, UHID (issued here for the sample), member id;
 - fuzzy name searches as staff type them (name + age + sex + district): Roman exact, Roman with one typo,
@@ -109,7 +109,7 @@ def _ensure_population(people: int, seed: int) -> None:
     call_command("migrate", "people", verbosity=0, interactive=False)
     existing = Person.objects.filter(is_synthetic=True).count()
     if existing < people:
-        from himswasthya.himparivar.services import do_make_population
+        from himswasthya.demo.population.services import do_make_population
 
         print(f"making a population of {people:,} (found {existing:,}) ...")
         do_make_population(people, seed=seed, replace=True)

@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "himswasthya.core",
+    "himswasthya.notify",
     "himswasthya.places",
     "himswasthya.codelists",
     "himswasthya.accounts",
@@ -97,6 +98,7 @@ INSTALLED_APPS = [
     "himswasthya.abdm",
     "himswasthya.registration",
     "himswasthya.himcare",
+    "himswasthya.demo",  # demo loaders (manage.py make_population, make_demo_users...); nothing imports it
 ]
 
 MIDDLEWARE = [
@@ -155,12 +157,17 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         {"timeout": 20, "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"}
     )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
-# Audit sealing after commit (audit/chain.py): "background" = one sealer thread per process, off the request
-# path; "inline" = in the committing request. SQLite keeps "inline" (one write lock: nothing to gain).
+# Who seals the audit chain (audit/chain.py): "inline" = the committing request, after commit; "worker" = the
+# `manage.py seal_audit --every 0.2` worker process, off the request path (production on PostgreSQL). No web
+# process runs a sealing thread. SQLite and DEBUG keep "inline" (nothing else to run).
 AUDIT_SEAL_MODE = os.environ.get("AUDIT_SEAL_MODE") or (
-    "inline" if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3" else "background"
+    "inline" if DEBUG or DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3" else "worker"
 )
-AUDIT_SEAL_INTERVAL_MS = env_int("AUDIT_SEAL_INTERVAL_MS", 100)
+if AUDIT_SEAL_MODE not in ("inline", "worker"):
+    raise ImproperlyConfigured(
+        f"AUDIT_SEAL_MODE must be 'inline' or 'worker', not {AUDIT_SEAL_MODE!r} ('background', a sealing "
+        f"thread in every web process, was replaced by 'worker' with `manage.py seal_audit --every 0.2`)"
+    )
 # SEC-29 7.3.3: keys of the audit chain's HMAC (audit/keys.py), from the environment so that whoever can write
 # the database cannot re-hash the chain: comma-separated base64 of 32 bytes, newest first (seal with the
 # first, verify with the one an entry names). Required when DEBUG is off, like FIELD_ENCRYPTION_KEYS.
@@ -266,7 +273,7 @@ SMS_HTTP_API_KEY = os.environ.get("SMS_HTTP_API_KEY", "")
 SMS_HTTP_TIMEOUT_SECONDS = env_int("SMS_HTTP_TIMEOUT_SECONDS", 10)
 SMS_SENDER_HEADER = os.environ.get("SMS_SENDER_HEADER", "HPHLTH")
 SMS_DLT_ENTITY_ID = os.environ.get("SMS_DLT_ENTITY_ID", "1101000000000000000")
-# Template ids registered on DLT; the defaults are placeholders for the demo and tests.
+# Template ids registered on DLT (templates: notify/sms.py); the defaults are placeholders for demo and tests.
 SMS_DLT_TEMPLATE_IDS = {
     "otp_login": os.environ.get("SMS_DLT_TEMPLATE_OTP_LOGIN", "1107000000000000001"),
     "otp_login_hi": os.environ.get("SMS_DLT_TEMPLATE_OTP_LOGIN_HI", "1107000000000000002"),
@@ -289,7 +296,7 @@ SMS_DLT_TEMPLATE_IDS = {
             start=1,
         )
     },
-    # HIMCARE card issued (himcare/enrolment.py).
+    # HIMCARE card issued (himcare/enrolment/services.py).
     "himcare_card_issued": os.environ.get("SMS_DLT_TEMPLATE_HIMCARE_CARD_ISSUED", "1107000000000000201"),
     "himcare_card_issued_hi": os.environ.get(
         "SMS_DLT_TEMPLATE_HIMCARE_CARD_ISSUED_HI", "1107000000000000202"
@@ -314,7 +321,7 @@ PASSWORD_MAX_AGE_DAYS = env_int("PASSWORD_MAX_AGE_DAYS", 90)
 
 # Only for demo machines: show the last OTP on the login page so a tester needs no phone.
 DEMO_MODE = env_bool("DEMO_MODE", False)
-# SMS of OPD bookings (registration/notifications.py): sent by the request right after commit, so a demo
+# SMS of the outbox (notify/outbox.py): sent by the request right after commit, so a demo
 # user sees it at once, or left to `manage.py send_pending_sms` (production: requests never wait for SMS).
 SMS_SEND_IN_REQUEST = env_bool("SMS_SEND_IN_REQUEST", DEBUG or DEMO_MODE or SMS_BACKEND == "console")
 
@@ -353,8 +360,9 @@ ABDM_SHARE_PROFILE_HOST = os.environ.get("ABDM_SHARE_PROFILE_HOST", "")
 # The simulator's fixed OTP (documented in abdm/README.md); the simulator never sends SMS.
 ABDM_SIMULATOR_OTP = os.environ.get("ABDM_SIMULATOR_OTP", "123456")
 
-# HIMCARE premium payments (himcare/payments/): a Razorpay-style gateway. Defaults point at the local
-# simulator served by this very site (/himcare-paysim/); production sets the gateway URL, key id and secret.
+# HIMCARE premium payments (himcare/enrolment/payments/): a Razorpay-style gateway. Defaults point at the
+# local simulator served by this very site (/himcare-paysim/); production sets the gateway URL, key id and
+# secret.
 HIMCARE_PAYMENT_SIMULATOR_ENABLED = env_bool("HIMCARE_PAYMENT_SIMULATOR_ENABLED", DEBUG or DEMO_MODE)
 HIMCARE_PAYMENT_GATEWAY_URL = os.environ.get(
     "HIMCARE_PAYMENT_GATEWAY_URL", "http://127.0.0.1:8000/himcare-paysim"
@@ -366,18 +374,20 @@ HIMCARE_PAYMENT_KEY_SECRET = os.environ.get(
     "HIMCARE_PAYMENT_KEY_SECRET", "simulator-payment-secret" if HIMCARE_PAYMENT_SIMULATOR_ENABLED else ""
 )
 HIMCARE_PAYMENT_TIMEOUT_SECONDS = env_int("HIMCARE_PAYMENT_TIMEOUT_SECONDS", 10)
-# Where the gateway sends the payer back (himcare/payments/callbacks.py); empty: our callback, request's host.
+# Where the gateway sends the payer back (himcare/enrolment/payments/callbacks.py); empty: our callback,
+# request's host.
 HIMCARE_PAYMENT_CALLBACK_URL = os.environ.get("HIMCARE_PAYMENT_CALLBACK_URL", "")
-# The site's public address, in the verification URL of the HIMCARE card's QR code (himcare/cards.py).
+# The site's public address, in the verification URL of the HIMCARE card's QR code
+# (himcare/enrolment/cards.py).
 HIMSWASTHYA_PUBLIC_URL = os.environ.get("HIMSWASTHYA_PUBLIC_URL") or "https://himswasthya.hp.gov.in"
-# The private-hospital rule (himcare/empanelment.py, notification of 3 Aug 2024): the last day private
-# hospitals could be empanelled (None: no restriction) and the specialties still allowed there after it (MN:
-# dialysis). Policy, changed with the code and its tests, not per machine: not from the environment.
+# The private-hospital rule (himcare/hospitals/empanelment.py, notification of 3 Aug 2024): the last day
+# private hospitals could be empanelled (None: no restriction) and the specialties still allowed there after
+# it (MN: dialysis). Policy, changed with the code and its tests, not per machine: not from the environment.
 HIMCARE_PRIVATE_HOSPITALS_UNTIL: datetime.date | None = datetime.date(2024, 8, 31)
 HIMCARE_PRIVATE_HOSPITAL_SPECIALTIES: tuple[str, ...] = ("MN",)
-# Beneficiary verification (himcare/verification.py): per user, verifications a minute; verifications that did
-# not match an hour before the user is refused for the rest of the hour (and an alert is raised); the hourly
-# volume that raises an alert.
+# Beneficiary verification (himcare/enrolment/verification.py): per user, verifications a minute;
+# verifications that did not match an hour before the user is refused for the rest of the hour (and an alert
+# is raised); the hourly volume that raises an alert.
 HIMCARE_VERIFY_PER_MINUTE = env_int("HIMCARE_VERIFY_PER_MINUTE", 60)
 HIMCARE_VERIFY_FAILURES_PER_HOUR = env_int("HIMCARE_VERIFY_FAILURES_PER_HOUR", 10)
 HIMCARE_VERIFY_ALERT_PER_HOUR = env_int("HIMCARE_VERIFY_ALERT_PER_HOUR", 150)

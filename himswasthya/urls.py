@@ -6,7 +6,7 @@ from django.urls import include, path
 
 from himswasthya.abdm.api import router as abdm_router
 from himswasthya.accounts.api import router as accounts_router
-from himswasthya.audit.api import router as audit_router
+from himswasthya.accounts.audit_log.api import router as audit_router
 from himswasthya.core.api import api
 from himswasthya.facilities.api import router as facilities_router
 from himswasthya.himcare.api import router as himcare_router
@@ -52,7 +52,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("places/", include("himswasthya.places.urls")),
     path("facilities/", include("himswasthya.facilities.urls")),
-    path("audit/", include("himswasthya.audit.urls")),
+    path("audit/", include("himswasthya.accounts.audit_log.urls")),
     path("people/", include("himswasthya.people.urls")),
     path("families/", include("himswasthya.himparivar.urls")),
     path("abdm/", include("himswasthya.abdm.urls")),
@@ -71,4 +71,6 @@ if settings.HIMPARIVAR_SIMULATOR_ENABLED:
 
 if settings.HIMCARE_PAYMENT_SIMULATOR_ENABLED:
     # The local stand-in for the HIMCARE premium payment gateway (tests and demo).
-    urlpatterns.insert(0, path("himcare-paysim/", include("himswasthya.himcare.payments.simulator")))
+    urlpatterns.insert(
+        0, path("himcare-paysim/", include("himswasthya.himcare.enrolment.payments.simulator"))
+    )

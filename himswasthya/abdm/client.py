@@ -12,7 +12,6 @@ from __future__ import annotations
 import base64
 import hashlib
 import logging
-import time
 import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -28,6 +27,7 @@ from django.core.exceptions import ValidationError
 
 from himswasthya.abdm import errors
 from himswasthya.abdm.errors import AbdmError, normalise_error
+from himswasthya.core.retry import Retry, call_with_retries
 from himswasthya.core.text import BadJson, check_json_value
 from himswasthya.core.validators import normalise_abha_number
 
@@ -216,10 +216,8 @@ class AbdmClient:
 
     def _send(self, method: str, url: str, *, headers: dict[str, str], json: Any = None) -> requests.Response:
         """One logical request with retries on connection errors, timeouts and 5xx (never on 4xx)."""
-        failure: AbdmError | None = None
-        for attempt in range(self.config.retries + 1):
-            if attempt:
-                time.sleep(self.config.backoff_seconds * 2 ** (attempt - 1))
+
+        def attempt(number: int) -> requests.Response:
             try:
                 response = self.http.request(
                     method,
@@ -240,12 +238,15 @@ class AbdmClient:
                 "ABDM %s %s failed (attempt %d, %s, request %s)",
                 method,
                 _path(url),
-                attempt + 1,
+                number,
                 failure.code,
                 headers.get("REQUEST-ID"),
             )
-        assert failure is not None
-        raise failure
+            raise Retry(failure)
+
+        return call_with_retries(
+            attempt, retries=self.config.retries, backoff_seconds=self.config.backoff_seconds
+        )
 
     def _headers(
         self, *, gateway: bool, token: str | None, extra: dict[str, str] | None = None

@@ -18,7 +18,8 @@ from himswasthya.abdm import linking
 from himswasthya.abdm.matching import MatchResult
 from himswasthya.abdm.services import mask_abha_number
 from himswasthya.accounts.models import Role
-from himswasthya.accounts.scoping import RoleAuth, require_role
+from himswasthya.accounts.scoping import RoleAuth, family_context, require_role
+from himswasthya.audit.actions import AuditAction
 from himswasthya.audit.services import record
 from himswasthya.core.api import TOKEN_PATTERN, errors
 from himswasthya.core.errors import DomainError
@@ -184,15 +185,12 @@ def consent_text(request: HttpRequest):
 @router.get("/mine", response={200: list[FamilyMemberOut]}, auth=RoleAuth(Role.CITIZEN))
 def my_family_members(request: HttpRequest):
     """The citizen's own Him Parivar family (or families), with whether each member has an ABHA."""
-    people = list(
-        linking.citizen_family_persons(request.user).values_list(
-            "pk", "himparivar_member__family__family_id", "himparivar_member__family__district_id"
-        )
-    )
+    context = family_context(linking.citizen_family_persons(request.user).values_list("pk", flat=True))
+    people = [(pk, c.family_id, c.district_id) for pk, c in context.items()]
     with transaction.atomic():
         for family_id, district_id in sorted({(f, d) for _pk, f, d in people}):
             record(
-                "family.read",
+                AuditAction.FAMILY_READ,
                 object_type="himparivar.Family",
                 object_id=family_id,
                 purpose=linking.CITIZEN_PURPOSE,

@@ -26,16 +26,24 @@ from django.utils import timezone
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
-from himswasthya.abdm import errors
 from himswasthya.abdm.client import AbdmClient, AbhaProfile, OtpRequest
 from himswasthya.abdm.errors import AbdmError
 from himswasthya.abdm.matching import MatchResult, score_abha_profile_against_person
 from himswasthya.abdm.models import AbhaLinkConsent, AbhaLinkEvent, AbhaLinkRequest, LinkChannel
+from himswasthya.abdm.otp import AbhaOtpFlow
 from himswasthya.abdm.services import clean_abha_address, clean_abha_number, mask_abha_number
 from himswasthya.accounts.models import Role
-from himswasthya.accounts.scoping import get_scoped_or_not_found, require_role, scope_filter, scope_queryset
+from himswasthya.accounts.scoping import (
+    acting_person_ids,
+    family_person_ids,
+    get_scoped_or_not_found,
+    require_role,
+    scope_queryset,
+)
+from himswasthya.audit.actions import AuditAction
 from himswasthya.audit.services import record
 from himswasthya.core.errors import Conflict, DomainError, Forbidden, NotFound
+from himswasthya.core.statemachine import StateMachine, Transition, choice_labels
 from himswasthya.core.validators import format_abha_number
 from himswasthya.people.models import IdentifierType, Person, PersonIdentifier
 
@@ -71,23 +79,9 @@ def consent_text() -> str:
 
 
 def citizen_family_persons(user: Any) -> QuerySet[Person]:
-    """The living people of the Him Parivar families in which a living member has the citizen's mobile.
-
-    Query paths by name (abdm does not import himparivar). accounts.scoping has no citizen path for Person
-    yet; once it declares one, it narrows this further (never widens it), so the one scoping component keeps
-    the last word."""
-    mobile = getattr(user, "mobile", None)
-    if not mobile or getattr(user, "role", None) != Role.CITIZEN or not user.is_active:
-        return Person.objects.none()
-    families = Person.objects.filter(
-        himparivar_member__mobile=mobile, himparivar_member__status="ALIVE"
-    ).values("himparivar_member__family")
-    mine = Person.objects.filter(
-        himparivar_member__family__in=families, himparivar_member__status="ALIVE"
-    ).distinct()
-    if scope_filter(user, Person) is not None:
-        mine = scope_queryset(user, mine)
-    return mine
+    """The living people of the citizen's Him Parivar families (accounts.scoping.family_person_ids: the
+    families in which a living member holds the citizen's mobile; abdm does not know the register)."""
+    return Person.objects.filter(pk__in=family_person_ids(user))
 
 
 def ensure_citizen_may_act_for(user: Any, person: Person) -> None:
@@ -95,12 +89,7 @@ def ensure_citizen_may_act_for(user: Any, person: Person) -> None:
     register, and signed in with the OTP of the mobile the register holds)."""
     if person.age() >= ADULT_AGE:
         return
-    family = Person.objects.filter(pk=person.pk).values("himparivar_member__family")
-    acting = Person.objects.filter(
-        himparivar_member__family__in=family,
-        himparivar_member__mobile=user.mobile,
-        himparivar_member__status="ALIVE",
-    )
+    acting = Person.objects.filter(pk__in=acting_person_ids(user, person))
     if not any(p.age() >= ADULT_AGE for p in acting):
         raise Forbidden(
             _("A child's ABHA can be linked only by an adult member of the same family."),
@@ -197,7 +186,7 @@ def do_record_consent(user: Any, person: Person, *, text: str | None = None) -> 
             text_sha256=hashlib.sha256(shown.encode()).hexdigest(),
         )
         _audit(
-            "abha_link.consent",
+            AuditAction.ABHA_LINK_CONSENT,
             user,
             person,
             _purpose(user, ""),
@@ -207,8 +196,7 @@ def do_record_consent(user: Any, person: Person, *, text: str | None = None) -> 
     return consent
 
 
-def _pending_key(txn_id: str) -> str:
-    return f"abdm:link-otp:{txn_id}"
+OTP_FLOW = AbhaOtpFlow("abdm:link-otp", seconds=PENDING_SECONDS)
 
 
 def _verified_key(verification_id: str) -> str:
@@ -246,11 +234,27 @@ def do_start_abha_verification(
     try:
         if address:
             number = clean_abha_number(abdm.search_abha_address(address).abha_number)
-        started = abdm.request_login_otp(number, otp_system=otp_system)
+        started = OTP_FLOW.start(
+            abdm,
+            number,
+            otp_system=otp_system,
+            remember={
+                "user_id": user.pk,
+                "person_id": person.pk,
+                "abha": mask_abha_number(number),
+                # Kept server-side only, for a resend (SEC-10: at least two, each after 60 s).
+                "number": number,
+                "otp_system": otp_system,
+                "sent_at": time.time(),
+                "resends": 0,
+                "consent_id": consent.pk,
+                "purpose": purpose,
+            },
+        )
     except AbdmError as exc:
         with transaction.atomic():
             _audit(
-                "abha_link.otp_request",
+                AuditAction.ABHA_LINK_OTP_REQUEST,
                 user,
                 person,
                 purpose,
@@ -258,25 +262,15 @@ def do_start_abha_verification(
                 outcome=exc.code,
             )
         raise
-    cache.set(
-        _pending_key(started.txn_id),
-        {
-            "user_id": user.pk,
-            "person_id": person.pk,
-            "scope": started.scope,
-            "abha": mask_abha_number(number),
-            # Kept server-side only, for a resend (SEC-10: at least two, each after 60 s).
-            "number": number,
-            "otp_system": otp_system,
-            "sent_at": time.time(),
-            "resends": 0,
-            "consent_id": consent.pk,
-            "purpose": purpose,
-        },
-        timeout=PENDING_SECONDS,
-    )
     with transaction.atomic():
-        _audit("abha_link.otp_request", user, person, purpose, abha=mask_abha_number(number), outcome="sent")
+        _audit(
+            AuditAction.ABHA_LINK_OTP_REQUEST,
+            user,
+            person,
+            purpose,
+            abha=mask_abha_number(number),
+            outcome="sent",
+        )
     return started
 
 
@@ -284,9 +278,7 @@ def do_resend_abha_otp(
     user: Any, person: Person, txn_id: str, *, client: AbdmClient | None = None
 ) -> OtpRequest:
     """A new OTP for the same ABHA and consent, no sooner than OTP_RESEND_SECONDS after the last one."""
-    pending = cache.get(_pending_key(str(txn_id)))
-    if not pending or pending["user_id"] != user.pk or pending["person_id"] != person.pk:
-        raise AbdmError(errors.TXN_UNKNOWN, field="txn_id")
+    pending = OTP_FLOW.pending(txn_id, user_id=user.pk, person_id=person.pk)
     wait = int(pending["sent_at"] + OTP_RESEND_SECONDS - time.time())
     if wait > 0:
         raise DomainError(
@@ -299,13 +291,16 @@ def do_resend_abha_otp(
             _("No more OTPs can be sent for this request. Start again."), field="otp", code="resend_limit"
         )
     try:
-        started = (client or AbdmClient()).request_login_otp(
-            pending["number"], otp_system=pending["otp_system"]
+        started = OTP_FLOW.start(
+            client or AbdmClient(),
+            pending["number"],
+            otp_system=pending["otp_system"],
+            remember={**pending, "sent_at": time.time(), "resends": pending["resends"] + 1},
         )
     except AbdmError as exc:
         with transaction.atomic():
             _audit(
-                "abha_link.otp_request",
+                AuditAction.ABHA_LINK_OTP_REQUEST,
                 user,
                 person,
                 pending["purpose"],
@@ -314,12 +309,11 @@ def do_resend_abha_otp(
                 resend=True,
             )
         raise
-    cache.delete(_pending_key(str(txn_id)))
-    resent = {**pending, "scope": started.scope, "sent_at": time.time(), "resends": pending["resends"] + 1}
-    cache.set(_pending_key(started.txn_id), resent, timeout=PENDING_SECONDS)
+    if str(started.txn_id) != str(txn_id):
+        OTP_FLOW.forget(txn_id)
     with transaction.atomic():
         _audit(
-            "abha_link.otp_request",
+            AuditAction.ABHA_LINK_OTP_REQUEST,
             user,
             person,
             pending["purpose"],
@@ -342,24 +336,22 @@ def do_confirm_abha_verification(
 ) -> VerifiedAbha:
     """Check the OTP with ABDM, fetch the profile and score it. The profile stays on the server under a
     one-time verification id: the link step never trusts a profile sent back by the browser."""
-    pending = cache.get(_pending_key(str(txn_id)))
-    if not pending or pending["user_id"] != user.pk or pending["person_id"] != person.pk:
-        raise AbdmError(errors.TXN_UNKNOWN, field="txn_id")
+    pending = OTP_FLOW.pending(txn_id, user_id=user.pk, person_id=person.pk)
     if not (otp or "").isdigit() or not 4 <= len(otp) <= 8:
         raise DomainError(_("Enter the OTP the ABHA holder received."), field="otp", code="invalid")
-    abdm = client or AbdmClient()
     try:
-        login = abdm.verify_login_otp(str(txn_id), otp, scope=pending["scope"])
-        profile = abdm.fetch_profile(login.x_token)
+        profile = OTP_FLOW.confirm(client or AbdmClient(), txn_id, otp, pending)
     except AbdmError as exc:
         with transaction.atomic():
             _audit(
-                "abha_link.verify", user, person, pending["purpose"], abha=pending["abha"], outcome=exc.code
+                AuditAction.ABHA_LINK_VERIFY,
+                user,
+                person,
+                pending["purpose"],
+                abha=pending["abha"],
+                outcome=exc.code,
             )
-        if exc.code == errors.OTP_FAILED:
-            exc.field = "otp"
         raise
-    cache.delete(_pending_key(str(txn_id)))
     match = score_abha_profile_against_person(profile, person)
     verification_id = secrets.token_urlsafe(24)
     cache.set(
@@ -375,7 +367,7 @@ def do_confirm_abha_verification(
     )
     with transaction.atomic():
         _audit(
-            "abha_link.verify",
+            AuditAction.ABHA_LINK_VERIFY,
             user,
             person,
             pending["purpose"],
@@ -567,7 +559,7 @@ def do_link_abha(
                 **common,
             )
             _audit(
-                "abha.link_conflict",
+                AuditAction.ABHA_LINK_CONFLICT,
                 actor,
                 person,
                 purpose,
@@ -583,12 +575,20 @@ def do_link_abha(
             _write_identifiers(
                 person, profile.abha_number, profile.abha_address
             )  # adds a new address, if any
-            _audit("abha.link", actor, person, purpose, abha=masked, outcome="already_linked")
+            _audit(AuditAction.ABHA_LINK, actor, person, purpose, abha=masked, outcome="already_linked")
             return LinkOutcome("already_linked", _("This ABHA is already linked to this person."), match)
         if match.decision == "link":
             _write_identifiers(person, profile.abha_number, profile.abha_address)
             _event(person, AbhaLinkEvent.Action.LINKED, actor, score=match.score, **common)
-            _audit("abha.link", actor, person, purpose, abha=masked, outcome="linked", score=match.score)
+            _audit(
+                AuditAction.ABHA_LINK,
+                actor,
+                person,
+                purpose,
+                abha=masked,
+                outcome="linked",
+                score=match.score,
+            )
             return LinkOutcome("linked", _("The ABHA is now linked to this person."), match)
         if match.decision == "review":
             request = _queue(
@@ -604,7 +604,7 @@ def do_link_abha(
             )
             _event(person, AbhaLinkEvent.Action.QUEUED, actor, score=match.score, request=request, **common)
             _audit(
-                "abha.link_queued",
+                AuditAction.ABHA_LINK_QUEUED,
                 actor,
                 person,
                 purpose,
@@ -628,7 +628,7 @@ def do_link_abha(
             reason="; ".join(reasons),
             **common,
         )
-        _audit("abha.link_refused", actor, person, purpose, abha=masked, score=match.score)
+        _audit(AuditAction.ABHA_LINK_REFUSED, actor, person, purpose, abha=masked, score=match.score)
         return LinkOutcome(
             "refused", _("The ABHA does not match this person, so it was not linked."), match, reasons=reasons
         )
@@ -671,7 +671,14 @@ def do_unlink_abha(person: Person, actor: Any, reason: str) -> int:
             reason=reason,
         )
         PersonIdentifier.objects.filter(pk__in=[r.pk for r in rows]).delete()
-        _audit("abha.unlink", actor, person, "registration", abha=mask_abha_number(number), removed=len(rows))
+        _audit(
+            AuditAction.ABHA_UNLINK,
+            actor,
+            person,
+            "registration",
+            abha=mask_abha_number(number),
+            removed=len(rows),
+        )
     return len(rows)
 
 
@@ -686,7 +693,7 @@ def review_queue(user: Any, limit: int = 200) -> list[AbhaLinkRequest]:
     queue = list(scoped.order_by("requested_at", "pk")[:limit])
     with transaction.atomic():
         record(
-            "abha_link_request.list",
+            AuditAction.ABHA_LINK_REQUEST_LIST,
             object_type="abdm.AbhaLinkRequest",
             purpose="link_review",
             actor=user,
@@ -695,11 +702,33 @@ def review_queue(user: Any, limit: int = 200) -> list[AbhaLinkRequest]:
     return queue
 
 
-def _decide(request_id: int, actor: Any) -> AbhaLinkRequest:
+_DECIDED = gettext_lazy("This request has already been decided.")
+#: A link request in review is decided once: approved or rejected by another supervisor.
+LINK_REQUEST_FLOW = StateMachine(
+    {
+        "approve": Transition(
+            sources={AbhaLinkRequest.Status.PENDING},
+            targets={AbhaLinkRequest.Status.APPROVED},
+            rule=_DECIDED,
+            code="already_decided",
+            field=None,
+        ),
+        "reject": Transition(
+            sources={AbhaLinkRequest.Status.PENDING},
+            targets={AbhaLinkRequest.Status.REJECTED},
+            rule=_DECIDED,
+            code="already_decided",
+            field=None,
+        ),
+    },
+    status_label=choice_labels(AbhaLinkRequest.Status),
+)
+
+
+def _decide(request_id: int, actor: Any, step: str) -> AbhaLinkRequest:
     require_role(actor, *SUPERVISOR_ROLES)
     request = get_scoped_or_not_found(actor, AbhaLinkRequest.objects.select_for_update(), pk=request_id)
-    if request.status != AbhaLinkRequest.Status.PENDING:
-        raise Conflict(_("This request has already been decided."), code="already_decided")
+    LINK_REQUEST_FLOW.check(step, request.status)
     if request.requested_by_id == actor.pk:
         raise Forbidden(_("Another supervisor must review a link you asked for."), code="four_eyes")
     return request
@@ -707,7 +736,7 @@ def _decide(request_id: int, actor: Any) -> AbhaLinkRequest:
 
 def do_approve_link_request(request_id: int, actor: Any, note: str = "") -> AbhaLinkRequest:
     with transaction.atomic():
-        request = _decide(request_id, actor)
+        request = _decide(request_id, actor, "approve")
         person = Person.objects.select_for_update().get(pk=request.person_id)
         ensure_not_merged(person)
         profile = _profile_of(request)
@@ -715,13 +744,13 @@ def do_approve_link_request(request_id: int, actor: Any, note: str = "") -> Abha
         if code:
             raise Conflict(message, code=code)
         _write_identifiers(person, request.abha_number, request.abha_address)
-        request.status = AbhaLinkRequest.Status.APPROVED
+        LINK_REQUEST_FLOW.apply(request, "approve")
         request.decided_by, request.decided_at, request.decision_note = actor, timezone.now(), note[:300]
         request.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
         _review_event(request, AbhaLinkEvent.Action.APPROVED, actor, reason=note)
         _review_event(request, AbhaLinkEvent.Action.LINKED, actor)
         _audit(
-            "abha.link_approve",
+            AuditAction.ABHA_LINK_APPROVE,
             actor,
             person,
             request.purpose,
@@ -752,13 +781,13 @@ def do_reject_link_request(request_id: int, actor: Any, note: str) -> AbhaLinkRe
     if len(note) < 5:
         raise DomainError(_("Say why the link is rejected."), field="note", code="required")
     with transaction.atomic():
-        request = _decide(request_id, actor)
-        request.status = AbhaLinkRequest.Status.REJECTED
+        request = _decide(request_id, actor, "reject")
+        LINK_REQUEST_FLOW.apply(request, "reject")
         request.decided_by, request.decided_at, request.decision_note = actor, timezone.now(), note[:300]
         request.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
         _review_event(request, AbhaLinkEvent.Action.REJECTED, actor, reason=note)
         _audit(
-            "abha.link_reject",
+            AuditAction.ABHA_LINK_REJECT,
             actor,
             request.person,
             request.purpose,
@@ -815,7 +844,7 @@ def do_read_person_for_linking(user: Any, person_id: int, purpose: str = "") -> 
     person = person_for_linking(user, person_id)
     with transaction.atomic():
         record(
-            "person.read",
+            AuditAction.PERSON_READ,
             object_type="people.Person",
             object_id=person.pk,
             purpose=_purpose(user, purpose),

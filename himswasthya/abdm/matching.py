@@ -19,6 +19,7 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 from rapidfuzz import fuzz
 
+from himswasthya.accounts.scoping import family_context
 from himswasthya.people.phonetic import name_key, skeleton
 
 # Points per field (sum 100). A field unknown on either side is left out and the rest rescaled.
@@ -196,13 +197,10 @@ def _mobile_score(profile: Any, mobiles: list[str]) -> FieldScore:
 def _person_mobiles(person: Any) -> list[str]:
     mobiles = [person.mobile or ""]
     if getattr(person, "pk", None):
-        # The family register may know a mobile the patient index does not (a reverse path, not an import).
-        member_mobiles = (
-            type(person)
-            ._default_manager.filter(pk=person.pk)
-            .values_list("himparivar_member__mobile", flat=True)
-        )
-        mobiles.extend(m for m in member_mobiles if m)
+        # The family register may know a mobile the patient index does not (asked through accounts scoping).
+        on_register = family_context([person.pk]).get(person.pk)
+        if on_register is not None and on_register.mobile:
+            mobiles.append(on_register.mobile)
     return mobiles
 
 

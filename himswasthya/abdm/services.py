@@ -10,15 +10,15 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
-from himswasthya.abdm import errors
 from himswasthya.abdm.client import AbdmClient, AbhaProfile, AbhaSearchResult, OtpRequest
 from himswasthya.abdm.errors import AbdmError
+from himswasthya.abdm.otp import AbhaOtpFlow
 from himswasthya.accounts.models import Role
+from himswasthya.audit.actions import AuditAction
 from himswasthya.audit.services import record
 from himswasthya.core.errors import DomainError, Forbidden
 from himswasthya.core.validators import normalise_abha_number
@@ -76,7 +76,7 @@ def _audit(user: Any, *, object_id: str, purpose: str, step: str, outcome: str) 
         purpose = DEFAULT_PURPOSE
     with transaction.atomic():
         record(
-            "abdm.verify",
+            AuditAction.ABDM_VERIFY,
             object_type="abha",
             object_id=object_id,
             purpose=purpose or DEFAULT_PURPOSE,
@@ -107,8 +107,7 @@ def do_search_abha_address(
     )
 
 
-def _pending_key(txn_id: str) -> str:
-    return f"abdm:pending-otp:{txn_id}"
+OTP_FLOW = AbhaOtpFlow("abdm:pending-otp", seconds=PENDING_OTP_SECONDS)
 
 
 def do_request_abha_otp(
@@ -126,15 +125,15 @@ def do_request_abha_otp(
         raise DomainError(_("Choose where the OTP is sent."), field="otp_system", code="invalid")
     masked = mask_abha_number(digits)
     try:
-        started = (client or AbdmClient()).request_login_otp(digits, otp_system=otp_system)
+        started = OTP_FLOW.start(
+            client or AbdmClient(),
+            digits,
+            otp_system=otp_system,
+            remember={"user_id": user.pk, "abha": masked, "purpose": purpose},
+        )
     except AbdmError as exc:
         _audit(user, object_id=masked, purpose=purpose, step="otp_request", outcome=exc.code)
         raise
-    cache.set(
-        _pending_key(started.txn_id),
-        {"user_id": user.pk, "scope": started.scope, "abha": masked, "purpose": purpose},
-        timeout=PENDING_OTP_SECONDS,
-    )
     _audit(user, object_id=masked, purpose=purpose, step="otp_request", outcome="sent")
     return started
 
@@ -142,23 +141,16 @@ def do_request_abha_otp(
 def do_confirm_abha_otp(user: Any, txn_id: str, otp: str, *, client: AbdmClient | None = None) -> AbhaProfile:
     """Check the OTP with ABDM and fetch the ABHA profile; only the user who asked for it may confirm."""
     ensure_can_verify(user)
-    pending = cache.get(_pending_key(str(txn_id)))
-    if not pending or pending["user_id"] != user.pk:
-        raise AbdmError(errors.TXN_UNKNOWN, field="txn_id")
+    pending = OTP_FLOW.pending(txn_id, user_id=user.pk)
     if not re.fullmatch(r"\d{4,8}", otp or ""):
         raise DomainError(_("Enter the OTP the citizen received."), field="otp", code="invalid")
-    abdm = client or AbdmClient()
     try:
-        login = abdm.verify_login_otp(str(txn_id), otp, scope=pending["scope"])
-        profile = abdm.fetch_profile(login.x_token)
+        profile = OTP_FLOW.confirm(client or AbdmClient(), txn_id, otp, pending)
     except AbdmError as exc:
         _audit(
             user, object_id=pending["abha"], purpose=pending["purpose"], step="otp_confirm", outcome=exc.code
         )
-        if exc.code == errors.OTP_FAILED:
-            exc.field = "otp"
         raise
-    cache.delete(_pending_key(str(txn_id)))
     _audit(
         user, object_id=pending["abha"], purpose=pending["purpose"], step="otp_confirm", outcome="verified"
     )

@@ -11,8 +11,8 @@ django-ninja declares it) maps each role, and the anonymous visitor, to one of
   HIMCARE officer, who may be narrowed to one district, ``SCOPED`` means: everywhere when not narrowed, only
   the own district when narrowed.
 
-Roles missing from a rule are denied. `accounts/tests/test_access_policy.py` walks Django's URL resolver and
-the API's operations, fails on anything this table does not declare, and requests each one as every role
+Roles missing from a rule are denied. `himswasthya/tests/test_access_policy.py` walks Django's URL resolver
+and the API's operations, fails on anything this table does not declare, and requests each one as every role
 (own and other facility/district/family). The enforcement itself stays in the views and services
 (`accounts.scoping`); this table is what they are checked against. Keep it in step when adding a URL.
 

@@ -12,7 +12,6 @@ throttled per device by django-otp (1, 2, 4 ... seconds after each failure) and 
 
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -25,6 +24,8 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from himswasthya.accounts import services
 from himswasthya.accounts.models import STATE_ROLES, User
+from himswasthya.audit.actions import AuditAction
+from himswasthya.core import documents, ratelimit
 from himswasthya.core.errors import DomainError, RateLimited
 
 MFA_ROLES = frozenset(STATE_ROLES)
@@ -71,13 +72,7 @@ def base32_key(device: TOTPDevice) -> str:
 
 def qr_svg(data: str) -> str:
     """An inline SVG QR code (no external service ever sees the secret)."""
-    import qrcode
-    import qrcode.image.svg
-
-    out = io.BytesIO()
-    qrcode.make(data, image_factory=qrcode.image.svg.SvgPathImage).save(out)
-    svg = out.getvalue().decode()
-    svg = svg[svg.index("<svg") :]  # no XML declaration inside HTML
+    svg = documents.qr_svg(data, border=4, inline=True)  # no XML declaration inside HTML
     # A fixed on-screen size that phone cameras read well; white background for dark themes.
     return svg.replace(
         "<svg ", '<svg aria-hidden="true" style="width:14rem;height:14rem;background:#fff" ', 1
@@ -118,7 +113,7 @@ def do_verify(
     if services.is_locked_out(username):
         _failed(user, action, "locked_out")
         raise MfaLockedOut(services.login_failed_message(), field=None)
-    if not services._hit(
+    if not ratelimit.hit(
         f"accounts:mfa-verify:ip:{ip or 'unknown'}", settings.OTP_MAX_VERIFY_PER_IP_PER_HOUR, services.HOUR
     ):
         _failed(user, action, "too_many_requests_ip")
@@ -148,7 +143,7 @@ def do_verify(
                 # One confirmed authenticator per user: an older one (lost phone, re-enrolment) stops working.
                 TOTPDevice.objects.filter(user=user).exclude(pk=locked.pk).delete()
             services.record_auth_event(
-                "auth.mfa_enrolled" if enrolling else "auth.mfa_verified",
+                AuditAction.AUTH_MFA_ENROLLED if enrolling else AuditAction.AUTH_MFA_VERIFIED,
                 user,
                 {"method": "totp", "device": locked.pk},
             )
@@ -186,4 +181,6 @@ def do_verify(
 
 
 def _failed(user: User, action: str, reason: str) -> None:
-    services.record_auth_event("auth.mfa_failed", user, {"method": "totp", "step": action, "reason": reason})
+    services.record_auth_event(
+        AuditAction.AUTH_MFA_FAILED, user, {"method": "totp", "step": action, "reason": reason}
+    )

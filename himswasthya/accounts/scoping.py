@@ -8,8 +8,10 @@ citizen with a class attribute::
 
 Then every list, lookup and API endpoint goes through `scope_queryset(user, queryset)`:
 
-- citizen                         -> rows whose `owner` path is the user, or whose `owner_mobile` path is
-                                     the user's registered mobile;
+- citizen                         -> rows whose `owner` path is the user, whose `owner_mobile` path is the
+                                     user's registered mobile, or that belong to the citizen's family: the
+                                     `family` path is one of `family_ids(user)`, the `family_person` path one
+                                     of `family_person_ids(user)` (living members only, see below);
 - clerk, doctor, facility admin   -> rows whose `facility` path is the user's facility;
 - district health officer         -> rows whose `district` path is the user's district;
 - HIMCARE / grievance officer     -> every row if the model lists the role in `state_roles`
@@ -18,6 +20,19 @@ Then every list, lookup and API endpoint goes through `scope_queryset(user, quer
 
 A model without a declaration, a path the model does not declare, an inactive or anonymous user, or a
 staff member without their facility/district gets nothing.
+
+The other scoping questions have one answer each here, and every app asks them:
+
+- `family_ids(user or mobile)` / `family_person_ids(user or mobile)` - who is in a citizen's family: the
+  families in which a *living* member holds the citizen's registered mobile, and the living members of those
+  families. accounts sits below the family register, so the register fills `register_family_register(...)`
+  at start-up (himparivar's AppConfig.ready); without it nobody has a family.
+- `may_act_at(user, facility)` - is this facility the user's own: staff of the facility, the district officer
+  of its district, the state administrator. Callers first narrow the roles (`require_role`).
+- `may_act_in_district(user, district_id)` - the same question for a district (staff act in the district of
+  their facility, a district officer in theirs, the state administrator anywhere).
+- `may_see(user, obj)` - may the user see this row (a person, an appointment, a case...): `scope_queryset`'s
+  answer for one row.
 """
 
 from __future__ import annotations
@@ -27,7 +42,7 @@ import operator
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import wraps
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, NamedTuple, Protocol, TypeVar
 
 from django.core.exceptions import FieldDoesNotExist, ObjectDoesNotExist, PermissionDenied
 from django.db.models import Model, Q, QuerySet
@@ -53,8 +68,12 @@ class ScopePaths:
     facility: Path = None
     district: Path = None
     owner: Path = None
-    # Citizens also own rows reached through their registered mobile (e.g. the members of their own family).
+    # Citizens also own rows reached through their registered mobile (e.g. their own person record).
     owner_mobile: Path = None
+    # Citizens own the rows of their family: `family` leads to a family register Family (its pk is matched
+    # against family_ids(user)), `family_person` to a Person (matched against family_person_ids(user)).
+    family: Path = None
+    family_person: Path = None
     # State-wide roles that may see every row of this model (state admin by default; HIMCARE and
     # grievance officers only where the model opts them in).
     state_roles: frozenset[str] = field(default=_DEFAULT_STATE_ROLES)
@@ -73,14 +92,111 @@ def scope_paths_for(model: type[Model]) -> ScopePaths | None:
     return declared if isinstance(declared, ScopePaths) else None
 
 
-def _match(path: Path, value: Any) -> Q | None:
+def _match(path: Path, value: Any, lookup: str = "") -> Q | None:
     if not path or value is None:
         return None
     paths = (path,) if isinstance(path, str) else path
     condition = Q()
     for p in paths:
-        condition |= Q(**{p: value})
+        condition |= Q(**{p + lookup: value})
     return condition
+
+
+# ---- who is in a citizen's family ------------------------------------------------------------------------
+
+
+class FamilyContext(NamedTuple):
+    """A person on the family register: family id, relation to the head, the family's district, the mobile
+    the register holds for them."""
+
+    family_id: str
+    relation: str
+    district_id: int | None = None
+    mobile: str = ""
+
+
+class FamilyRegister(Protocol):
+    """What the family register (himparivar) answers for accounts and for the apps below it."""
+
+    def family_ids(self, mobile: str) -> Any:
+        """The pks of the families in which a living member holds `mobile` (a subquery or a list)."""
+
+    def living_person_ids(self, family_ids: Any) -> Any:
+        """The Person pks of the living members of those families (a subquery or a list)."""
+
+    def acting_person_ids(self, mobile: str, person_id: int) -> Any:
+        """The Person pks of the living members holding `mobile` in the family of person `person_id`."""
+
+    def family_context(self, person_ids: Iterable[int]) -> dict[int, FamilyContext]:
+        """{person pk: FamilyContext} for the people on the register."""
+
+    def person_ids_in_family(self, family_code: str) -> Any:
+        """The Person pks of the members of the family with this family id (a subquery or a list)."""
+
+
+_FAMILY_REGISTER: list[FamilyRegister] = []
+
+
+def register_family_register(register: FamilyRegister | None) -> None:
+    """Called by the family register app at start-up (None unregisters, for tests)."""
+    _FAMILY_REGISTER[:] = [register] if register is not None else []
+
+
+def family_register() -> FamilyRegister | None:
+    return _FAMILY_REGISTER[0] if _FAMILY_REGISTER else None
+
+
+def _citizen_mobile(user_or_mobile: Any) -> str | None:
+    """A mobile as given, or the registered mobile of an active, signed-in citizen (anyone else: None)."""
+    if isinstance(user_or_mobile, str):
+        return user_or_mobile or None
+    from himswasthya.accounts.models import Role
+
+    user = user_or_mobile
+    if user is None or not user.is_authenticated or not user.is_active or user.role != Role.CITIZEN:
+        return None
+    return user.mobile or None
+
+
+def family_ids(user_or_mobile: Any) -> Any:
+    """The families of a citizen: those in which a living member holds the citizen's mobile (for `__in`)."""
+    mobile = _citizen_mobile(user_or_mobile)
+    register = family_register()
+    if mobile is None or register is None:
+        return []
+    return register.family_ids(mobile)
+
+
+def family_person_ids(user_or_mobile: Any) -> Any:
+    """The Person pks of the living members of the citizen's families (for `__in`): living members only."""
+    mobile = _citizen_mobile(user_or_mobile)
+    register = family_register()
+    if mobile is None or register is None:
+        return []
+    return register.living_person_ids(register.family_ids(mobile))
+
+
+def acting_person_ids(user_or_mobile: Any, person: Any) -> Any:
+    """Who the citizen is in `person`'s family: the Person pks of its living members holding the citizen's
+    mobile (for `__in`; a child is acted for by an adult among them - SEC-5)."""
+    mobile = _citizen_mobile(user_or_mobile)
+    register = family_register()
+    if mobile is None or register is None or person is None:
+        return []
+    return register.acting_person_ids(mobile, _pk(person))
+
+
+def family_context(person_ids: Iterable[int]) -> dict[int, FamilyContext]:
+    """{person pk: (family id, relation, district)} from the family register; {} without one."""
+    register = family_register()
+    ids = list(person_ids)
+    return register.family_context(ids) if register is not None and ids else {}
+
+
+def person_ids_in_family(family_code: str) -> Any:
+    """The Person pks of the members of the family with this family id (for `__in`); [] without a register."""
+    register = family_register()
+    return register.person_ids_in_family(family_code) if register is not None else []
 
 
 def scope_filter(user: Any, model: type[Model]) -> Q | None:
@@ -92,9 +208,15 @@ def scope_filter(user: Any, model: type[Model]) -> Q | None:
         return None
     role = user.role
     if role == Role.CITIZEN:
-        conditions = [
-            c for c in (_match(paths.owner, user.pk), _match(paths.owner_mobile, user.mobile or None)) if c
-        ]
+        family = family_ids(user) if paths.family else None
+        family_people = family_person_ids(user) if paths.family_person else None
+        candidates = (
+            _match(paths.owner, user.pk),
+            _match(paths.owner_mobile, user.mobile or None),
+            _match(paths.family, family, "__in"),
+            _match(paths.family_person, family_people, "__in"),
+        )
+        conditions = [c for c in candidates if c]
         return functools.reduce(operator.or_, conditions) if conditions else None
     if role in FACILITY_ROLES:
         return _match(paths.facility, user.facility_id)
@@ -127,7 +249,9 @@ def _crosses_many(model: type[Model], path: str) -> bool:
 
 def _paths(paths: ScopePaths) -> list[str]:
     found: list[str] = []
-    for path in (paths.facility, paths.district, paths.owner, paths.owner_mobile):
+    declared = (paths.facility, paths.district, paths.owner, paths.owner_mobile)
+    declared += (paths.family, paths.family_person)
+    for path in declared:
         if path:
             found.extend([path] if isinstance(path, str) else path)
     return found
@@ -148,8 +272,64 @@ def scope_queryset(user: Any, queryset: QuerySet[M]) -> QuerySet[M]:
     return queryset.filter(condition)
 
 
-def can_see(user: Any, obj: Model) -> bool:
+def may_see(user: Any, obj: Model) -> bool:
+    """May `user` see this row (a person, an appointment, a case...)? scope_queryset's answer for one row."""
     return scope_queryset(user, type(obj)._default_manager.filter(pk=obj.pk)).exists()
+
+
+# ---- is this the user's own facility / district ---------------------------------------------------------
+
+
+def _pk(obj: Any) -> Any:
+    return getattr(obj, "pk", obj)
+
+
+def may_act_at(user: Any, facility: Any) -> bool:
+    """Is `facility` (a Facility or its pk) the user's own? Staff of the facility; the district officer of the
+    facility's district; the state administrator. Nobody else (citizens, state-wide officers, inactive or
+    anonymous users). Which roles may do a given thing is the caller's `require_role`."""
+    from himswasthya.accounts.models import DISTRICT_ROLES, FACILITY_ROLES, Role
+
+    if facility is None or user is None or not user.is_authenticated or not user.is_active:
+        return False
+    role = user.role
+    if role == Role.STATE_ADMIN:
+        return True
+    if role in FACILITY_ROLES:
+        return user.facility_id is not None and user.facility_id == _pk(facility)
+    if role in DISTRICT_ROLES:
+        return user.district_id is not None and user.district_id == _facility_district_id(user, facility)
+    return False
+
+
+def _facility_district_id(user: Any, facility: Any) -> int | None:
+    if hasattr(facility, "district_id"):
+        return facility.district_id
+    # Only a pk: the facility model is the one the user's own `facility` field points at (no lookup by name).
+    model = type(user)._meta.get_field("facility").related_model
+    return model._default_manager.filter(pk=facility).values_list("district_id", flat=True).first()
+
+
+def home_district_id(user: Any) -> int | None:
+    """The district a staff member works in: their facility's for facility staff, their own otherwise."""
+    from himswasthya.accounts.models import FACILITY_ROLES
+
+    if user.role in FACILITY_ROLES:
+        return user.facility.district_id if user.facility_id else None
+    return user.district_id
+
+
+def may_act_in_district(user: Any, district_id: Any) -> bool:
+    """Is this district the user's own? Facility staff: their facility's district; a district officer (or a
+    district-bound state-wide officer): theirs; the state administrator: every district."""
+    from himswasthya.accounts.models import STAFF_ROLES, Role
+
+    if user is None or not user.is_authenticated or not user.is_active or user.role not in STAFF_ROLES:
+        return False
+    if user.role == Role.STATE_ADMIN:
+        return True
+    own = home_district_id(user)
+    return own is not None and own == _pk(district_id)
 
 
 def get_scoped_or_404(user: Any, queryset: QuerySet[M], **lookup: Any) -> M:

@@ -24,11 +24,13 @@ from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 
-from himswasthya.accounts import sms
 from himswasthya.accounts.models import OtpChallenge, OtpPurpose, Role, User
+from himswasthya.audit.actions import AuditAction
 from himswasthya.audit.services import record
+from himswasthya.core import ratelimit
 from himswasthya.core.errors import DomainError, RateLimited
 from himswasthya.core.validators import mask_mobile, normalise_mobile
+from himswasthya.notify import sms
 
 HOUR = 60 * 60
 _DEMO_OTP_KEY = "accounts:demo-otp:{mobile}"
@@ -55,27 +57,6 @@ def generate_otp() -> str:
     return f"{secrets.randbelow(10**settings.OTP_LENGTH):0{settings.OTP_LENGTH}d}"
 
 
-def _hit(key: str, limit: int, window: int) -> bool:
-    """Count one event in a fixed window; False (and nothing counted) when the limit is already reached."""
-    cache.add(key, 0, timeout=window)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.add(key, 1, timeout=window)
-        count = 1
-    if count > limit:
-        cache.decr(key)
-        return False
-    return True
-
-
-def _unhit(key: str) -> None:
-    try:
-        cache.decr(key)
-    except ValueError:
-        pass
-
-
 def _mobile_or_error(mobile: str) -> str:
     try:
         return normalise_mobile(mobile)
@@ -99,15 +80,15 @@ def do_request_otp(mobile: str, *, ip: str | None, purpose: str = OtpPurpose.LOG
     mobile_key = f"accounts:otp-send:mobile:{mobile}"
     resend_key = f"accounts:otp-resend:{mobile}:{purpose}"
 
-    if not _hit(ip_key, settings.OTP_MAX_SENDS_PER_IP_PER_HOUR, HOUR):
+    if not ratelimit.hit(ip_key, settings.OTP_MAX_SENDS_PER_IP_PER_HOUR, HOUR):
         _refused("too_many_requests_ip", mobile)
         raise RateLimited(
             _("Too many OTP requests from this network. Try again in an hour."),
             field="mobile",
             code="otp_too_many_requests",
         )
-    if not _hit(mobile_key, settings.OTP_MAX_SENDS_PER_MOBILE_PER_HOUR, HOUR):
-        _unhit(ip_key)
+    if not ratelimit.hit(mobile_key, settings.OTP_MAX_SENDS_PER_MOBILE_PER_HOUR, HOUR):
+        ratelimit.refund(ip_key)
         _refused("too_many_requests_mobile", mobile)
         raise RateLimited(
             _("Too many OTPs were sent to this mobile number. Try again in an hour."),
@@ -116,8 +97,8 @@ def do_request_otp(mobile: str, *, ip: str | None, purpose: str = OtpPurpose.LOG
         )
     # cache.add is atomic (SET NX on Redis): only one request per resend interval wins.
     if not cache.add(resend_key, timezone.now().timestamp(), timeout=settings.OTP_RESEND_INTERVAL_SECONDS):
-        _unhit(ip_key)
-        _unhit(mobile_key)
+        ratelimit.refund(ip_key)
+        ratelimit.refund(mobile_key)
         wait = _seconds_until_resend(resend_key)
         _refused("resend_too_soon", mobile)
         raise RateLimited(
@@ -133,8 +114,8 @@ def do_request_otp(mobile: str, *, ip: str | None, purpose: str = OtpPurpose.LOG
     try:
         sent = _create_and_send(mobile, purpose, ip)
     except BaseException:
-        _unhit(ip_key)
-        _unhit(mobile_key)
+        ratelimit.refund(ip_key)
+        ratelimit.refund(mobile_key)
         cache.delete(resend_key)
         raise
     return sent
@@ -167,7 +148,7 @@ def _create_and_send(mobile: str, purpose: str, ip: str | None) -> OtpSent:
             ip=ip,
         )
         record(
-            "auth.otp_sent",
+            AuditAction.AUTH_OTP_SENT,
             object_type="accounts.OtpChallenge",
             object_id=str(challenge.id),
             purpose="login",
@@ -198,7 +179,7 @@ def demo_otp_for(mobile: str) -> str | None:
 
 def _refused(reason: str, mobile: str) -> None:
     record(
-        "auth.otp_refused",
+        AuditAction.AUTH_OTP_REFUSED,
         object_type="accounts.OtpChallenge",
         purpose="login",
         detail={"mobile": mask_mobile(mobile), "reason": reason},
@@ -217,7 +198,9 @@ def do_verify_otp(
     purpose: str = OtpPurpose.LOGIN,
 ) -> User:
     """Check an OTP against its challenge and return the citizen (created on first login)."""
-    if not _hit(f"accounts:otp-verify:ip:{ip or 'unknown'}", settings.OTP_MAX_VERIFY_PER_IP_PER_HOUR, HOUR):
+    if not ratelimit.hit(
+        f"accounts:otp-verify:ip:{ip or 'unknown'}", settings.OTP_MAX_VERIFY_PER_IP_PER_HOUR, HOUR
+    ):
         raise RateLimited(
             _("Too many attempts from this network. Try again in an hour."),
             field="otp",
@@ -326,7 +309,7 @@ def _citizen_for(mobile: str) -> User:
 
 def _login_failed(mobile: str, reason: str) -> None:
     record(
-        "auth.login_failed",
+        AuditAction.AUTH_LOGIN_FAILED,
         object_type="accounts.User",
         purpose="login",
         detail={"method": "otp", "mobile": mask_mobile(mobile), "reason": reason},
@@ -348,7 +331,7 @@ def record_auth_event(action: str, user: User, detail: dict) -> None:
 
 
 def record_login(user: User, method: str) -> None:
-    record_auth_event("auth.login", user, {"method": method})
+    record_auth_event(AuditAction.AUTH_LOGIN, user, {"method": method})
 
 
 def do_register_session(user: User, session_key: str) -> None:
@@ -358,7 +341,9 @@ def do_register_session(user: User, session_key: str) -> None:
 
 
 def record_logout(user: User) -> None:
-    record("auth.logout", object_type="accounts.User", object_id=user.pk, actor=user, purpose="logout")
+    record(
+        AuditAction.AUTH_LOGOUT, object_type="accounts.User", object_id=user.pk, actor=user, purpose="logout"
+    )
 
 
 # -------------------------------------------------------------------------------------- staff password
@@ -413,7 +398,7 @@ def staff_login_failed(username: str, reason: str, *, path: str | None = None) -
     if path:
         detail["path"] = path[:200]
     record(
-        "auth.login_failed",
+        AuditAction.AUTH_LOGIN_FAILED,
         object_type="accounts.User",
         purpose="login",
         detail=detail,
@@ -426,7 +411,7 @@ def do_change_password(user: User, new_password: str) -> None:
         user.set_password(new_password)
         user.save(update_fields=["password", "password_changed_at"])
         record(
-            "auth.password_changed",
+            AuditAction.AUTH_PASSWORD_CHANGED,
             object_type="accounts.User",
             object_id=user.pk,
             actor=user,

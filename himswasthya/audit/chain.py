@@ -44,32 +44,26 @@ checkpoint's hash pins the legacy entries: run `checkpoint_audit` right after th
 with database access could still re-hash the *whole* chain without a key (verify_audit reports the
 unanchored entries).
 
-Who seals after commit is `settings.AUDIT_SEAL_MODE`:
-- "background" (production default on PostgreSQL): the commit only wakes this process's sealer, one daemon
-  thread (`BackgroundSealer`) with its own database connection. It seals at most every
-  `AUDIT_SEAL_INTERVAL_MS` (default 100 ms), so a burst of commits costs one sealing transaction, and the
-  request never waits for the chain head. Measured on PostgreSQL (bench/RESULTS.md): an identifier lookup
-  with its audit entry, p95 11 ms inline vs 6.9 ms background (4.4 ms with no entry at all); a one-entry
-  transaction p50 4.2 -> 1.5 ms. The thread starts lazily, is restarted when it died, and
-  a forked gunicorn worker starts its own (the pid is checked; `os.register_at_fork` also resets the locks a
-  fork may have copied while held). A failing cycle is logged without any row data and retried with backoff.
-  At process exit (management commands, a worker's graceful stop) whatever is pending is sealed inline.
-- "inline": the committing thread seals (as before). Default on SQLite, the single-machine/dev set-up.
-  Background mode does work there (the sealer waits under the 20 s busy timeout like any writer, and
-  bench/audit.py runs it on file SQLite with 8 writers without "database is locked"), but SQLite has one
-  database-wide write lock, dev machines run no `seal_audit` cron to catch a killed process's leftovers,
-  and SQLite's shared-cache in-memory *test* database fails table locks at once instead of waiting. Set
-  AUDIT_SEAL_MODE=background to choose it anyway. The test suite runs inline (root conftest) and tests
-  background mode explicitly (audit/tests/test_background_sealer.py).
+Who seals is `settings.AUDIT_SEAL_MODE`; no web process ever runs a thread of its own for it:
+- "inline" (default on SQLite, the single-machine/dev set-up; the test suite): the on-commit fast path. The
+  committing thread seals right after its commit (`seal_pending`, which never waits: a sealer finding the
+  head locked returns, and the holder seals our rows too).
+- "worker" (default on PostgreSQL): the commit only INSERTs; `manage.py seal_audit --every 0.2` (a worker
+  process, like `send_pending_sms --every 5`; `run_sealing_worker`) seals every 0.2 s, so a burst of commits
+  costs one sealing transaction and the request never touches the chain head. Measured on PostgreSQL
+  (bench/RESULTS.md, then with an in-process sealer doing the same): an identifier lookup with its audit
+  entry, p95 11 ms inline vs 6.9 ms off the request path (4.4 ms with no entry at all).
+A failing worker cycle is logged without any row data and retried with back-off; stopping the worker is
+safe at any moment (a batch is one transaction). In both modes `seal_audit` (once, or as the worker) seals
+whatever a killed process left behind.
 
-Unsealed rows are not yet protected by the chain; they are sealed within milliseconds of commit, and
-`manage.py seal_audit` (cron, every minute) plus `verify_audit`'s stale-unsealed report catch any left over
-(a process killed between commit and its sealer's next cycle leaves its rows for the next sealer or cron).
+Unsealed rows are not yet protected by the chain; they are sealed at commit (inline) or within the
+worker's interval, and `verify_audit`'s stale-unsealed report (exit 2) catches any left over, e.g. when no
+sealing worker runs.
 """
 
 from __future__ import annotations
 
-import atexit
 import hashlib
 import hmac
 import json
@@ -111,9 +105,8 @@ HASHED_FIELDS = (
 )
 DEFAULT_BATCH_SIZE = 500
 _PROCESS_SEALER = threading.Lock()
-SEAL_MODES = ("inline", "background")
+SEAL_MODES = ("inline", "worker")
 MAX_RETRY_SECONDS = 30.0
-IDLE_CLOSE_SECONDS = 2.0
 logger = logging.getLogger(__name__)
 
 
@@ -240,7 +233,7 @@ def seal_pending_after_commit() -> None:
     seal_pending()
 
 
-# --- after-commit sealing: inline or by the process's background sealer ---------------------------------
+# --- after-commit sealing (inline) or by the sealing worker ---------------------------------------------
 
 
 def seal_mode() -> str:
@@ -248,10 +241,6 @@ def seal_mode() -> str:
     if mode not in SEAL_MODES:
         raise ImproperlyConfigured(f"AUDIT_SEAL_MODE must be one of {SEAL_MODES}, not {mode!r}")
     return mode
-
-
-def _seal_interval() -> float:
-    return max(0, int(settings.AUDIT_SEAL_INTERVAL_MS)) / 1000
 
 
 def _safe_reason(exc: BaseException) -> str:
@@ -262,151 +251,70 @@ def _safe_reason(exc: BaseException) -> str:
     return type(exc).__name__ + (f" (SQLSTATE {sqlstate})" if sqlstate else "")
 
 
-class BackgroundSealer:
-    """One daemon thread per process that seals after being woken, at most every `interval` seconds.
-
-    `wake()` is all a committing request does: start the thread if needed (lazily, once per process, again
-    after a fork or if it died) and set an Event. The thread clears the Event *before* sealing, so a commit
-    during a cycle causes another cycle. Its database connection is its own (Django's are per thread); it is
-    closed after a failure and after IDLE_CLOSE_SECONDS without commits, so an idle process holds none."""
-
-    def __init__(self, interval: float | None = None) -> None:
-        self.interval = interval  # None: settings.AUDIT_SEAL_INTERVAL_MS, read every cycle
-        self._exit_hook = False  # registered once; survives fork with the rest of the process image
-        self._reset()
-
-    def _reset(self) -> None:
-        self._lock = threading.Lock()
-        self._wake = threading.Event()
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
-        self._pid: int | None = None
-        self.cycles = self.sealed = self.failures = 0
-
-    def flush_at_exit(self) -> None:
-        """Process exit (a management command, a gunicorn worker's graceful stop): the daemon thread would
-        die with the process, so seal what this process committed since its last cycle here."""
-        if self._thread is None or self._pid != os.getpid():
-            return
-        self.stop()
-        try:
-            seal_pending()
-        except Exception as exc:  # noqa: BLE001 - at exit; seal_audit (cron) seals what is left
-            logger.error("audit sealing at exit failed: %s", _safe_reason(exc))
-        finally:
-            connection.close()
-
-    def after_fork_in_child(self) -> None:
-        # The parent's thread does not exist here, and a lock copied while held would stay held forever.
-        self._reset()
-
-    def is_running(self) -> bool:
-        thread = self._thread
-        return thread is not None and thread.is_alive() and self._pid == os.getpid()
-
-    def wake(self) -> None:
-        self.ensure_running()
-        self._wake.set()
-
-    def ensure_running(self) -> None:
-        if self.is_running():
-            return
-        with self._lock:
-            if self.is_running():
-                return
-            self._retire_current()
-            self._pid = os.getpid()
-            self._thread = threading.Thread(
-                target=self._run, args=(self._wake, self._stop), name=f"audit-sealer-{self._pid}", daemon=True
-            )
-            self._thread.start()
-            if not self._exit_hook:
-                atexit.register(self.flush_at_exit)
-                self._exit_hook = True
-
-    def stop(self, timeout: float = 5.0) -> None:
-        """Stop the thread (tests, benchmarks); the next wake() starts a new one."""
-        with self._lock:
-            thread = self._thread
-            self._retire_current()
-            self._thread = None
-        if thread is not None and thread is not threading.current_thread():
-            thread.join(timeout)
-
-    def _retire_current(self) -> None:
-        # The current thread (if any) gets its stop signal, and is woken to see it; a new one gets new Events.
-        self._stop.set()
-        self._wake.set()
-        self._wake, self._stop = threading.Event(), threading.Event()
-
-    def _run(self, wake: threading.Event, stop: threading.Event) -> None:
-        try:
-            self._loop(wake, stop)
-        finally:
-            connection.close()
-
-    def _loop(self, wake: threading.Event, stop: threading.Event) -> None:
-        last_cycle, retry_in = 0.0, 0.0
-        while True:
-            # The connection is kept while commits keep coming (a new PostgreSQL connection per cycle costs
-            # more than the cycle) and closed once idle, so an idle worker holds none.
-            if not wake.wait(IDLE_CLOSE_SECONDS):
-                connection.close()
-                wake.wait()
-            if stop.is_set():
-                return
-            interval = self.interval if self.interval is not None else _seal_interval()
-            # Debounce: at most one cycle per interval (a longer pause after a failure); commits meanwhile
-            # only set the Event again and are sealed in the same cycle.
-            pause = max(interval, retry_in) - (time.monotonic() - last_cycle)
-            if pause > 0 and stop.wait(pause):
-                return
-            wake.clear()
-            last_cycle = time.monotonic()
-            retry_in = self._cycle(wake, interval)
-
-    def _cycle(self, wake: threading.Event, interval: float) -> float:
-        """One sealing run; returns the pause before a retry (0 when it went well)."""
-        self.cycles += 1
-        try:
-            self.sealed += seal_pending()
-            self.failures = 0
-            return 0.0
-        except Exception as exc:  # noqa: BLE001 - the thread must survive anything; retried below
-            self.failures += 1
-            retry_in = min(MAX_RETRY_SECONDS, max(interval, 0.05) * 2 ** min(self.failures, 10))
-            logger.error(
-                "audit sealing failed: %s; retrying in %.1f s (failure %d in a row)",
-                _safe_reason(exc),
-                retry_in,
-                self.failures,
-            )
-            wake.set()  # the rows are still pending: come back after the pause
-            connection.close()  # it may be broken; the retry opens a new one
-            return retry_in
-
-
-sealer = BackgroundSealer()
 if hasattr(os, "register_at_fork"):
 
     def _after_fork_in_child() -> None:
+        # A lock copied by fork() while another thread held it would stay held forever in the child.
         global _PROCESS_SEALER
         _PROCESS_SEALER = threading.Lock()
-        sealer.after_fork_in_child()
 
     os.register_at_fork(after_in_child=_after_fork_in_child)
 
 
-def wake_background_sealer() -> None:
-    sealer.wake()
+def after_commit_sealing() -> Callable[[], None] | None:
+    """The callback `record()` registers with on_commit per AUDIT_SEAL_MODE: the inline sealing ("inline"),
+    or None ("worker": the commit leaves its entries to `manage.py seal_audit --every`)."""
+    return seal_pending_after_commit if seal_mode() == "inline" else None
 
 
-def after_commit_sealing() -> Callable[[], None]:
-    """The callback `record()` registers with on_commit, per AUDIT_SEAL_MODE."""
-    return wake_background_sealer if seal_mode() == "background" else seal_pending_after_commit
+AFTER_COMMIT_CALLBACKS = (seal_pending_after_commit,)
 
 
-AFTER_COMMIT_CALLBACKS = (seal_pending_after_commit, wake_background_sealer)
+@dataclass
+class WorkerStats:
+    cycles: int = 0
+    sealed: int = 0
+    failures: int = 0
+
+
+def run_sealing_worker(
+    every: float,
+    *,
+    batch_size: int = DEFAULT_BATCH_SIZE,
+    cycles: int | None = None,
+    sleep: Callable[[float], None] | None = None,
+    on_sealed: Callable[[int], None] | None = None,
+) -> WorkerStats:
+    """The sealing worker (`manage.py seal_audit --every N`): seal what is pending, wait `every` seconds,
+    again; `cycles` bounds the runs (None: until the process is stopped). A cycle that finds nothing pending
+    costs one indexed EXISTS query. A failing cycle is logged without any row data (only the error class
+    and SQLSTATE), its connection closed, and retried after a back-off up to MAX_RETRY_SECONDS; the worker
+    itself never dies of it. Stopping it mid-cycle is safe: a batch is one transaction."""
+    stats = WorkerStats()
+    while cycles is None or stats.cycles < cycles:
+        stats.cycles += 1
+        pause = every
+        try:
+            if _pending_ids_exist():
+                sealed = seal_pending(batch_size=batch_size)
+                stats.sealed += sealed
+                if sealed and on_sealed is not None:
+                    on_sealed(sealed)
+            stats.failures = 0
+        except Exception as exc:  # noqa: BLE001 - the worker must survive anything; retried below
+            stats.failures += 1
+            pause = min(MAX_RETRY_SECONDS, max(every, 0.05) * 2 ** min(stats.failures, 10))
+            logger.error(
+                "audit sealing failed: %s; retrying in %.1f s (failure %d in a row)",
+                _safe_reason(exc),
+                pause,
+                stats.failures,
+            )
+            connection.close()  # it may be broken; the retry opens a new one
+        if cycles is not None and stats.cycles >= cycles:
+            break
+        (sleep or time.sleep)(pause)
+    return stats
 
 
 def wait_until_sealed(timeout: float = 5.0, poll: float = 0.02) -> bool:

@@ -1,8 +1,9 @@
-"""Audit of personal-data access: `record()` for every read and change, and the queries of the audit viewer.
+"""Audit of personal-data access: `record()` for every read and change, and the filters of the audit viewer.
 
 `record()` is called from every app's services and views, so it must be cheap and must never make one
 request wait for another: it INSERTs one unsealed row in the caller's transaction and asks for sealing after
-commit - inline or, by default on PostgreSQL, by waking the process's background sealer (see chain.py).
+commit - inline, or (AUDIT_SEAL_MODE "worker", production on PostgreSQL) by the `seal_audit --every` worker
+(see chain.py).
 If the caller's transaction rolls back, the entry disappears with it.
 """
 
@@ -14,16 +15,17 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any, NoReturn
 
-from django.apps import apps
 from django.db import connection, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from himswasthya.audit import chain
+from himswasthya.audit.actions import AuditAction
 from himswasthya.audit.context import client_ip, current_request
+from himswasthya.audit.hooks import hooks
 from himswasthya.audit.models import AuditEntry
-from himswasthya.core.errors import DomainError, Forbidden
+from himswasthya.core.errors import DomainError
 
 _ACTION = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)+$")
 # SEC-29: what must never reach a log. Key names are matched as substrings, case-insensitively.
@@ -126,14 +128,6 @@ def _actor_from_request() -> tuple[Any, str | None]:
     return actor, client_ip(request)
 
 
-def _district_of_facility(facility_id: int) -> int | None:
-    # A typed reference by app label, not an import: facilities sits above audit in the dependency order.
-    if not apps.is_installed("himswasthya.facilities"):
-        return None
-    facility_model = apps.get_model("facilities", "Facility")
-    return facility_model.objects.filter(pk=facility_id).values_list("district_id", flat=True).first()
-
-
 def _check_lengths(**values: str) -> None:
     # Refused here rather than by PostgreSQL, whose error would abort the caller's whole transaction.
     for name, value in values.items():
@@ -150,9 +144,12 @@ def _valid_ip(value: str | None) -> str | None:
 
 
 def schedule_sealing() -> None:
-    """One after-commit sealing (inline, or a wake-up of the background sealer: AUDIT_SEAL_MODE) per
-    transaction, however many entries it recorded. Callers that INSERT entries built by `build_entry`
+    """One after-commit sealing per transaction, however many entries it recorded (AUDIT_SEAL_MODE "inline";
+    with "worker" nothing: the sealing worker seals them). Callers that INSERT entries built by `build_entry`
     themselves call it too."""
+    callback = chain.after_commit_sealing()
+    if callback is None:
+        return
     if connection.in_atomic_block and any(
         # Django's pending callbacks: (savepoint ids, function, robust).
         item[1] in chain.AFTER_COMMIT_CALLBACKS
@@ -160,13 +157,14 @@ def schedule_sealing() -> None:
     ):
         return
     # robust: a sealing failure is logged and never turns a committed request into an error.
-    transaction.on_commit(chain.after_commit_sealing(), robust=True)
+    transaction.on_commit(callback, robust=True)
 
 
 def record(action: str, **kwargs: Any) -> AuditEntry:
     """Append one audit entry in the caller's transaction. `actor` defaults to the current request's user.
 
-    `action` is "<noun>.<verb>" ("person.read", "auth.login"); `purpose` is the SEC-1 purpose code.
+    `action` is an `AuditAction` (audit/actions.py), "<noun>.<verb>": PERSON_READ is "person.read".
+    `purpose` is the SEC-1 purpose code.
     facility/district default to the actor's own; district also follows from the facility.
     `detail` is checked by `check_detail` (SEC-29); pass `redact_detail=True` when it holds values users
     typed, so that a suspicious value is masked instead of refused. Arguments: see `build_entry`.
@@ -193,6 +191,7 @@ def build_entry(
 ) -> AuditEntry:
     """The checked, unsaved entry `record` writes (same arguments). A caller that INSERTs it itself (e.g. in
     one statement with the row it audits) must call `schedule_sealing()` afterwards."""
+    action = str(action)  # an AuditAction stores its value, the plain string
     if not _ACTION.match(action):
         raise DomainError(_("Audit action must look like 'person.read'."), field="action")
     object_id = "" if object_id is None else str(object_id)
@@ -206,7 +205,7 @@ def build_entry(
     if facility_id is None and actor is not None:
         facility_id = getattr(actor, "facility_id", None)
     if district_id is None and facility_id is not None:
-        district_id = _district_of_facility(facility_id)
+        district_id = hooks.district_of_facility(facility_id)  # filled by facilities (audit/hooks.py)
     if district_id is None and actor is not None:
         district_id = getattr(actor, "district_id", None)
     entry = AuditEntry(
@@ -234,7 +233,7 @@ def record_read(
     return record(action, object_type=object_type, object_id=object_id, purpose=purpose, **kwargs)
 
 
-# --- the viewer's queries --------------------------------------------------------------------------------
+# --- the viewer's filters (who may read which entries is decided by the viewer: accounts/audit_log) -----
 
 
 @dataclass(frozen=True)
@@ -250,21 +249,12 @@ class AuditFilters:
         return sorted(name for name, value in self.__dict__.items() if value not in ("", None))
 
 
-def entries_visible_to(user: Any) -> QuerySet[AuditEntry]:
-    """The state sees everything, a district officer their district; everyone else is refused (403)."""
-    from himswasthya.audit.permissions import is_audit_reader, scope_entries
-
-    if not is_audit_reader(user):
-        raise Forbidden(_("You may not read the audit log."))
-    return scope_entries(user, AuditEntry.objects.select_related("actor"))
-
-
 def _day_start(day: date) -> datetime:
     return timezone.make_aware(datetime.combine(day, time.min))
 
 
-def search_entries(user: Any, filters: AuditFilters) -> QuerySet[AuditEntry]:
-    qs = entries_visible_to(user)
+def filter_entries(qs: QuerySet[AuditEntry], filters: AuditFilters) -> QuerySet[AuditEntry]:
+    """The entries of `qs` (already narrowed to what the reader may see) matching `filters`, newest first."""
     if filters.actor:
         qs = (
             qs.filter(actor_id=int(filters.actor))
@@ -291,18 +281,9 @@ def search_entries(user: Any, filters: AuditFilters) -> QuerySet[AuditEntry]:
 def record_audit_read(user: Any, filters: AuditFilters, page: int) -> None:
     """Reading the audit log is itself audited. Filter values are left out: they may be personal data."""
     record(
-        "audit.read",
+        AuditAction.AUDIT_READ,
         object_type="audit.AuditEntry",
         purpose="oversight",
         actor=user,
         detail={"filters": filters.used(), "page": page},
     )
-
-
-def verify(user: Any, stale_after_seconds: int = 300) -> chain.VerifyResult:
-    from himswasthya.audit.permissions import STATE_ADMIN
-
-    if not (user is not None and user.is_authenticated and user.is_active and user.role == STATE_ADMIN):
-        raise Forbidden(_("Only the state administrator may verify the audit chain."))
-    record("audit.verify", object_type="audit.AuditEntry", purpose="oversight", actor=user)
-    return chain.verify_chain(stale_after_seconds=stale_after_seconds)

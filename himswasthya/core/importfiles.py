@@ -17,6 +17,7 @@ import csv
 import io
 import json
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
@@ -61,6 +62,71 @@ class ImportFileError(DomainError):
         """The command's error message: "<file>: Line <n>: <reason>"."""
         where = str(path if path is not None else self.path or "")
         return f"{where}: {self.message}" if where else str(self.message)
+
+
+@dataclass(frozen=True)
+class RowError:
+    """One problem in one row of an import file - the one row-error type of every importer.
+
+    `row` is the row's line number (or its place in an upload), `field` the column or key, `reason` the
+    translated sentence. Never the field's value: it may be an Aadhaar number or other personal data.
+    `record_id` and `item_id` name the record the row belongs to and the row within it, where the file has
+    them (a Him Parivar family id and member id)."""
+
+    row: int
+    field: str
+    reason: str
+    record_id: str = ""
+    item_id: str = ""
+
+
+#: The columns of a row-error report: (header, RowError attribute).
+ROW_ERROR_COLUMNS: tuple[tuple[str, str], ...] = (("row", "row"), ("field", "field"), ("reason", "reason"))
+
+
+class RowErrorReport:
+    """The CSV report of an import's row errors (`<input>.errors.csv`), one line per RowError, under the
+    header of `columns`. An old report is removed first; the file is created on the first error, or at once
+    with `always=True` (a header-only report then says "no errors")."""
+
+    def __init__(self, path: Path, columns: Iterable[tuple[str, str]] = ROW_ERROR_COLUMNS, *, always=False):
+        self.path = path
+        self.columns = tuple(columns)
+        self.written = 0
+        self._file: IO[str] | None = None
+        path.unlink(missing_ok=True)
+        if always:
+            self._open()
+
+    def _open(self) -> None:
+        self._file = self.path.open("w", encoding="utf-8", errors="backslashreplace", newline="")
+        self._writer = csv.writer(self._file)
+        self._writer.writerow([header for header, _attr in self.columns])
+
+    def write(self, errors: Iterable[RowError]) -> None:
+        for error in errors:
+            if self._file is None:
+                self._open()
+            self._writer.writerow([getattr(error, attr) for _header, attr in self.columns])
+            self.written += 1
+
+    def close(self) -> None:
+        if self._file is not None:
+            self._file.close()
+
+    def __enter__(self) -> RowErrorReport:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def read_row_error_report(path: Path, limit: int = 100) -> list[dict[str, str]]:
+    """The first `limit` lines of a row-error report, as dicts by header (none when there is no report)."""
+    if not path.exists():
+        return []
+    with path.open(encoding="utf-8", newline="") as f:
+        return [row for _i, row in zip(range(limit), csv.DictReader(f), strict=False)]
 
 
 def command_error(exc: DomainError, path: str | Path) -> CommandError:

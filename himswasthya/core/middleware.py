@@ -3,7 +3,7 @@
 Content-Security-Policy (issue #10 item 6): no inline script at all (`script-src 'self'`: every script is a
 static file under `static/js/`, behaviour hangs on data- attributes, no on*= handlers), and no inline style
 except `<style>` blocks carrying this request's nonce (`<style nonce="{{ request.csp_nonce }}">`); style
-attributes are replaced by classes in `static/css/site.css`. `core/tests/test_csp.py` keeps the templates that
+attributes are replaced by classes in `static/css/site.css`. `tests/test_csp.py` keeps the templates that
 way. Django's admin works under this policy: its scripts are static files and its templates have no inline
 script or style.
 """

@@ -1,4 +1,8 @@
-"""SEC-24: a fixed one-minute window per user and action, counted in the cache (Redis when configured)."""
+"""The one rate limiter (SEC-24), counted in the cache (Redis when configured).
+
+Two window shapes: per user and action in clock windows (`check_rate`: this minute; `count_in_window`: e.g.
+this hour), and per key in a window that opens with its first event (`hit`/`refund`: OTP sends and checks per
+network address and mobile number, where a refused request must not count)."""
 
 from __future__ import annotations
 
@@ -53,3 +57,20 @@ def count_in_window(prefix: str, user: Any, seconds: int) -> int:
 def window_count(prefix: str, user: Any, seconds: int) -> int:
     """`user`'s counter for `prefix` in the current window, without counting."""
     return int(cache.get(window_key(prefix, user, seconds)) or 0)
+
+
+def hit(key: str, limit: int, window: int) -> bool:
+    """Count one event at `key`, in a window of `window` seconds that opens with the window's first event.
+    Returns False - and counts nothing - when `limit` events were already counted in the window."""
+    if _count(key, window) > limit:
+        refund(key)
+        return False
+    return True
+
+
+def refund(key: str) -> None:
+    """Take back one event counted by `hit` (a later check refused the request after all)."""
+    try:
+        cache.decr(key)
+    except ValueError:  # the window expired meanwhile: nothing to take back
+        pass

@@ -19,7 +19,6 @@ Each row goes in its own savepoint: a bad row changes nothing and the sound rows
 
 from __future__ import annotations
 
-import csv
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,7 +28,7 @@ from django.core.validators import validate_email
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from himswasthya.core.importfiles import open_csv
+from himswasthya.core.importfiles import RowError, RowErrorReport, open_csv
 from himswasthya.facilities.departments import ensure_departments
 from himswasthya.facilities.models import FacilityType
 from himswasthya.facilities.services import FacilitySpec, UpsertCounts, do_upsert_facilities
@@ -56,13 +55,6 @@ _TYPES = {t.value.casefold(): t.value for t in FacilityType} | {
     str(t.label).casefold(): t.value for t in FacilityType
 }
 _CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,19}$")
-
-
-@dataclass(frozen=True)
-class RowError:
-    row: int
-    field: str
-    reason: str
 
 
 @dataclass
@@ -215,11 +207,9 @@ def _save_row(spec: FacilitySpec, result: ImportResult, line: int) -> None:
 
 
 def write_errors(result: ImportResult, path: Path) -> None:
-    with path.open("w", newline="", encoding="utf-8") as fh:
-        writer = csv.writer(fh)
-        writer.writerow(["row", "field", "reason"])
-        for e in result.errors:
-            writer.writerow([e.row, e.field, e.reason])
+    """`path`: row, field, reason - a header-only file when every row was good."""
+    with RowErrorReport(path, always=True) as report:
+        report.write(result.errors)
 
 
 __all__ = ["COLUMNS", "ImportResult", "RowError", "import_facilities_csv", "write_errors"]

@@ -5,10 +5,12 @@ and writes one `opd.configure` audit entry (no personal data: only what was conf
 Already-opened session days (registration app) keep the quotas copied when they were opened.
 
 The booking hot path reads a session (with its facility) and the facility's policy on every request; those
-change a few times a year, so `cached_session` / `cached_policy` keep them per process for OPD_CACHE_SECONDS.
-Any save or delete of a session, policy or facility (these `do_*` functions, the Django admin, a command)
-clears the cache at once and again after its commit; another process sees the change within the TTL. Only
-reads made outside a transaction fill or use the cache (nothing a rollback could undo is cached). Closures are
+change a few times a year, so `cached_session` / `cached_policy` keep them for OPD_CACHE_SECONDS: in Redis
+(Django's cache) when REDIS_URL is set, shared by every process, else per process. Any save or delete of a
+session, policy or facility (these `do_*` functions, the Django admin, a command) clears the cache at once
+and again after its commit: with Redis every process sees the change at once, without it another process
+sees it within the TTL. Only reads made outside a transaction fill or use the cache (nothing a rollback could
+undo is cached). Closures are
 not cached: the booking checks them inside its own statement (registration/services.py).
 """
 
@@ -21,6 +23,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
+from django.core.cache import cache
 from django.db import IntegrityError, connection, transaction
 from django.db.models import QuerySet
 from django.db.models.signals import post_delete, post_save
@@ -28,6 +32,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from himswasthya.accounts.scoping import get_scoped_or_not_found, require_role
+from himswasthya.audit.actions import AuditAction
 from himswasthya.audit.services import record
 from himswasthya.core.errors import Conflict, DomainError, NotFound
 from himswasthya.core.times import local_time
@@ -54,11 +59,30 @@ NO_SUCH_DEPARTMENT = _("No department with this code.")
 OPD_CACHE_SECONDS = 10.0
 _cache: dict[tuple[str, int], tuple[float, Any]] = {}
 _cache_lock = threading.Lock()
+# With REDIS_URL the cache is Django's (Redis), shared by every process: an entry is (generation, value) and
+# is valid only while the generation key holds the same number; any change bumps it (one atomic INCR), so
+# every process sees a save or delete at once instead of within the TTL.
+_GENERATION_KEY = "opd:generation"
+
+
+def _shared() -> bool:
+    return bool(settings.REDIS_URL)
+
+
+def _bump_generation() -> None:
+    # Seeded from the clock, not 0: an evicted generation key must not bring back entries of an old one.
+    cache.add(_GENERATION_KEY, time.time_ns(), timeout=None)
+    try:
+        cache.incr(_GENERATION_KEY)
+    except ValueError:  # evicted between add and incr
+        cache.add(_GENERATION_KEY, time.time_ns(), timeout=None)
 
 
 def clear_opd_cache(**_ignored: Any) -> None:
     with _cache_lock:
         _cache.clear()
+    if _shared():
+        _bump_generation()
 
 
 def _on_change(**_ignored: Any) -> None:
@@ -74,9 +98,28 @@ for _model in (Facility, OpdPolicy, OpdSession):
     )
 
 
+def _cached_shared(key: tuple[str, int], load: Any) -> Any:
+    name = f"opd:{key[0]}:{key[1]}"
+    found = cache.get_many([_GENERATION_KEY, name])  # one round trip
+    generation, hit = found.get(_GENERATION_KEY), found.get(name)
+    if hit is not None and generation is not None and hit[0] == generation:
+        return hit[1]
+    if generation is None:
+        cache.add(_GENERATION_KEY, time.time_ns(), timeout=None)
+        generation = cache.get(_GENERATION_KEY)
+    value = load()
+    if value is not None:
+        # Stored under the generation read *before* loading: a change committed meanwhile bumped it, so
+        # this entry is never used.
+        cache.set(name, (generation, value), OPD_CACHE_SECONDS)
+    return value
+
+
 def _cached(key: tuple[str, int], load: Any) -> Any:
     if connection.in_atomic_block:  # may be rolled back: neither trust nor fill the cache
         return load()
+    if _shared():
+        return _cached_shared(key, load)
     now = time.monotonic()
     with _cache_lock:
         hit = _cache.get(key)
@@ -166,7 +209,7 @@ def _audit(
     actor: Any, facility: Facility, what: str, object_type: str, object_id: Any, **detail: Any
 ) -> None:
     record(
-        "opd.configure",
+        AuditAction.OPD_CONFIGURE,
         object_type=object_type,
         object_id=object_id,
         actor=actor,

@@ -2,13 +2,13 @@
 
 from ninja import Router
 
-from himswasthya.himcare.api_cases import router as cases_router
-from himswasthya.himcare.api_enrolment import router as enrolment_router
-from himswasthya.himcare.api_hospital import router as hospital_router
-from himswasthya.himcare.api_monitoring import router as monitoring_router
+from himswasthya.himcare.cases.api import router as cases_router
+from himswasthya.himcare.coverage.api import router as coverage_router
+from himswasthya.himcare.enrolment.api import router as enrolment_router
+from himswasthya.himcare.hospitals.api import router as hospitals_router
 
 router = Router(tags=["himcare"])
 router.add_router("", enrolment_router)
-router.add_router("", hospital_router)
-router.add_router("", monitoring_router)
+router.add_router("", hospitals_router)
+router.add_router("", coverage_router)
 router.add_router("", cases_router)

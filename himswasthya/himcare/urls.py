@@ -5,8 +5,8 @@ from django.urls import include, path
 app_name = "himcare"
 
 urlpatterns = [
-    path("", include("himswasthya.himcare.urls_enrolment")),
-    path("", include("himswasthya.himcare.urls_hospital")),
-    path("", include("himswasthya.himcare.urls_monitoring")),
-    path("", include("himswasthya.himcare.urls_cases")),
+    path("", include("himswasthya.himcare.enrolment.urls")),
+    path("", include("himswasthya.himcare.hospitals.urls")),
+    path("", include("himswasthya.himcare.coverage.urls")),
+    path("", include("himswasthya.himcare.cases.urls")),
 ]

@@ -14,7 +14,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from himswasthya.accounts.models import Role
-from himswasthya.accounts.scoping import role_required
+from himswasthya.accounts.scoping import acting_person_ids, family_ids, role_required
+from himswasthya.audit.actions import AuditAction
 from himswasthya.audit.services import record
 from himswasthya.core.validators import mask_aadhaar_last4, mask_mobile
 from himswasthya.himparivar.models import Family, Member, MemberStatus
@@ -25,13 +26,10 @@ ADULT_AGE = 18
 
 
 def families_of_citizen(user: Any) -> QuerySet[Family]:
-    """Families in which a living member has the citizen's (OTP-verified) mobile number."""
-    if not getattr(user, "mobile", None):
-        return Family.objects.none()
+    """Families in which a living member has the citizen's (OTP-verified) mobile number (accounts.scoping)."""
     members = Member.objects.select_related("person").prefetch_related("person__identifiers").order_by("id")
     return (
-        Family.objects.filter(members__mobile=user.mobile, members__status=MemberStatus.ALIVE)
-        .distinct()
+        Family.objects.filter(pk__in=family_ids(user))
         .select_related("district")
         .prefetch_related(Prefetch("members", queryset=members))
         .order_by("family_id")
@@ -48,10 +46,8 @@ def _masked_abha(member: Member) -> str:
 def _family_rows(family: Family, user: Any) -> dict[str, Any]:
     members = list(family.members.all())
     # SEC-5: only an adult member of this family may act for its children.
-    acting_adult = any(
-        m.mobile == user.mobile and m.status == MemberStatus.ALIVE and m.person.age() >= ADULT_AGE
-        for m in members
-    )
+    acting = set(acting_person_ids(user, members[0].person_id)) if members else set()
+    acting_adult = any(m.person_id in acting and m.person.age() >= ADULT_AGE for m in members)
     rows = []
     for m in members:
         age = m.person.age()
@@ -81,7 +77,7 @@ def my_family(request: HttpRequest) -> HttpResponse:
     with transaction.atomic():
         for family in families:
             record(
-                "family.read",
+                AuditAction.FAMILY_READ,
                 object_type="himparivar.Family",
                 object_id=family.family_id,
                 purpose=CITIZEN_PURPOSE,

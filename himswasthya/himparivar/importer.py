@@ -9,7 +9,6 @@ serves the incremental sync. Schema and policy: README.md in this app.
 
 from __future__ import annotations
 
-import csv
 import datetime
 import functools
 import hashlib
@@ -31,12 +30,15 @@ from himswasthya.core.importfiles import (
     MAX_JSON_DEPTH,
     CheckedDictReader,
     ImportFileError,
+    RowError,
+    RowErrorReport,
     json_depth,
     json_too_deep,
     text_lines,
 )
 from himswasthya.core.text import is_storable
 from himswasthya.core.validators import normalise_abha_number, normalise_mobile
+from himswasthya.himparivar.bulk import prepare_rows, writer_for_connection
 from himswasthya.himparivar.identifiers import member_detail_columns, member_identifier_rows
 from himswasthya.himparivar.models import (
     AreaType,
@@ -50,9 +52,7 @@ from himswasthya.himparivar.models import (
     SocialCategory,
     VerificationStatus,
 )
-from himswasthya.himparivar.population.writer import writer_for_connection
-from himswasthya.people.models import IdentifierType, Person, PersonIdentifier
-from himswasthya.people.phonetic import search_keys
+from himswasthya.people.models import IdentifierType, Person, PersonIdentifier, person_row
 from himswasthya.places.models import Block, District, GramPanchayat
 
 FAMILY_COLUMNS = [
@@ -103,13 +103,19 @@ _FALSE = {"", "0", "false", "no", "n", "f"}
 
 
 # --- records and errors ---------------------------------------------------------------------------
-@dataclass(frozen=True)
-class RowError:
-    row: int
-    family_id: str
-    member_id: str
-    field: str
-    reason: str
+#: `<input>.errors.csv` and the API's error rows: a RowError's record is the family, its item the member.
+REPORT_COLUMNS = (
+    ("row", "row"),
+    ("family_id", "record_id"),
+    ("member_id", "item_id"),
+    ("field", "field"),
+    ("reason", "reason"),
+)
+
+
+def error_out(error: RowError) -> dict[str, Any]:
+    """A row error as the API shows it (the report's columns)."""
+    return {header: getattr(error, attr) for header, attr in REPORT_COLUMNS}
 
 
 @dataclass
@@ -296,10 +302,10 @@ def _csv_families(text: Iterable[str]) -> Iterator[RawFamily]:
             current.errors.append(
                 RowError(
                     row_no,
-                    family_id,
-                    (row.get("member_id") or "").strip(),
                     "family_id",
                     _("The rows of a family must be together; this family appeared earlier in the file."),
+                    record_id=family_id,
+                    item_id=(row.get("member_id") or "").strip(),
                 )
             )
         seen.add(family_id)
@@ -311,7 +317,13 @@ def _family_field_mismatches(family: RawFamily, row_no: int, row: dict[str, Any]
     """Every row of a family repeats the family's fields; a row that disagrees is an error, not a guess."""
     member_id = (row.get("member_id") or "").strip()
     return [
-        RowError(row_no, family.family_id, member_id, name, _("Differs from this family's first row."))
+        RowError(
+            row_no,
+            name,
+            _("Differs from this family's first row."),
+            record_id=family.family_id,
+            item_id=member_id,
+        )
         for name in FAMILY_COLUMNS
         if (row.get(name) or "").strip() != (family.fields.get(name) or "").strip()
     ]
@@ -377,7 +389,7 @@ def raw_family_from_json(obj: dict[str, Any], first_row: int = 1) -> RawFamily:
     if not isinstance(members, list) or not members:
         raw = RawFamily(family_id, family_fields, [])
         raw.errors.append(
-            RowError(first_row, family_id, "", "members", _("A family needs a list of members."))
+            RowError(first_row, "members", _("A family needs a list of members."), record_id=family_id)
         )
         return raw
     rows = [(first_row + i, m if isinstance(m, dict) else {}) for i, m in enumerate(members)]
@@ -435,7 +447,9 @@ class _Row:
         self.errors: list[RowError] = []
 
     def error(self, field_name: str, reason: str) -> None:
-        self.errors.append(RowError(self.row, self.family_id, self.member_id, field_name, reason))
+        self.errors.append(
+            RowError(self.row, field_name, reason, record_id=self.family_id, item_id=self.member_id)
+        )
 
     def text(self, name: str, max_length: int, required: bool = False) -> str:
         value = self.data.get(name)
@@ -658,10 +672,10 @@ def validate_family(
                 errors.append(
                     RowError(
                         row,
-                        raw.family_id,
-                        member.member_id,
                         "member_id",
                         _("This member id appears twice in the family."),
+                        record_id=raw.family_id,
+                        item_id=member.member_id,
                     )
                 )
             seen.add(member.member_id)
@@ -684,10 +698,10 @@ def _with_skipped_rows(raw: RawFamily, errors: list[RowError]) -> list[RowError]
             errors.append(
                 RowError(
                     row,
-                    raw.family_id,
-                    str(data.get("member_id") or "").strip(),
                     "family_id",
                     _("Skipped: another row of this family is invalid."),
+                    record_id=raw.family_id,
+                    item_id=str(data.get("member_id") or "").strip(),
                 )
             )
     return sorted(errors, key=lambda e: e.row)
@@ -704,14 +718,14 @@ def _reject(family: FamilyRecord, field_name: str, reason: str, member_id: str =
     """Reject a whole family for one problem: the problem on its row, every other row marked skipped."""
     rows = {m.member_id: m.row for m in family.members}
     at = rows.get(member_id, family.rows[0] if family.rows else 0)
-    errors = [RowError(at, family.family_id, member_id, field_name, reason)]
+    errors = [RowError(at, field_name, reason, record_id=family.family_id, item_id=member_id)]
     errors += [
         RowError(
             m.row,
-            family.family_id,
-            m.member_id,
             "family_id",
             _("Skipped: another row of this family is invalid."),
+            record_id=family.family_id,
+            item_id=m.member_id,
         )
         for m in family.members
         if m.row != at
@@ -806,19 +820,21 @@ def _conflicts(
 
 
 def _person_columns(family: FamilyRecord, m: MemberRecord) -> dict[str, Any]:
-    """The Person's columns, search keys included (people.phonetic): bulk writes bypass Person.save()."""
-    return dict(
-        **search_keys(m.name_roman, m.name_deva),
-        given_name=m.given_name,
-        family_name=m.family_name,
-        name_roman=m.name_roman,
-        name_deva=m.name_deva,
-        sex=m.sex,
-        date_of_birth=m.date_of_birth,
-        year_of_birth=m.year_of_birth,
-        mobile=m.mobile,
-        gram_panchayat_id=family.gram_panchayat_id,
-        district_id=family.district_id,
+    """The Person's columns as save() would write them (`people.models.person_row`: search keys included):
+    bulk writes bypass Person.save()."""
+    return person_row(
+        dict(
+            given_name=m.given_name,
+            family_name=m.family_name,
+            name_roman=m.name_roman,
+            name_deva=m.name_deva,
+            sex=m.sex,
+            date_of_birth=m.date_of_birth,
+            year_of_birth=m.year_of_birth,
+            mobile=m.mobile,
+            gram_panchayat_id=family.gram_panchayat_id,
+            district_id=family.district_id,
+        )
     )
 
 
@@ -1009,6 +1025,7 @@ def _update_rows(model: type[Any], rows: list[dict[str, Any]], fields: list[str]
     """
     if not rows:
         return
+    rows = prepare_rows(model, rows)  # as save() would write them: search keys, sealed identifiers
     quote = connection.ops.quote_name
     columns = [model._meta.get_field(name) for name in fields]
     assignments = ", ".join(f"{quote(c.column)} = %s" for c in columns)
@@ -1088,7 +1105,7 @@ def import_file(
             reader = _json_families(io.TextIOWrapper(buffered, encoding="utf-8-sig", newline=""))
         else:
             reader = _csv_families(text_lines(buffered))
-        report = ErrorReport(Path(f"{path}.errors.csv"))
+        report = error_report(Path(f"{path}.errors.csv"))
         counts = ImportCounts()
         places = Places()
         batch: list[FamilyRecord] = []
@@ -1158,7 +1175,7 @@ def _repeated_members(record: FamilyRecord, seen: set[str]) -> list[RowError]:
 def _flush(
     batch: list[FamilyRecord],
     counts: ImportCounts,
-    report: ErrorReport,
+    report: RowErrorReport,
     dry_run: bool,
     allowed_districts: set[int] | None,
     fast_writer: bool,
@@ -1170,34 +1187,7 @@ def _flush(
     report.write(outcome.errors)
 
 
-class ErrorReport:
+def error_report(path: Path) -> RowErrorReport:
     """`<input>.errors.csv`: row, family id, member id, field, reason. Never a field's value (it may be an
     Aadhaar number or other personal data). Created on the first error; an old report is removed."""
-
-    HEADER = ["row", "family_id", "member_id", "field", "reason"]
-
-    def __init__(self, path: Path):
-        self.path = path
-        self.written = 0
-        self._file: IO[str] | None = None
-        path.unlink(missing_ok=True)
-
-    def write(self, errors: Iterable[RowError]) -> None:
-        for error in errors:
-            if self._file is None:
-                self._file = self.path.open("w", encoding="utf-8", errors="backslashreplace", newline="")
-                self._writer = csv.writer(self._file)
-                self._writer.writerow(self.HEADER)
-            self._writer.writerow([error.row, error.family_id, error.member_id, error.field, error.reason])
-            self.written += 1
-
-    def close(self) -> None:
-        if self._file is not None:
-            self._file.close()
-
-
-def read_error_report(path: Path, limit: int = 100) -> list[dict[str, str]]:
-    if not path.exists():
-        return []
-    with path.open(encoding="utf-8", newline="") as f:
-        return [row for _i, row in zip(range(limit), csv.DictReader(f), strict=False)]
+    return RowErrorReport(path, REPORT_COLUMNS)

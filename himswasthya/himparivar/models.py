@@ -78,7 +78,7 @@ class Family(models.Model):
     scope_paths = ScopePaths(
         facility="district__facilities",
         district="district",
-        owner_mobile="members__mobile",
+        family="pk",
         state_roles=frozenset({"state_admin", "himcare_officer"}),
     )
 
@@ -243,7 +243,7 @@ class Member(models.Model):
     scope_paths = ScopePaths(
         facility="family__district__facilities",
         district="family__district",
-        owner_mobile="family__members__mobile",
+        family="family",
         state_roles=frozenset({"state_admin", "himcare_officer"}),
     )
 

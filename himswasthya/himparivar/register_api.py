@@ -10,6 +10,7 @@ from himswasthya.accounts.scoping import RoleAuth
 from himswasthya.core.api import errors
 from himswasthya.core.errors import DomainError
 from himswasthya.himparivar import register_services as services
+from himswasthya.himparivar.importer import error_out
 
 router = Router(tags=["himparivar"])
 
@@ -68,5 +69,5 @@ def post_sync(request: HttpRequest) -> dict:
         "applied": outcome.applied,
         "rejected": outcome.rejected,
         "cursor": outcome.cursor,
-        "errors": [e.__dict__ for e in outcome.errors[:100]],
+        "errors": [error_out(e) for e in outcome.errors[:100]],
     }

@@ -19,15 +19,15 @@ from django.utils.translation import gettext_lazy as _
 
 from himswasthya.accounts.models import Role
 from himswasthya.accounts.scoping import require_role
+from himswasthya.audit.actions import AuditAction
 from himswasthya.audit.services import record
 from himswasthya.core.errors import DomainError
-from himswasthya.core.importfiles import binary_error, not_utf8_error
+from himswasthya.core.importfiles import binary_error, not_utf8_error, read_row_error_report
 from himswasthya.himparivar.importer import (
     REQUIRED_CSV_COLUMNS,
     ImportResult,
     detect_format,
     import_file,
-    read_error_report,
 )
 from himswasthya.himparivar.models import ImportRun, SyncState
 from himswasthya.himparivar.sync.apply import apply_page
@@ -88,7 +88,7 @@ class ImportOutcome:
 
     @property
     def errors_preview(self) -> list[dict[str, str]]:
-        return read_error_report(self.result.error_report) if self.result.error_report else []
+        return read_row_error_report(self.result.error_report) if self.result.error_report else []
 
 
 def store_upload(name: str, chunks: Any) -> Path:
@@ -155,7 +155,7 @@ def do_import_register(
     run.finished_at = timezone.now()
     run.save(update_fields=["counts", "error_report_path", "finished_at"])
     record(
-        "himparivar.import",
+        AuditAction.HIMPARIVAR_IMPORT,
         object_type="himparivar.ImportRun",
         object_id=run.pk,
         purpose="register_import",
@@ -249,7 +249,7 @@ def _audit_sync(user: Any, state: SyncState, outcome: SyncOutcome, failed: str =
     if failed:
         detail["failed"] = failed
     record(
-        "himparivar.sync",
+        AuditAction.HIMPARIVAR_SYNC,
         object_type="himparivar.SyncState",
         object_id=state.pk,
         purpose="register_sync",

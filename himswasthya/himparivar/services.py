@@ -1,11 +1,8 @@
-"""Him Parivar register operations: the synthetic population, and staff look-ups of families (audited)."""
+"""Him Parivar register operations: staff look-ups of families (audited)."""
 
 from __future__ import annotations
 
 import re
-import time
-from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -14,19 +11,11 @@ from django.utils.translation import gettext_lazy as _
 
 from himswasthya.accounts.models import DISTRICT_ROLES, FACILITY_ROLES, Role
 from himswasthya.accounts.scoping import require_role, scope_queryset
+from himswasthya.audit.actions import AuditAction
 from himswasthya.audit.services import record
-from himswasthya.core.errors import Conflict, DomainError, NotFound
+from himswasthya.core.errors import DomainError, NotFound
 from himswasthya.core.validators import normalise_mobile
 from himswasthya.himparivar.models import Family, Member
-from himswasthya.himparivar.population.generator import GpSlot, generate_families
-from himswasthya.himparivar.population.writer import (
-    batched,
-    delete_synthetic,
-    write_batch,
-    writer_for_connection,
-)
-from himswasthya.people.models import Person
-from himswasthya.places.models import GramPanchayat
 
 # Who may look families up: staff of a facility or district, HIMCARE officers and the state (never citizens).
 FAMILY_READER_ROLES = (*FACILITY_ROLES, *DISTRICT_ROLES, Role.HIMCARE_OFFICER, Role.STATE_ADMIN)
@@ -40,80 +29,6 @@ PURPOSES = {
 }
 DEFAULT_PURPOSE = "opd_registration"
 SEARCH_LIMIT = 25
-
-
-# --- synthetic population -------------------------------------------------------------------------
-@dataclass(frozen=True)
-class PopulationResult:
-    people: int
-    families: int
-    identifiers: int
-    seconds: float
-
-
-def gram_panchayat_slots() -> list[GpSlot]:
-    """Every loaded gram panchayat in a stable order (by id), with its district and block."""
-    rows = GramPanchayat.objects.select_related("district", "block").order_by("id")
-    return [
-        GpSlot(
-            gp_id=gp.pk,
-            gp_name=gp.name.strip(),
-            district_id=gp.district_id,
-            district_name=gp.district.name,
-            district_lgd=gp.district.lgd_code,
-            block_id=gp.block_id,
-            block_name=gp.block.name if gp.block else "",
-        )
-        for gp in rows
-    ]
-
-
-def do_make_population(
-    people: int,
-    *,
-    seed: int,
-    batch_people: int = 5000,
-    replace: bool = False,
-    fast_writer: bool = True,
-    on_batch: Callable[[int], Any] | None = None,
-) -> PopulationResult:
-    """Create `people` synthetic people in families over all loaded gram panchayats.
-
-    Refuses to run on top of an existing synthetic population (ids would repeat for the same seed) unless
-    `replace` is set, which deletes the synthetic population first. One transaction per batch.
-    """
-    if people < 1:
-        raise DomainError(_("Ask for at least one person."), field="people")
-    if batch_people < 1:
-        raise DomainError(_("The batch size must be at least one."), field="batch")
-    gps = gram_panchayat_slots()
-    if not gps:
-        raise DomainError(
-            _("No gram panchayats are loaded. Run `manage.py load_places` first."),
-            field="places",
-            code="no_places",
-        )
-    existing = (
-        Person.objects.filter(is_synthetic=True).count() + Family.objects.filter(is_synthetic=True).count()
-    )
-    if existing and not replace:
-        raise Conflict(
-            _("A synthetic population already exists. Use --replace to delete it and start afresh."),
-            code="population_exists",
-        )
-    if existing:
-        delete_synthetic()
-    started = time.perf_counter()
-    writer = writer_for_connection(fast=fast_writer)
-    families = identifiers = written = 0
-    for batch in batched(generate_families(people, gps, seed), batch_people):
-        batch_people_written, batch_identifiers = write_batch(writer, batch)
-        written += batch_people_written
-        identifiers += batch_identifiers
-        families += len(batch)
-        if on_batch:
-            on_batch(batch_people_written)
-    return PopulationResult(written, families, identifiers, time.perf_counter() - started)
 
 
 # --- staff look-ups -------------------------------------------------------------------------------
@@ -164,7 +79,7 @@ def search_families(user: Any, query: str, *, purpose: str = DEFAULT_PURPOSE) ->
         )
     results = list(matches.order_by("family_id")[:SEARCH_LIMIT])
     record(
-        "family.search",
+        AuditAction.FAMILY_SEARCH,
         object_type="himparivar.Family",
         purpose=purpose,
         detail={"by": kind, "results": len(results)},
@@ -187,7 +102,7 @@ def do_read_family(user: Any, family_id: str, *, purpose: str = DEFAULT_PURPOSE)
     except Family.DoesNotExist as exc:
         raise NotFound(_("No family with this id in your area."), field="family_id") from exc
     record(
-        "family.read",
+        AuditAction.FAMILY_READ,
         object_type="himparivar.Family",
         object_id=family.family_id,
         purpose=purpose,

@@ -6,6 +6,7 @@ Issue #3 builds search and duplicate handling on top; this module keeps the reco
 from __future__ import annotations
 
 import datetime
+import functools
 from typing import Any
 
 from django.conf import settings
@@ -30,12 +31,9 @@ class Person(models.Model):
     """A person known to the health system. Names are kept in Roman script and in Devanagari."""
 
     # For accounts.scoping: facility staff and district officers see the people of their district.
-    # A citizen owns the persons of their own Him Parivar family (matched by the citizen's registered mobile).
-    scope_paths = ScopePaths(
-        facility="district__facilities",
-        district="district",
-        owner_mobile="himparivar_member__family__members__mobile",
-    )
+    # A citizen owns the persons of their own Him Parivar family: its living members (accounts.scoping's
+    # family_person_ids, answered by the family register).
+    scope_paths = ScopePaths(facility="district__facilities", district="district", family_person="pk")
 
     # SEC-1: what each personal-data field is for, and the lawful basis (core/privacy.py).
     holds_personal_data = True
@@ -158,13 +156,11 @@ class Person(models.Model):
         self.fill_search_keys()
         update_fields = kwargs.get("update_fields")
         if update_fields is not None and {"name_roman", "name_deva"} & set(update_fields):
-            kwargs["update_fields"] = {*update_fields, "name_key", "name_deva_key", "name_blocks"}
+            kwargs["update_fields"] = {*update_fields, *DERIVED_PERSON_FIELDS}
         super().save(*args, **kwargs)
 
     def fill_search_keys(self) -> None:
-        from himswasthya.people.phonetic import search_keys
-
-        for name, value in search_keys(self.name_roman, self.name_deva).items():
+        for name, value in derived_person_columns(self.name_roman, self.name_deva).items():
             setattr(self, name, value)
 
     @property
@@ -178,6 +174,32 @@ class Person(models.Model):
             dob = self.date_of_birth
             return on.year - dob.year - ((on.month, on.day) < (dob.month, dob.day))
         return on.year - self.year_of_birth
+
+
+# What Person.save() derives from a person's own columns before writing: the search keys (people/phonetic.py).
+DERIVED_PERSON_FIELDS = ("name_key", "name_deva_key", "name_blocks")
+
+
+def derived_person_columns(name_roman: str, name_deva: str) -> dict[str, str]:
+    """The columns Person.save() derives (DERIVED_PERSON_FIELDS), from the names. The one implementation:
+    save() and every bulk writer (through `person_row`) use it."""
+    from himswasthya.people.phonetic import search_keys
+
+    return search_keys(name_roman or "", name_deva or "")
+
+
+# Bulk writers see the same names again and again (families share surnames; transliteration is the cost).
+_derived_person_columns_cached = functools.lru_cache(maxsize=200_000)(derived_person_columns)
+
+
+def person_row(row: dict[str, Any]) -> dict[str, Any]:
+    """A Person row (a dict by column) exactly as save() would write it: its derived columns recomputed from
+    its names. Every writer that bypasses save() - COPY, executemany, bulk_create, bulk_update, raw UPDATE -
+    passes its Person rows through this (himparivar/bulk.py `prepare_rows` does for the register import and
+    the demo population); `people/tests/test_bulk_person.py` checks the result equals a saved Person."""
+    derived = _derived_person_columns_cached(row.get("name_roman") or "", row.get("name_deva") or "")
+    # Derived columns always last: raw writers take the column order of a batch from its first row.
+    return {**{k: v for k, v in row.items() if k not in derived}, **derived}
 
 
 class IdentifierType(models.TextChoices):

@@ -7,20 +7,29 @@ an audit entry (SEC-29). Aggregate counts at the end are safe for any signed-in 
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import Any
 
 from django.apps import apps
 from django.conf import settings
-from django.core.exceptions import FieldDoesNotExist, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Count, F, Q, QuerySet, Value
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from himswasthya.accounts.models import DISTRICT_ROLES, FACILITY_ROLES, STAFF_ROLES, Role
-from himswasthya.accounts.scoping import can_see, require_role, scope_queryset
+from himswasthya.accounts.scoping import (
+    family_context,
+    home_district_id,
+    may_act_in_district,
+    may_see,
+    person_ids_in_family,
+    require_role,
+    scope_queryset,
+)
+from himswasthya.audit.actions import AuditAction
 from himswasthya.audit.services import record
 from himswasthya.core.errors import Conflict, DomainError, Forbidden, NotFound
 from himswasthya.core.ratelimit import check_rate, minute_key
@@ -100,40 +109,16 @@ class SearchResult:
     hits: list[SearchHit] = field(default_factory=list)
 
 
-@lru_cache(maxsize=16)
-def _has_path(path: str) -> bool:
-    """True when Person reaches `path` (e.g. the family register app is installed)."""
-    model: Any = Person
-    for name in path.split("__"):
-        try:
-            field_ = model._meta.get_field(name)
-        except FieldDoesNotExist:
-            return False
-        model = field_.related_model
-        if model is None:
-            return True
-    return True
-
-
-# Family context through the family register's reverse relation, by query path: people may not import it.
-FAMILY_ID_PATH = "himparivar_member__family__family_id"
-RELATION_PATH = "himparivar_member__relation"
-
-
-def _with_context(people: QuerySet[Person]) -> QuerySet[Person]:
-    """People with their place and, through the register's reverse relation, family id and relation: one
-    query for a page of results."""
-    people = people.select_related("district", "gram_panchayat")
-    if not _has_path(FAMILY_ID_PATH):
-        return people.annotate(family_id=Value(""), relation=Value(""))
-    return people.annotate(family_id=F(FAMILY_ID_PATH), relation=F(RELATION_PATH))
-
-
-def family_context(person_ids: list[int]) -> dict[int, tuple[str, str]]:
-    if not person_ids or not _has_path(FAMILY_ID_PATH):
-        return {}
-    rows = Person.objects.filter(pk__in=person_ids).values_list("pk", FAMILY_ID_PATH, RELATION_PATH)
-    return {pk: (family or "", relation or "") for pk, family, relation in rows}
+def _with_context(people: Iterable[Person]) -> dict[int, Person]:
+    """People by pk, each with `family_id` and `relation` from the family register (accounts.scoping asks it:
+    people may not look at the register's relations): one more query for a page of results."""
+    persons = {p.pk: p for p in people}
+    context = family_context(persons)
+    for pk, person in persons.items():
+        family = context.get(pk)
+        person.family_id = family.family_id if family else ""  # type: ignore[attr-defined]
+        person.relation = family.relation if family else ""  # type: ignore[attr-defined]
+    return persons
 
 
 def _identifier_matches(people: QuerySet[Person], parsed: ParsedQuery) -> QuerySet[Person]:
@@ -141,9 +126,7 @@ def _identifier_matches(people: QuerySet[Person], parsed: ParsedQuery) -> QueryS
     if kind == QueryKind.MOBILE:
         return people.filter(mobile=parsed.value)
     if kind == QueryKind.FAMILY_ID:
-        if not _has_path(FAMILY_ID_PATH):
-            return people.none()
-        return people.filter(**{FAMILY_ID_PATH: parsed.value})
+        return people.filter(pk__in=person_ids_in_family(parsed.value))
     id_type = {
         QueryKind.ABHA_NUMBER: IdentifierType.ABHA_NUMBER,
         QueryKind.ABHA_ADDRESS: IdentifierType.ABHA_ADDRESS,
@@ -183,11 +166,12 @@ def do_search(
     )
     if parsed.is_name:
         ranked = rank_names(people, parsed.value, limit, filters)
-        persons = {p.pk: p for p in _with_context(Person.objects.filter(pk__in=[pk for pk, _s in ranked]))}
+        page = Person.objects.filter(pk__in=[pk for pk, _s in ranked])
+        persons = _with_context(page.select_related("district", "gram_panchayat"))
     else:
         # The identifiers of a merged-away person were moved to the survivor, who is found instead.
         matches = _identifier_matches(people.filter(filters.q()), parsed).order_by("pk")[:limit]
-        persons = {p.pk: p for p in _with_context(matches)}
+        persons = _with_context(matches.select_related("district", "gram_panchayat"))
         ranked = [(pk, 100.0) for pk in persons]
     kind = str(parsed.kind)
     hits = [
@@ -196,7 +180,7 @@ def do_search(
         if (person := persons.get(pk)) is not None
     ]
     record(
-        "person.search",
+        AuditAction.PERSON_SEARCH,
         object_type="people.Person",
         actor=user,
         purpose=purpose,
@@ -218,7 +202,7 @@ def do_read_person(user: Any, person_id: int, *, purpose: str = DEFAULT_PURPOSE)
     except Person.DoesNotExist as exc:
         raise NotFound(_("No person with this id in your area."), field="person_id") from exc
     record(
-        "person.read",
+        AuditAction.PERSON_READ,
         object_type="people.Person",
         object_id=person.pk,
         purpose=purpose,
@@ -279,7 +263,7 @@ def do_issue_uhid(person: Person, *, actor: Any = None) -> str:
             since=timezone.localdate(),
         )
         record(
-            "person.uhid_issue",
+            AuditAction.PERSON_UHID_ISSUE,
             object_type="people.Person",
             object_id=locked.pk,
             actor=actor,
@@ -393,10 +377,8 @@ def find_likely_duplicates(user: Any, fields: NewPerson, *, limit: int = 10) -> 
 def _district_for_registration(user: Any, gram_panchayat: GramPanchayat | None) -> int:
     if gram_panchayat is not None:
         return gram_panchayat.district_id
-    if user.role in FACILITY_ROLES:
-        return user.facility.district_id
-    if user.district_id:
-        return user.district_id
+    if own := home_district_id(user):
+        return own
     raise DomainError(_("Choose the gram panchayat."), field="gram_panchayat")
 
 
@@ -503,7 +485,7 @@ def _record_guardian(user: Any, person: Person, check: GuardianCheck, purpose: s
         recorded_by=user,
     )
     record(
-        "person.guardian_link",
+        AuditAction.PERSON_GUARDIAN_LINK,
         object_type="people.Person",
         object_id=person.pk,
         actor=user,
@@ -538,10 +520,8 @@ def do_register_person(
         if gram_panchayat is None:
             raise DomainError(_("Unknown gram panchayat."), field="gram_panchayat")
     district_id = _district_for_registration(user, gram_panchayat)
-    if user.role != Role.STATE_ADMIN:
-        own = user.facility.district_id if user.role in FACILITY_ROLES else user.district_id
-        if district_id != own:
-            raise Forbidden(_("You can only register people of your own district."))
+    if not may_act_in_district(user, district_id):
+        raise Forbidden(_("You can only register people of your own district."))
     minor = check_minor(user, fields, guardian, purpose)
     if not confirm_new:
         candidates = find_likely_duplicates(user, fields)
@@ -570,7 +550,7 @@ def do_register_person(
             district_id=district_id,
         )
         record(
-            "person.create",
+            AuditAction.PERSON_CREATE,
             object_type="people.Person",
             object_id=person.pk,
             actor=user,
@@ -644,7 +624,7 @@ def do_merge_persons(survivor: Person, duplicate: Person, actor: Any, reason: st
         raise MergeRefused(_("A person cannot be merged into themselves."), field="duplicate")
     with transaction.atomic():
         survivor, duplicate = _lock_pair(survivor.pk, duplicate.pk)
-        if not (can_see(actor, survivor) and can_see(actor, duplicate)):
+        if not (may_see(actor, survivor) and may_see(actor, duplicate)):
             raise NotFound(_("No person with this id in your area."), field="person_id")
         if duplicate.merged_into_id or survivor.merged_into_id:
             raise MergeRefused(
@@ -676,7 +656,7 @@ def do_merge_persons(survivor: Person, duplicate: Person, actor: Any, reason: st
         counts = {item["model"]: len(item["pks"]) for item in moved}
         for person, role in ((survivor, "survivor"), (duplicate, "duplicate")):
             record(
-                "person.merge",
+                AuditAction.PERSON_MERGE,
                 object_type="people.Person",
                 object_id=person.pk,
                 actor=actor,
@@ -695,7 +675,7 @@ def do_undo_merge(merge: PersonMerge, actor: Any) -> PersonMerge:
         if merge.undone_at:
             raise Conflict(_("This merge was already undone."), code="merge_undone")
         survivor, duplicate = _lock_pair(merge.survivor_id, merge.duplicate_id)
-        if not (can_see(actor, survivor) and can_see(actor, duplicate)):
+        if not (may_see(actor, survivor) and may_see(actor, duplicate)):
             raise NotFound(_("No merge with this id in your area."), field="merge_id")
         if survivor.merged_into_id:
             raise Conflict(
@@ -716,7 +696,7 @@ def do_undo_merge(merge: PersonMerge, actor: Any) -> PersonMerge:
         merge.save(update_fields=["undone_at", "undone_by"])
         for person, role in ((survivor, "survivor"), (duplicate, "duplicate")):
             record(
-                "person.merge_undo",
+                AuditAction.PERSON_MERGE_UNDO,
                 object_type="people.Person",
                 object_id=person.pk,
                 actor=actor,

@@ -18,6 +18,7 @@ from django.db import transaction
 from django.db.models import Count, Max
 
 from himswasthya.facilities.models import Department, Facility, OpdSession
+from himswasthya.notify.models import SmsOutbox
 from himswasthya.people.models import Person
 from himswasthya.registration.models import Appointment, SessionDay
 
@@ -35,7 +36,7 @@ BOOKING_STATEMENTS = (
     "INSERT INTO registration_appointment (...) RETURNING id",
     "SELECT the person's state UHID (an INSERT and a counter UPDATE the first time)",
     "INSERT INTO audit_auditentry (...)",
-    "INSERT INTO registration_smsoutbox (...)",
+    "INSERT INTO notify_smsoutbox (...)",
     "COMMIT",
     "(after commit: audit sealing - background on PostgreSQL - and the SMS send attempt)",
 )
@@ -78,7 +79,9 @@ def prepare_booking_bench(
             },
         )
         days = SessionDay.objects.filter(session=session, date=date)
-        Appointment.objects.filter(session_day__in=days).delete()
+        old = Appointment.objects.filter(session_day__in=days)
+        SmsOutbox.objects.about_any(Appointment, old.values("pk")).delete()  # a reference, not a cascade
+        old.delete()
         days.delete()
         facility.departments.add(department)
         existing = list(

@@ -100,7 +100,8 @@ class Appointment(models.Model):
     scope_paths = ScopePaths(
         facility="facility",
         district="facility__district",
-        owner_mobile=("person__mobile", "person__himparivar_member__family__members__mobile"),
+        owner_mobile="person__mobile",
+        family_person="person",
     )
 
     number = models.CharField(_("appointment number"), max_length=32, unique=True)
@@ -156,58 +157,6 @@ class Appointment(models.Model):
 
     def __str__(self) -> str:
         return self.number
-
-
-class SmsStatus(models.TextChoices):
-    PENDING = "pending", _("Pending")
-    SENT = "sent", _("Sent")
-    FAILED = "failed", _("Failed")
-
-
-class SmsOutbox(models.Model):
-    """An SMS to send after the booking commits. Written in the booking's transaction, so a message exists
-    exactly when the booking does; a gateway that is down leaves it pending for `send_pending_sms`."""
-
-    holds_personal_data = True
-    personal_data = {
-        "mobile": PersonalData(purposes=("contact",), basis=LegalBasis.STATE_SERVICE_7B),
-        "variables": PersonalData(
-            purposes=("contact", "opd_registration"),
-            basis=LegalBasis.STATE_SERVICE_7B,
-            note="appointment number and token filled into the DLT template",
-        ),
-        "appointment": PersonalData(
-            purposes=("contact", "opd_registration"), basis=LegalBasis.STATE_SERVICE_7B
-        ),
-    }
-    personal_data_exempt = {"last_error": "the gateway's error class and HTTP status, never the message"}
-
-    template_key = models.CharField(_("template"), max_length=40)
-    variables = models.JSONField(_("variables"), default=dict)
-    mobile = models.CharField(_("mobile"), max_length=10)
-    appointment = models.ForeignKey(
-        Appointment,
-        on_delete=models.CASCADE,
-        null=True,
-        blank=True,
-        related_name="sms",
-        verbose_name=_("appointment"),
-    )
-    status = models.CharField(_("status"), max_length=8, choices=SmsStatus.choices, default=SmsStatus.PENDING)
-    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
-    next_attempt_at = models.DateTimeField(_("next attempt at"))
-    last_error = models.CharField(_("last error"), max_length=200, blank=True)
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
-
-    class Meta:
-        ordering = ["id"]
-        verbose_name = _("SMS to send")
-        verbose_name_plural = _("SMS outbox")
-        indexes = [models.Index(fields=["status", "next_attempt_at"], name="sms_outbox_due_idx")]
-
-    def __str__(self) -> str:
-        return f"{self.template_key} #{self.pk} ({self.status})"
 
 
 # ABDM scan and share models live in their own module.

@@ -20,8 +20,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from himswasthya.accounts.models import Role
+from himswasthya.accounts.scoping import has_role, may_act_at
+from himswasthya.audit.actions import AuditAction
 from himswasthya.audit.services import record
-from himswasthya.core.errors import Conflict, Forbidden
+from himswasthya.core.errors import Forbidden
+from himswasthya.registration.flow import APPOINTMENT_FLOW
 from himswasthya.registration.models import Appointment, AppointmentStatus, SessionDay
 
 QUEUE_ROLES = (Role.DOCTOR, Role.FACILITY_ADMIN)
@@ -30,13 +33,7 @@ _OBJECT_TYPE = "registration.Appointment"
 
 
 def can_act_on_queue(actor: Any, facility_id: int) -> bool:
-    return bool(
-        actor is not None
-        and actor.is_authenticated
-        and actor.is_active
-        and actor.role in QUEUE_ROLES
-        and actor.facility_id == facility_id
-    )
+    return has_role(actor, *QUEUE_ROLES) and may_act_at(actor, facility_id)
 
 
 def _require_queue_actor(actor: Any, facility_id: int) -> None:
@@ -48,7 +45,7 @@ def _require_queue_actor(actor: Any, facility_id: int) -> None:
 
 def _audit(action: str, actor: Any, appointment: Appointment, previous: str) -> None:
     record(
-        f"appointment.{action}",
+        action,
         object_type=_OBJECT_TYPE,
         object_id=appointment.number,
         purpose=_PURPOSE,
@@ -62,7 +59,9 @@ def do_call_next(actor: Any, session_day: SessionDay) -> Appointment | None:
     """Call the lowest checked-in token of the session day, or return None when nobody is waiting."""
     _require_queue_actor(actor, session_day.facility_id)
     with transaction.atomic():
-        waiting = Appointment.objects.filter(session_day=session_day, status=AppointmentStatus.CHECKED_IN)
+        waiting = Appointment.objects.filter(
+            session_day=session_day, status__in=APPOINTMENT_FLOW.sources("call")
+        )
         while True:
             candidate = (
                 waiting.select_for_update(skip_locked=True)
@@ -73,39 +72,28 @@ def do_call_next(actor: Any, session_day: SessionDay) -> Appointment | None:
                 return None
             now = timezone.now()
             # Conditional: if another doctor took this row meanwhile (SQLite has no row locks), try the next.
-            taken = Appointment.objects.filter(pk=candidate, status=AppointmentStatus.CHECKED_IN).update(
-                status=AppointmentStatus.CALLED, called_at=now
-            )
+            taken = Appointment.objects.filter(
+                pk=candidate, status__in=APPOINTMENT_FLOW.sources("call")
+            ).update(status=AppointmentStatus.CALLED, called_at=now)
             if taken:
                 break
         appointment = Appointment.objects.select_related("person", "department").get(pk=candidate)
-        _audit("call", actor, appointment, AppointmentStatus.CHECKED_IN)
+        _audit(AuditAction.APPOINTMENT_CALL, actor, appointment, AppointmentStatus.CHECKED_IN)
     return appointment
 
 
 def _transition(
-    actor: Any,
-    appointment: Appointment,
-    *,
-    action: str,
-    allowed_from: tuple[str, ...],
-    to: str,
-    refusal: Any,
-    **stamps: Any,
+    actor: Any, appointment: Appointment, *, step: str, audit_action: str, **stamps: Any
 ) -> Appointment:
+    """Apply `step` of APPOINTMENT_FLOW to the locked row, with its time stamps, and audit it."""
     _require_queue_actor(actor, appointment.facility_id)
     with transaction.atomic():
         current = Appointment.objects.select_for_update().get(pk=appointment.pk)
-        if current.status not in allowed_from:
-            raise Conflict(
-                refusal % {"status": current.get_status_display()}, field="status", code="queue_transition"
-            )
-        previous = current.status
-        current.status = to
+        previous = APPOINTMENT_FLOW.apply(current, step)
         for name, value in stamps.items():
             setattr(current, name, value)
         current.save(update_fields=["status", *stamps])
-        _audit(action, actor, current, previous)
+        _audit(audit_action, actor, current, previous)
     return current
 
 
@@ -114,38 +102,21 @@ def do_complete(actor: Any, appointment: Appointment) -> Appointment:
     return _transition(
         actor,
         appointment,
-        action="complete",
-        allowed_from=(AppointmentStatus.CALLED,),
-        to=AppointmentStatus.COMPLETED,
-        refusal=_("Only a called patient can be marked as seen; this appointment is %(status)s."),
+        step="complete",
+        audit_action=AuditAction.APPOINTMENT_COMPLETE,
         completed_at=timezone.now(),
     )
 
 
 def do_mark_no_show(actor: Any, appointment: Appointment) -> Appointment:
     """The called (or waiting) patient did not come to the room."""
-    return _transition(
-        actor,
-        appointment,
-        action="no_show",
-        allowed_from=(AppointmentStatus.CALLED, AppointmentStatus.CHECKED_IN),
-        to=AppointmentStatus.NO_SHOW,
-        refusal=_(
-            "Only a called or waiting patient can be marked as not present; this appointment is %(status)s."
-        ),
-    )
+    return _transition(actor, appointment, step="no_show", audit_action=AuditAction.APPOINTMENT_NO_SHOW)
 
 
 def do_send_back(actor: Any, appointment: Appointment) -> Appointment:
     """Back into the line with the same token (e.g. sent for a test first); the next call re-stamps it."""
     return _transition(
-        actor,
-        appointment,
-        action="send_back",
-        allowed_from=(AppointmentStatus.CALLED,),
-        to=AppointmentStatus.CHECKED_IN,
-        refusal=_("Only a called patient can be sent back to the queue; this appointment is %(status)s."),
-        called_at=None,
+        actor, appointment, step="send_back", audit_action=AuditAction.APPOINTMENT_SEND_BACK, called_at=None
     )
 
 

@@ -13,6 +13,7 @@ from ninja import Router, Schema, Status
 
 from himswasthya.accounts.models import User
 from himswasthya.accounts.scoping import RoleAuth
+from himswasthya.audit.actions import AuditAction
 from himswasthya.audit.services import record_read
 from himswasthya.core.api import WallTimeOut, errors
 from himswasthya.core.errors import Forbidden, NotFound
@@ -91,7 +92,12 @@ class ActionOut(Schema):
 
 
 def _called(appointment: Appointment) -> CalledOut:
-    record_read("registration.Appointment", appointment.number, purpose="opd_queue")
+    record_read(
+        "registration.Appointment",
+        appointment.number,
+        purpose="opd_queue",
+        action=AuditAction.APPOINTMENT_READ,
+    )
     person = appointment.person
     return CalledOut(
         number=appointment.number,

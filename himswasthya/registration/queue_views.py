@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from himswasthya.accounts.models import User
 from himswasthya.accounts.scoping import role_required
+from himswasthya.audit.actions import AuditAction
 from himswasthya.audit.services import record_read
 from himswasthya.core.errors import DomainError
 from himswasthya.facilities.models import Department, Facility
@@ -70,7 +71,12 @@ def doctor_queue(request: HttpRequest) -> HttpResponse:
         uhids = {}
         for called in state.now_serving:
             uhids[called.pk] = state_uhid(called.person)
-            record_read("registration.Appointment", called.number, purpose="opd_queue")
+            record_read(
+                "registration.Appointment",
+                called.number,
+                purpose="opd_queue",
+                action=AuditAction.APPOINTMENT_READ,
+            )
         called_rows = [{"appointment": a, "uhid": uhids[a.pk]} for a in state.now_serving]
         panels.append({"day": day, "state": state, "called": called_rows, "stats": queue.waiting_stats(day)})
     return render(request, "registration/queue_doctor.html", {"panels": panels})

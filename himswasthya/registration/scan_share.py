@@ -38,11 +38,13 @@ from himswasthya.abdm.errors import AbdmError
 from himswasthya.abdm.linking import do_link_abha
 from himswasthya.abdm.matching import score_abha_profile_against_person
 from himswasthya.accounts.models import Role, User
-from himswasthya.accounts.scoping import require_role, scope_queryset
+from himswasthya.accounts.scoping import may_act_at, require_role, scope_queryset
+from himswasthya.audit.actions import AuditAction
 from himswasthya.audit.services import record
 from himswasthya.core.errors import DomainError, NotFound
 from himswasthya.core.validators import normalise_abha_number, normalise_mobile
 from himswasthya.facilities.models import Facility
+from himswasthya.notify.outbox import queue_sms
 from himswasthya.people.models import IdentifierType, Person, PersonIdentifier, Sex
 from himswasthya.people.services import (
     ADULT_AGE,
@@ -51,7 +53,6 @@ from himswasthya.people.services import (
     do_register_person,
     find_likely_duplicates,
 )
-from himswasthya.registration.notifications import queue_sms
 from himswasthya.registration.scan_share_models import (
     ScanShareCounter,
     ScanShareDay,
@@ -460,14 +461,14 @@ def _audit_share(
         "purpose": PURPOSE,
     }
     record(
-        "scan_share.receive",
+        AuditAction.SCAN_SHARE_RECEIVE,
         **common,
         facility_id=token.facility_id,
         detail={"counter": share.context[:20], "repeat": repeat, "match": match, "abha_link": link},
     )
     if not repeat:
         record(
-            "scan_share.token",
+            AuditAction.SCAN_SHARE_TOKEN,
             **common,
             facility_id=token.facility_id,
             detail={"number": token.token_number, "person": token.person_id},
@@ -526,7 +527,7 @@ def process_profile_share(share: ProfileShare, facility: Facility) -> ShareOutco
 def require_facility_staff(user: Any, facility: Facility, roles: tuple[str, ...] = CLERK_ROLES) -> None:
     """Clerks and admins of the facility itself (the state administrator may see every counter page)."""
     require_role(user, *roles)
-    if user.role != Role.STATE_ADMIN and user.facility_id != facility.pk:
+    if not may_act_at(user, facility):
         from himswasthya.core.errors import Forbidden
 
         raise Forbidden(_("This is another facility's page."))
@@ -579,7 +580,7 @@ def do_register_token(*, actor: Any, token_id: int, department_id: int, fee_exem
             status=ScanShareStatus.REGISTERED, appointment=appointment, registered_by=actor
         )
         record(
-            "scan_share.register",
+            AuditAction.SCAN_SHARE_REGISTER,
             object_type="registration.ScanShareToken",
             object_id=token.pk,
             actor=actor,

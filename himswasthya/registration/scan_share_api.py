@@ -10,6 +10,7 @@ from django.http import HttpRequest
 from ninja import Router, Schema
 
 from himswasthya.accounts.scoping import RoleAuth
+from himswasthya.audit.actions import AuditAction
 from himswasthya.audit.services import record
 from himswasthya.core.api import errors
 from himswasthya.registration import scan_share
@@ -53,7 +54,7 @@ def list_tokens(request: HttpRequest, since_id: int = 0) -> list[dict]:
     ]
     if tokens:  # audited when personal data is returned, not on every empty poll
         record(
-            "scan_share.list",
+            AuditAction.SCAN_SHARE_LIST,
             object_type="registration.ScanShareToken",
             actor=request.user,
             purpose=scan_share.PURPOSE,

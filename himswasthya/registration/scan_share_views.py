@@ -9,14 +9,11 @@ silently: the patient then gets an on-share error and goes to the counter.
 
 from __future__ import annotations
 
-import io
 import json
 import logging
 import re
 from typing import Any
 
-import qrcode
-import qrcode.image.svg
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -29,7 +26,9 @@ from himswasthya.abdm.client import verify_gateway_jwt
 from himswasthya.abdm.errors import AbdmError
 from himswasthya.accounts.models import Role
 from himswasthya.accounts.scoping import role_required
+from himswasthya.audit.actions import AuditAction
 from himswasthya.audit.services import record
+from himswasthya.core.documents import qr_svg
 from himswasthya.core.errors import DomainError, NotFound
 from himswasthya.facilities.models import Department, Facility
 from himswasthya.registration import scan_share
@@ -97,11 +96,7 @@ def patient_share(request: HttpRequest) -> HttpResponse:
 
 
 def _qr_svg(text: str) -> str:
-    image = qrcode.make(text, image_factory=qrcode.image.svg.SvgPathImage, box_size=12, border=2)
-    out = io.BytesIO()
-    image.save(out)
-    svg = out.getvalue().decode()
-    return svg[svg.index("<svg") :]  # inline: without the XML declaration
+    return qr_svg(text, box_size=12, border=2, inline=True)
 
 
 def _facility_for_staff(request: HttpRequest, facility_code: str, roles: tuple[str, ...]) -> Facility:
@@ -158,7 +153,7 @@ def _add_counter(request: HttpRequest, facility: Facility) -> None:
         return
     counter = ScanShareCounter.objects.create(facility=facility, code=code, name=name, department=department)
     record(
-        "scan_share.counter_add",
+        AuditAction.SCAN_SHARE_COUNTER_ADD,
         object_type="registration.ScanShareCounter",
         object_id=counter.pk,
         actor=request.user,
@@ -187,7 +182,7 @@ def clerk_list(request: HttpRequest) -> HttpResponse:
     context = _rows_context(request)
     # One audit entry per page visit (not per poll): the clerk opened the list of today's shared profiles.
     record(
-        "scan_share.list",
+        AuditAction.SCAN_SHARE_LIST,
         object_type="registration.ScanShareToken",
         actor=request.user,
         purpose=scan_share.PURPOSE,

@@ -10,7 +10,7 @@ which locks the row until commit (so tokens are handed out in order, without gap
 passed: the check constraints stand behind it), then inserts the appointment in the same transaction. The
 partial unique constraint refuses a second active appointment of a person in a department on a day; any
 error rolls the whole transaction back, counter included. SMS are queued in the same transaction and sent
-after commit (registration/notifications.py).
+after commit (notify/outbox.py).
 """
 
 from __future__ import annotations
@@ -26,28 +26,32 @@ from django.utils.translation import gettext_lazy as _
 
 from himswasthya.accounts.models import FACILITY_ROLES, Role
 from himswasthya.accounts.scoping import (
-    can_see,
     get_scoped_or_not_found,
+    may_act_at,
+    may_see,
     require_role,
     scope_paths_for,
     scope_queryset,
 )
+from himswasthya.audit.actions import AuditAction
 from himswasthya.audit.models import AuditEntry
 from himswasthya.audit.services import build_entry, record, schedule_sealing
 from himswasthya.core.errors import Conflict, DomainError, Forbidden, NotFound
 from himswasthya.facilities.models import Department, Facility, OpdClosure, OpdPolicy, OpdSession
 from himswasthya.facilities.opd_services import cached_policy, cached_session
+from himswasthya.notify import outbox
+from himswasthya.notify.models import SmsOutbox
 from himswasthya.people import uhid as uhids
 from himswasthya.people.models import IdentifierType, Person, PersonIdentifier
 from himswasthya.people.services import do_issue_uhid, state_uhid
 from himswasthya.registration import notifications
+from himswasthya.registration.flow import APPOINTMENT_FLOW
 from himswasthya.registration.models import (
     Appointment,
     AppointmentStatus,
     Channel,
     FeeExemption,
     SessionDay,
-    SmsOutbox,
 )
 from himswasthya.registration.qr import appointment_number_from_qr
 
@@ -231,21 +235,21 @@ def available_session_days(
 # --- who may act for whom ----------------------------------------------------------------------------------
 def _check_actor_for_facility(actor: Any, facility_id: int, *, citizens: bool = True) -> None:
     require_role(actor, *(BOOKING_ROLES if citizens else COUNTER_ROLES))
-    if actor.role in FACILITY_ROLES and actor.facility_id != facility_id:
+    if actor.role != Role.CITIZEN and not may_act_at(actor, facility_id):  # citizens book at any facility
         raise Forbidden(_("You can only register patients at your own facility."))
 
 
 def _sees_person(actor: Any, person: Person, facility: Facility | None) -> bool:
     """accounts/scoping.py's answer for `person`, decided from loaded fields when the rule allows it: staff of
     `facility` (the booking's, already checked to be theirs) see the people of its district, a state admin
-    sees everyone. Anyone else, or a changed Person.scope_paths, asks the database (can_see)."""
+    sees everyone. Anyone else, or a changed Person.scope_paths, asks the database (may_see)."""
     paths = scope_paths_for(Person)
     if facility is not None and paths is not None and paths.facility == "district__facilities":
-        if actor.role in FACILITY_ROLES and actor.facility_id == facility.pk:
+        if actor.role in FACILITY_ROLES and may_act_at(actor, facility):
             return facility.district_id is not None and person.district_id == facility.district_id
         if actor.role == Role.STATE_ADMIN and Role.STATE_ADMIN in paths.state_roles:
             return True
-    return can_see(actor, person)
+    return may_see(actor, person)
 
 
 def _check_person(actor: Any, person: Person, facility: Facility | None = None) -> None:
@@ -336,7 +340,7 @@ def _book(
     date: datetime.date,
     fee_exemption: str,
     sms_template: str | None,
-    audit_action: str = "appointment.book",
+    audit_action: str = AuditAction.APPOINTMENT_BOOK,
     audit_detail: dict[str, Any] | None = None,
 ) -> Appointment:
     """The transactional part of a booking (rules already checked). Must run inside an atomic block."""
@@ -380,6 +384,12 @@ def _book(
     return appointment
 
 
+def one_statement_booking() -> bool:
+    """Whether bookings take the one-statement path (PostgreSQL). Both paths must give the same outcomes and
+    rows: tests/test_booking_differential.py proves it with generated booking sequences (turning this off)."""
+    return connection.vendor == "postgresql"
+
+
 def do_book_appointment(
     *,
     actor: Any,
@@ -395,7 +405,7 @@ def do_book_appointment(
     opened yet, full, closed, a patient without a UHID yet) takes the general path below, which says why."""
     _check_actor_for_facility(actor, session.facility_id)
     fee_exemption = _check_fee_exemption(fee_exemption)
-    one_statement = connection.vendor == "postgresql"
+    one_statement = one_statement_booking()
     _check_bookable(session, date, closures=not one_statement)
     facility = session.facility if OpdSession.facility.is_cached(session) else None
     _check_person(actor, person, facility)
@@ -490,7 +500,7 @@ def _one_statement_sql(with_sms: bool) -> tuple[str, list[Any]]:
         SmsOutbox,
         "appt",
         {
-            "appointment_id": "appt.id",
+            "subject_id": "appt.id",
             "variables": "jsonb_build_object('number', appt.number, 'token', appt.token_number)",
         },
         "id",
@@ -548,7 +558,7 @@ def _book_in_one_statement(
     )
     district_id = session.facility.district_id if OpdSession.facility.is_cached(session) else None
     entry = build_entry(
-        "appointment.book",
+        AuditAction.APPOINTMENT_BOOK,
         object_type="registration.Appointment",
         object_id="0",
         actor=actor,
@@ -559,7 +569,7 @@ def _book_in_one_statement(
     )
     mobile = _contact_mobile(person, actor)
     sms = (
-        notifications.outbox_row("appointment_booked", mobile=mobile, variables={}, appointment=appointment)
+        outbox.outbox_row("appointment_booked", mobile=mobile, variables={}, subject=appointment)
         if mobile
         else None
     )
@@ -593,9 +603,10 @@ def _book_in_one_statement(
     appointment.uhid = row[4]  # type: ignore[attr-defined]
     schedule_sealing()
     if sms is not None:
-        sms.pk, sms.variables = row[5], {"number": appointment.number, "token": appointment.token_number}
+        sms.pk, sms.subject_id = row[5], appointment.pk
+        sms.variables = {"number": appointment.number, "token": appointment.token_number}
         sms._state.adding, sms._state.db = False, "default"
-        notifications.after_commit(sms)
+        outbox.after_commit(sms)
     return appointment
 
 
@@ -667,7 +678,7 @@ def do_register_walk_in(
         )
         appointment.uhid = state_uhid(person) or do_issue_uhid(person, actor=actor)  # type: ignore[attr-defined]
         record(
-            "appointment.walk_in",
+            AuditAction.APPOINTMENT_WALK_IN,
             object_type="registration.Appointment",
             object_id=appointment.pk,
             actor=actor,
@@ -699,7 +710,7 @@ def find_appointment_for_counter(actor: Any, number_or_qr: str) -> Appointment:
         number=number,
     )
     record(
-        "appointment.read",
+        AuditAction.APPOINTMENT_READ,
         object_type="registration.Appointment",
         object_id=appointment.pk,
         actor=actor,
@@ -723,13 +734,7 @@ def do_check_in(*, actor: Any, appointment: Appointment) -> Appointment:
     _check_actor_for_facility(actor, appointment.facility_id, citizens=False)
     appointment = _scoped(actor, appointment)
     today = _now().date()
-    if appointment.status != AppointmentStatus.BOOKED:
-        raise Conflict(
-            _("This appointment is %(status)s; it cannot be checked in.")
-            % {"status": appointment.get_status_display()},
-            field="number",
-            code="not_booked",
-        )
+    APPOINTMENT_FLOW.check("check_in", appointment.status)
     if appointment.date != today:
         raise DomainError(
             _("This appointment is for %(date)s, not today.")
@@ -739,13 +744,13 @@ def do_check_in(*, actor: Any, appointment: Appointment) -> Appointment:
         )
     now = timezone.now()
     with transaction.atomic():
-        changed = Appointment.objects.filter(pk=appointment.pk, status=AppointmentStatus.BOOKED).update(
-            status=AppointmentStatus.CHECKED_IN, checked_in_at=now
-        )
+        changed = Appointment.objects.filter(
+            pk=appointment.pk, status__in=APPOINTMENT_FLOW.sources("check_in")
+        ).update(status=AppointmentStatus.CHECKED_IN, checked_in_at=now)
         if not changed:
             raise Conflict(_("This appointment was changed meanwhile."), field="number", code="not_booked")
         record(
-            "appointment.check_in",
+            AuditAction.APPOINTMENT_CHECK_IN,
             object_type="registration.Appointment",
             object_id=appointment.pk,
             actor=actor,
@@ -759,12 +764,7 @@ def do_check_in(*, actor: Any, appointment: Appointment) -> Appointment:
 # --- cancel and reschedule ---------------------------------------------------------------------------------
 def _check_may_cancel(actor: Any, appointment: Appointment) -> None:
     if actor.role == Role.CITIZEN:
-        if appointment.status != AppointmentStatus.BOOKED:
-            raise Conflict(
-                _("Only a booked appointment can be cancelled or moved online."),
-                field="number",
-                code="not_booked",
-            )
+        APPOINTMENT_FLOW.check("cancel_online", appointment.status)
         policy = policy_for(appointment.facility_id)
         starts = session_starts(appointment.date, appointment.session_day)
         cutoff = starts - datetime.timedelta(minutes=policy.cancellation_cutoff_minutes)
@@ -777,23 +777,13 @@ def _check_may_cancel(actor: Any, appointment: Appointment) -> None:
             )
     else:
         _check_actor_for_facility(actor, appointment.facility_id, citizens=False)
-        if appointment.status not in (AppointmentStatus.BOOKED, AppointmentStatus.CHECKED_IN):
-            raise Conflict(
-                _("This appointment is %(status)s; it cannot be cancelled.")
-                % {"status": appointment.get_status_display()},
-                field="number",
-                code="not_active",
-            )
+        APPOINTMENT_FLOW.check("cancel", appointment.status)
 
 
 def _cancel_locked(actor: Any, appointment: Appointment) -> None:
     """Cancel inside a transaction that holds the session-day lock. Frees the quota place; the token is
     kept by the cancelled appointment (tokens are never reused)."""
-    allowed = (
-        [AppointmentStatus.BOOKED]
-        if actor.role == Role.CITIZEN
-        else [AppointmentStatus.BOOKED, AppointmentStatus.CHECKED_IN]
-    )
+    allowed = APPOINTMENT_FLOW.sources("cancel_online" if actor.role == Role.CITIZEN else "cancel")
     changed = Appointment.objects.filter(pk=appointment.pk, status__in=allowed).update(
         status=AppointmentStatus.CANCELLED, cancelled_at=timezone.now()
     )
@@ -813,7 +803,7 @@ def do_cancel_appointment(*, actor: Any, appointment: Appointment) -> Appointmen
         SessionDay.objects.select_for_update().filter(pk=appointment.session_day_id).first()
         _cancel_locked(actor, appointment)
         record(
-            "appointment.cancel",
+            AuditAction.APPOINTMENT_CANCEL,
             object_type="registration.Appointment",
             object_id=appointment.pk,
             actor=actor,
@@ -835,8 +825,7 @@ def do_reschedule_appointment(
     require_role(actor, *BOOKING_ROLES)
     appointment = _scoped(actor, appointment)
     _check_may_cancel(actor, appointment)
-    if appointment.status != AppointmentStatus.BOOKED:
-        raise Conflict(_("Only a booked appointment can be moved."), field="number", code="not_booked")
+    APPOINTMENT_FLOW.check("reschedule", appointment.status)
     if session.pk == appointment.session_day.session_id and date == appointment.date:
         raise DomainError(_("This is the same session and date."), field="date", code="same_session")
     _check_actor_for_facility(actor, session.facility_id)
@@ -859,7 +848,7 @@ def do_reschedule_appointment(
             date=date,
             fee_exemption=appointment.fee_exemption,
             sms_template="appointment_rescheduled",
-            audit_action="appointment.reschedule",
+            audit_action=AuditAction.APPOINTMENT_RESCHEDULE,
             audit_detail={"from_number": appointment.number},
         )
 
@@ -881,7 +870,7 @@ def get_appointment(actor: Any, number: str) -> Appointment:
         number=(number or "").strip().upper(),
     )
     record(
-        "appointment.read",
+        AuditAction.APPOINTMENT_READ,
         object_type="registration.Appointment",
         object_id=appointment.pk,
         actor=actor,

@@ -8,6 +8,7 @@ from django.utils.translation import get_language
 
 from himswasthya.accounts.models import FACILITY_ROLES, Role
 from himswasthya.accounts.scoping import get_scoped_or_404, role_required, roles
+from himswasthya.audit.actions import AuditAction
 from himswasthya.audit.services import record
 from himswasthya.registration.models import Appointment
 from himswasthya.registration.slips import render_slip_pdf, slip_context
@@ -19,7 +20,7 @@ def _appointment(request: HttpRequest, number: str) -> Appointment:
     appointments = Appointment.objects.select_related("person", "facility", "department", "session_day")
     appointment = get_scoped_or_404(request.user, appointments, number=number)
     record(
-        "appointment.slip",
+        AuditAction.APPOINTMENT_SLIP,
         object_type="registration.Appointment",
         object_id=appointment.number,
         purpose="opd_registration",

@@ -301,7 +301,7 @@ def _uhid(person: Person) -> str:
 def _qr_image(number: str) -> str:
     """The slip's QR code as a data URI, for showing on the phone at the counter ("" if slips are missing)."""
     try:
-        from himswasthya.registration.slips import qr_data_uri
+        from himswasthya.core.documents import qr_data_uri
     except ImportError:
         return ""
     return qr_data_uri(slip_qr_payload(number))

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import threading
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -57,7 +56,7 @@ def demo_account(db) -> SimulatedAbhaAccount:
 class Scripted:
     status: int = 200
     body: Any = None
-    delay: float = 0.0
+    delay: float = 0.0  # seconds the server hangs before answering; it stops hanging when the test ends
 
 
 @dataclass
@@ -65,6 +64,7 @@ class FakeServer:
     url: str
     script: list[Scripted] = field(default_factory=list)
     received: list[dict[str, Any]] = field(default_factory=list)
+    test_ended: threading.Event = field(default_factory=threading.Event)
 
 
 @pytest.fixture
@@ -90,7 +90,7 @@ def fake_server() -> Iterator[FakeServer]:
                 else Scripted()
             )
             if step.delay:
-                time.sleep(step.delay)
+                state.test_ended.wait(step.delay)
             payload = (
                 b""
                 if step.body is None
@@ -116,5 +116,6 @@ def fake_server() -> Iterator[FakeServer]:
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield state
+    state.test_ended.set()
     server.shutdown()
     server.server_close()

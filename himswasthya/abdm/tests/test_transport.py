@@ -77,17 +77,17 @@ def test_it_never_retries_a_4xx(fake_server):
 
 
 def test_it_times_out_retries_and_reports_a_timeout(fake_server):
-    fake_server.script = [Scripted(200, SESSION), Scripted(200, FOUND, delay=1.0)]
+    fake_server.script = [Scripted(200, SESSION), Scripted(200, FOUND, delay=60)]
     started = time.monotonic()
     with pytest.raises(AbdmError) as caught:
         _client(fake_server.url, retries=1, timeout=0.2).search_abha_address("ramesh.thakur@sbx")
     assert caught.value.code == errors.TIMEOUT and caught.value.status == 504
     assert len(fake_server.received) == 1 + 2
-    assert time.monotonic() - started < 2.0  # bounded by our timeout, not by the server's 1 s hang
+    assert time.monotonic() - started < 30  # bounded by our timeout, not by the server's 60 s hang
 
 
 def test_a_hang_followed_by_an_answer_succeeds(fake_server):
-    fake_server.script = [Scripted(200, SESSION), Scripted(200, FOUND, delay=1.0), Scripted(200, FOUND)]
+    fake_server.script = [Scripted(200, SESSION), Scripted(200, FOUND, delay=60), Scripted(200, FOUND)]
     assert _client(fake_server.url, retries=1, timeout=0.3).search_abha_address("ramesh.thakur@sbx").full_name
 
 

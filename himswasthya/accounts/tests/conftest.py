@@ -2,7 +2,7 @@ import uuid
 
 import pytest
 
-from himswasthya.accounts import sms
+from himswasthya.notify import sms
 
 
 @pytest.fixture(autouse=True)

@@ -4,8 +4,9 @@ import pytest
 from django.contrib.auth import SESSION_KEY
 from django.test import Client
 
-from himswasthya.accounts import services, sms
+from himswasthya.accounts import services
 from himswasthya.accounts.models import User
+from himswasthya.notify import sms
 
 MOBILE = "9822233344"
 

@@ -2,8 +2,9 @@
 
 import pytest
 
-from himswasthya.accounts import services, sms
+from himswasthya.accounts import services
 from himswasthya.accounts.tests.fixtures import PERSONA_PASSWORD
+from himswasthya.notify import sms
 
 MOBILE = "9844455566"
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from himswasthya.accounts import sms
+from himswasthya.notify import sms
 
 MOBILE = "9833344455"
 

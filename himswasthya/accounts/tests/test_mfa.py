@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-from io import StringIO
-
 import pytest
 from django.apps import apps
 from django.contrib.auth import SESSION_KEY
-from django.core.management import call_command
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -240,25 +237,6 @@ def test_staff_without_the_requirement_are_not_asked(client, clerk):
     response = _password(client, "clerk")
     assert response["Location"] == "/home/"
     assert client.get(MFA_PAGE)["Location"] == "/home/"
-
-
-@pytest.mark.django_db
-def test_demo_users_get_the_published_demo_authenticator(persona_facility, persona_other_facility):
-    from himswasthya.accounts.management.commands.make_demo_users import DEMO_TOTP_KEY_HEX, DEMO_TOTP_SECRET
-
-    out = StringIO()
-    call_command("make_demo_users", stdout=out)
-    call_command("make_demo_users", stdout=StringIO())  # idempotent
-    devices = TOTPDevice.objects.filter(confirmed=True, name=mfa.DEMO_DEVICE_NAME)
-    assert sorted(d.user.username for d in devices) == [
-        "demo.grievance_officer",
-        "demo.himcare_officer",
-        "demo.state_admin",
-    ]
-    assert {d.key for d in devices} == {DEMO_TOTP_KEY_HEX}
-    text = out.getvalue()
-    assert DEMO_TOTP_SECRET in text and "otpauth://totp/HimSwasthya%3Ademo.state_admin?secret=" in text
-    assert mfa.base32_key(devices[0]) == DEMO_TOTP_SECRET
 
 
 @pytest.mark.django_db

@@ -5,9 +5,10 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from himswasthya.accounts import services, sms
+from himswasthya.accounts import services
 from himswasthya.accounts.models import OtpChallenge, Role, User
 from himswasthya.core.errors import DomainError, RateLimited
+from himswasthya.notify import sms
 
 MOBILE = "9812345678"
 IP = "10.1.2.3"

@@ -5,9 +5,10 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 from django.db import connection
 
-from himswasthya.accounts import services, sms
+from himswasthya.accounts import services
 from himswasthya.accounts.models import OtpChallenge
 from himswasthya.core.errors import DomainError
+from himswasthya.notify import sms
 
 MOBILE = "9855566677"
 

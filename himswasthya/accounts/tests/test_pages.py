@@ -5,8 +5,8 @@ from django.contrib.auth import SESSION_KEY
 from django.test import Client
 from django.urls import reverse
 
-from himswasthya.accounts import sms
 from himswasthya.accounts.models import User
+from himswasthya.notify import sms
 
 MOBILE = "9811122233"
 

@@ -1,6 +1,6 @@
-"""Audit test set-up: minimal places, a facility and the users the viewer's scoping cares about.
-
-Persona fixtures are being built in the accounts app; these are local, plain `User` rows on purpose.
+"""Audit test set-up: the attacker's raw SQL. Users, places and facilities are the root persona fixtures
+(himswasthya/tests/personas.py: `clerk`, `state_admin`, `district_officer`, `persona_facility`...): audit sits
+below accounts, places and facilities and imports none of them.
 """
 
 from __future__ import annotations
@@ -8,56 +8,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-import pytest
 from django.db import connection
 
-from himswasthya.accounts.models import Role, User
 from himswasthya.audit.models import AuditEntry
-from himswasthya.facilities.models import Facility
-from himswasthya.places.models import District, State
 
 KEYED_CHECK = "audit_keyed_after_upgrade"  # migration 0003
-
-
-@pytest.fixture
-def districts(db) -> tuple[District, District]:
-    state = State.objects.create(name="Himachal Pradesh", lgd_code=2)
-    shimla = District.objects.create(name="Shimla", lgd_code=34, state=state)
-    kangra = District.objects.create(name="Kangra", lgd_code=29, state=state)
-    return shimla, kangra
-
-
-@pytest.fixture
-def facility(districts) -> Facility:
-    return Facility.objects.create(
-        code="HP-SML-CH1", name="Civil Hospital Rampur", facility_type="CH", district=districts[0]
-    )
-
-
-@pytest.fixture
-def state_admin(db) -> User:
-    return User.objects.create_user("stateadmin", password="x-Secret-123", role=Role.STATE_ADMIN)
-
-
-@pytest.fixture
-def shimla_officer(districts) -> User:
-    return User.objects.create_user(
-        "dho_shimla", password="x-Secret-123", role=Role.DISTRICT_OFFICER, district=districts[0]
-    )
-
-
-@pytest.fixture
-def kangra_officer(districts) -> User:
-    return User.objects.create_user(
-        "dho_kangra", password="x-Secret-123", role=Role.DISTRICT_OFFICER, district=districts[1]
-    )
-
-
-@pytest.fixture
-def clerk(facility) -> User:
-    return User.objects.create_user(
-        "clerk_rampur", password="x-Secret-123", role=Role.REGISTRATION_CLERK, facility=facility
-    )
 
 
 @contextmanager

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import threading
-import time
 
 import pytest
 from django.db import connection, transaction
@@ -58,29 +57,30 @@ def test_concurrent_writers_and_sealers_produce_one_gap_free_chain():
 
 def test_an_open_transaction_with_an_entry_does_not_block_other_writers_or_sealing():
     holding, release = threading.Event(), threading.Event()
+    released_by_the_test: list[bool] = []
 
     @_in_own_connection
     def slow_request() -> None:
         with transaction.atomic():
             services.record("person.read", object_type="people.Person", object_id="slow")
             holding.set()
-            release.wait(10)
+            # Holds its transaction until the test lets go; had the fast writer waited for it, this would
+            # time out first (and the fast writer would still be waiting when the test lets go).
+            released_by_the_test.append(release.wait(60))
 
     slow = threading.Thread(target=slow_request)
     slow.start()
-    assert holding.wait(10)
+    assert holding.wait(60)
     try:
-        started = time.monotonic()
         with transaction.atomic():
             services.record("person.read", object_type="people.Person", object_id="fast")
-        elapsed = time.monotonic() - started
         # Committed and sealed while the slow transaction still holds its (lower-id) entry.
         fast = AuditEntry.objects.get(object_id="fast")
         assert fast.seq == 1
-        assert elapsed < 2
     finally:
         release.set()
-        slow.join(10)
+        slow.join(60)
+    assert released_by_the_test == [True]  # the slow transaction was still open when the fast one was done
     chain.seal_pending()
     late = AuditEntry.objects.get(object_id="slow")
     assert late.id < fast.id and late.seq == 2  # chain order is seal order
@@ -92,25 +92,26 @@ def test_a_second_sealer_returns_at_once_instead_of_waiting():
     chain.seal_pending()
     locked, release = threading.Event(), threading.Event()
 
+    released_by_the_test: list[bool] = []
+
     @_in_own_connection
     def holder() -> None:
         with transaction.atomic():
             assert chain._lock_head() is not None
             locked.set()
-            release.wait(10)
+            released_by_the_test.append(release.wait(60))  # a waiting sealer would outlast this
 
     thread = threading.Thread(target=holder)
     thread.start()
-    assert locked.wait(10)
+    assert locked.wait(60)
     try:
         with transaction.atomic():
             services.record("person.read", object_type="people.Person", object_id="2")
-        started = time.monotonic()
         assert chain.seal_pending() == 0
-        assert time.monotonic() - started < 1
         assert AuditEntry.objects.get(object_id="2").seq is None  # left for the holder / next sealer
     finally:
         release.set()
-        thread.join(10)
+        thread.join(60)
+    assert released_by_the_test == [True]  # seal_pending returned while the head was still locked
     assert chain.seal_pending() == 1
     assert chain.verify_chain().ok

@@ -40,7 +40,7 @@ def test_it_writes_unsealed_and_seals_after_commit(django_capture_on_commit_call
 
 
 @pytest.mark.django_db
-def test_it_takes_actor_role_and_ip_from_the_current_request(clerk, facility):
+def test_it_takes_actor_role_and_ip_from_the_current_request(clerk, persona_facility):
     request = RequestFactory().get("/people/7", REMOTE_ADDR="10.1.2.3")
     request.user = clerk
     token = bind_request(request)
@@ -52,8 +52,21 @@ def test_it_takes_actor_role_and_ip_from_the_current_request(clerk, facility):
     assert entry.actor_role == "clerk"
     assert entry.ip == "10.1.2.3"
     # The clerk's facility, and its district, become the entry's partition keys.
-    assert entry.facility_id == facility.pk
-    assert entry.district_id == facility.district_id
+    assert entry.facility_id == persona_facility.pk
+    assert entry.district_id == persona_facility.district_id
+
+
+@pytest.mark.django_db
+def test_the_district_of_a_facility_comes_from_the_hook_facilities_fills(monkeypatch):
+    from himswasthya.audit.hooks import hooks
+
+    monkeypatch.setattr(hooks, "district_of_facility", lambda facility_id: {5: 77}.get(facility_id))
+    entry = services.record("person.read", object_type="people.Person", facility_id=5)
+    assert (entry.facility_id, entry.district_id) == (5, 77)
+    # An explicit district wins; an unknown facility leaves the district empty.
+    explicit = services.record("person.read", object_type="people.Person", facility_id=5, district_id=3)
+    unknown = services.record("person.read", object_type="people.Person", facility_id=6)
+    assert (explicit.district_id, unknown.district_id) == (3, None)
 
 
 @pytest.mark.django_db
@@ -73,9 +86,9 @@ def test_it_records_anonymous_and_system_actions_without_an_actor():
 
 
 @pytest.mark.django_db
-def test_it_takes_the_district_officers_district(shimla_officer, districts):
-    entry = services.record("report.read", object_type="dashboards.Report", actor=shimla_officer)
-    assert entry.district_id == districts[0].pk and entry.facility_id is None
+def test_it_takes_the_district_officers_district(district_officer, persona_district):
+    entry = services.record("report.read", object_type="dashboards.Report", actor=district_officer)
+    assert entry.district_id == persona_district.pk and entry.facility_id is None
 
 
 @pytest.mark.django_db

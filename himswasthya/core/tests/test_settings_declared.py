@@ -15,6 +15,7 @@ Three checks, by reading the source (no settings are loaded):
 from __future__ import annotations
 
 import ast
+import functools
 import re
 from pathlib import Path
 
@@ -25,8 +26,10 @@ ENV_HELPERS = {"env_int", "env_bool", "env_keys"}
 NAME = re.compile(r"`([A-Z][A-Z0-9_]*\*?)`")
 
 
-def _modules() -> list[Path]:
-    return sorted(PACKAGE.rglob("*.py"))
+@functools.cache
+def _modules() -> list[tuple[Path, ast.AST]]:
+    """Every module under himswasthya/ with its syntax tree, parsed once for all the tests here."""
+    return [(path, ast.parse(path.read_text(encoding="utf-8"))) for path in sorted(PACKAGE.rglob("*.py"))]
 
 
 def _getattr_settings(tree: ast.AST) -> list[int]:
@@ -94,9 +97,9 @@ def _covered(name: str, documented: set[str]) -> bool:
 def test_no_getattr_settings_outside_the_settings_module():
     offenders = [
         f"{path.relative_to(PACKAGE.parent)}:{line}"
-        for path in _modules()
+        for path, tree in _modules()
         if path != SETTINGS
-        for line in _getattr_settings(ast.parse(path.read_text(encoding="utf-8")))
+        for line in _getattr_settings(tree)
     ]
     assert not offenders, f"declare these in settings.py and read them as settings.X: {offenders}"
 
@@ -106,8 +109,8 @@ def test_every_readme_variable_is_read():
     named = {name for row in _readme_rows() for cell in (row[0], row[-1]) for name in NAME.findall(cell)}
     assert len(named) > 30  # the table was found and parsed
     read: set[str] = set()
-    for path in _modules():
-        read |= _environ_reads(ast.parse(path.read_text(encoding="utf-8")))
+    for _path, tree in _modules():
+        read |= _environ_reads(tree)
     unread = sorted(name for name in named if not _covered(name, read))
     assert not unread, f"README documents variables nothing reads from the environment: {unread}"
 

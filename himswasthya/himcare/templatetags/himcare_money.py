@@ -1,11 +1,11 @@
 """{{ amount_paise|rupees }} -> "₹5,00,000" (whole rupees, Indian digit grouping) or "₹1,000.50".
 
-The same formatting as `himcare.wallet.rupees`, so the enrolment, hospital and claim pages show one amount
-the same way."""
+The same formatting as `himcare.cases.wallet.rupees`, so the enrolment, hospital and claim pages show one
+amount the same way."""
 
 from django import template
 
-from himswasthya.himcare.wallet import rupees as format_rupees
+from himswasthya.himcare.cases.wallet import rupees as format_rupees
 
 register = template.Library()
 

@@ -13,7 +13,7 @@ from typing import Any
 from django.utils import timezone
 
 from himswasthya.codelists.models import Icd10Code
-from himswasthya.himcare.eligibility import CATEGORY_RULES
+from himswasthya.himcare.enrolment.eligibility import CATEGORY_RULES
 from himswasthya.himcare.models import (
     Category,
     CategoryRule,

@@ -15,11 +15,11 @@ import pypdf
 import pytest
 from django.core.cache import cache
 
-from himswasthya.accounts import sms
 from himswasthya.accounts.mfa import needs_second_factor
 from himswasthya.accounts.models import User
 from himswasthya.accounts.tests.fixtures import PERSONA_PASSWORD, pass_second_factor_in_browser
 from himswasthya.himcare.tests.factories import make_family
+from himswasthya.notify import sms
 
 RECEIPT = "RCPT-WP-1"
 SUMMARY = "Open cholecystectomy, uneventful recovery."

@@ -15,10 +15,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from himswasthya.core.importfiles import RowError
 from himswasthya.himparivar.importer import (
     FamilyRecord,
     Places,
-    RowError,
     apply_families,
     raw_family_from_json,
     validate_family,
@@ -48,15 +48,25 @@ def _apply_deceased(change: dict[str, Any], number: int, allowed: set[int] | Non
     member_id = str(change.get("member_id") or "")
     member = Member.objects.filter(member_id=member_id).select_related("family").first()
     if member is None:
-        return [RowError(number, "", member_id, "member_id", _("Unknown member id."))]
+        return [RowError(number, "member_id", _("Unknown member id."), item_id=member_id)]
     if allowed is not None and member.family.district_id not in allowed:
-        return [RowError(number, member.family.family_id, member_id, "member_id", _("Outside your area."))]
+        return [
+            RowError(
+                number,
+                "member_id",
+                _("Outside your area."),
+                record_id=member.family.family_id,
+                item_id=member_id,
+            )
+        ]
     died_on = None
     if change.get("date_of_death"):
         try:
             died_on = datetime.date.fromisoformat(str(change["date_of_death"]))
         except ValueError:
-            return [RowError(number, "", member_id, "date_of_death", _("Not a date in the form YYYY-MM-DD."))]
+            return [
+                RowError(number, "date_of_death", _("Not a date in the form YYYY-MM-DD."), item_id=member_id)
+            ]
     # A status, never a deletion; the row hash is cleared so the next full import re-checks the member.
     Member.objects.filter(pk=member.pk).update(
         status=MemberStatus.DECEASED, date_of_death=died_on, row_hash="", updated_at=timezone.now()
@@ -69,14 +79,14 @@ def _apply_change(
 ) -> list[RowError]:
     change_type = change.get("type")
     if change_type not in ChangeType.values:
-        return [RowError(number, "", "", "type", _("Unknown change type."))]
+        return [RowError(number, "type", _("Unknown change type."))]
     if change_type == ChangeType.MEMBER_DECEASED:
         return _apply_deceased(change, number, allowed)
     records: list[FamilyRecord] = []
     errors: list[RowError] = []
     family_objects = _families_of(change)
     if not family_objects:
-        return [RowError(number, "", "", "family", _("The change carries no family."))]
+        return [RowError(number, "family", _("The change carries no family."))]
     for obj in family_objects:
         record, record_errors = validate_family(raw_family_from_json(obj, number), places, allowed)
         errors.extend(record_errors)

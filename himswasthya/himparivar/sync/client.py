@@ -7,7 +7,6 @@ Connection errors, timeouts and 5xx are retried with exponential backoff; 4xx ne
 from __future__ import annotations
 
 import logging
-import time
 from dataclasses import dataclass
 from typing import Any
 
@@ -16,6 +15,7 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from himswasthya.core.errors import DomainError
+from himswasthya.core.retry import Retry, call_with_retries
 
 logger = logging.getLogger("himswasthya.himparivar")
 
@@ -85,10 +85,8 @@ class RegisterClient:
         headers = {"Accept": "application/json"}
         if self.config.token:
             headers["Authorization"] = f"Bearer {self.config.token}"
-        failure: RegisterError | None = None
-        for attempt in range(self.config.retries + 1):
-            if attempt:
-                time.sleep(self.config.backoff_seconds * 2 ** (attempt - 1))
+
+        def attempt(number: int) -> requests.Response:
             try:
                 response = self.http.get(
                     self.config.base_url + path,
@@ -108,6 +106,9 @@ class RegisterClient:
                 if response.status_code < 400:
                     return response
                 failure = RegisterError("server_error", http_status=response.status_code)
-            logger.warning("Him Parivar %s failed (attempt %d, %s)", path, attempt + 1, failure.code)
-        assert failure is not None
-        raise failure
+            logger.warning("Him Parivar %s failed (attempt %d, %s)", path, number, failure.code)
+            raise Retry(failure)
+
+        return call_with_retries(
+            attempt, retries=self.config.retries, backoff_seconds=self.config.backoff_seconds
+        )

@@ -1,37 +1,5 @@
-"""A small geography (Shimla, Kangra, Lahaul & Spiti, Kinnaur) and a synthetic population on it."""
+"""The fixtures of this app's tests, registered explicitly for this package."""
 
-from __future__ import annotations
+from himswasthya.himparivar.tests.fixtures import geography, register_families
 
-import pytest
-
-from himswasthya.places.models import Block, District, GramPanchayat, State
-
-
-def _gps(district: District, block_code: int, names: list[str]) -> list[GramPanchayat]:
-    block = Block.objects.create(lgd_code=block_code, name=f"{district.name} Block", district=district)
-    return [
-        GramPanchayat.objects.create(name=name, source_id=f"{block_code}-{i}", district=district, block=block)
-        for i, name in enumerate(names)
-    ]
-
-
-@pytest.fixture
-def geography(persona_district, persona_other_district):
-    state = State.objects.get(lgd_code=2)
-    lahaul = District.objects.create(
-        lgd_code=21, name="Lahaul and Spiti", name_hi="लाहौल और स्पीति", state=state
-    )
-    kinnaur = District.objects.create(lgd_code=19, name="Kinnaur", name_hi="किन्नौर", state=state)
-    return {
-        "shimla": _gps(persona_district, 9001, ["Mashobra", "Naldehra", "Basantpur"]),
-        "kangra": _gps(persona_other_district, 9002, ["Sidhbari", "Khaniyara", "Rakkar"]),
-        "lahaul": _gps(lahaul, 9003, ["Keylong", "Kaza"]),
-        "kinnaur": _gps(kinnaur, 9004, ["Kalpa", "Sangla"]),
-    }
-
-
-@pytest.fixture
-def population(geography):
-    from himswasthya.himparivar.services import do_make_population
-
-    return do_make_population(800, seed=11, batch_people=150)
+__all__ = ["geography", "register_families"]

@@ -12,7 +12,7 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def shimla_family(population, persona_district):
+def shimla_family(register_families, persona_district):
     return Family.objects.filter(district=persona_district).order_by("family_id").first()
 
 

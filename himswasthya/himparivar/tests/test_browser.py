@@ -26,7 +26,7 @@ def _sign_in(page, live_server, user) -> None:
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
 def test_a_clerk_searches_a_family_id_and_sees_the_members(
-    page, live_server, clerk, population, persona_district
+    page, live_server, clerk, register_families, persona_district
 ):
     family = Family.objects.filter(district=persona_district).order_by("family_id").first()
     members = list(family.members.order_by("id"))

@@ -8,7 +8,7 @@ from himswasthya.people.models import Person
 
 
 @pytest.mark.django_db
-def test_citizen_sees_own_family_persons_only(citizen, population):
+def test_citizen_sees_own_family_persons_only(citizen, register_families):
     family = Family.objects.order_by("pk").first()
     head = family.members.order_by("pk").first()
     head.mobile = citizen.mobile
@@ -22,13 +22,13 @@ def test_citizen_sees_own_family_persons_only(citizen, population):
 
 
 @pytest.mark.django_db
-def test_citizen_without_matching_mobile_sees_nobody(citizen, population):
+def test_citizen_without_matching_mobile_sees_nobody(citizen, register_families):
     Family.objects.filter(members__mobile=citizen.mobile).delete()
     assert not scope_queryset(citizen, Person.objects.all()).exists()
 
 
 @pytest.mark.django_db
-def test_citizen_sees_own_family_and_members_only(citizen, population):
+def test_citizen_sees_own_family_and_members_only(citizen, register_families):
     from himswasthya.himparivar.models import Member
 
     family = Family.objects.order_by("pk").first()

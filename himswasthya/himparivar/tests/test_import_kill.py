@@ -10,9 +10,12 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import closing, contextmanager
 from pathlib import Path
 from urllib.parse import quote
 
+import psycopg
 import pytest
 from django.db import connection
 
@@ -46,6 +49,40 @@ def _database_url() -> str:
     return f"postgres://{quote(s['USER'])}:{quote(s['PASSWORD'])}@{host}/{s['NAME']}"
 
 
+@contextmanager
+def _committed_family_counts() -> Iterator[psycopg.Connection]:
+    """A connection of its own that hears the number of families after each committed insert (an AFTER INSERT
+    trigger NOTIFYs it). Nothing waits unbounded: lock_timeout for the trigger's DDL, timeouts to listen."""
+    table = connection.ops.quote_name(Family._meta.db_table)
+    with closing(psycopg.connect(_database_url(), autocommit=True)) as listener:
+        listener.execute("SET lock_timeout = '30s'")
+        listener.execute(
+            "CREATE FUNCTION test_notify_family_count() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN"
+            f" PERFORM pg_notify('test_family_count', (SELECT count(*) FROM {table})::text);"
+            " RETURN NULL; END $$"
+        )
+        try:
+            listener.execute(
+                f"CREATE TRIGGER test_notify_family_count AFTER INSERT ON {table}"
+                " FOR EACH STATEMENT EXECUTE FUNCTION test_notify_family_count()"
+            )
+            listener.execute("LISTEN test_family_count")
+            yield listener
+        finally:
+            listener.execute(f"DROP TRIGGER IF EXISTS test_notify_family_count ON {table}")
+            listener.execute("DROP FUNCTION test_notify_family_count()")
+
+
+def _wait_for_families(listener: psycopg.Connection, process: subprocess.Popen, at_least: int) -> None:
+    """Return once a committed batch brought the families to `at_least`, the process ended, or 60 s passed."""
+    deadline = time.monotonic() + 60
+    while process.poll() is None and (left := deadline - time.monotonic()) > 0:
+        # Wakes on each notification; the short timeout only bounds how late a dead process is noticed.
+        with closing(listener.notifies(timeout=min(left, 1.0))) as notifies:
+            if any(int(notify.payload) >= at_least for notify in notifies):
+                return
+
+
 def _wipe() -> None:
     Family.objects.update(head=None)
     Member.objects.all().delete()
@@ -62,18 +99,17 @@ def test_killing_the_import_process_then_rerunning_equals_a_clean_run(geography,
     _wipe()
 
     env = {**os.environ, "DATABASE_URL": _database_url(), "DEBUG": "1"}
-    process = subprocess.Popen(
-        [sys.executable, "manage.py", "import_himparivar", str(path), "--batch", "3", "--verbosity", "0"],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
-    deadline = time.monotonic() + 60
-    while Family.objects.count() < 30 and time.monotonic() < deadline and process.poll() is None:
-        time.sleep(0.02)
-    process.send_signal(signal.SIGKILL)
-    process.wait(timeout=10)
+    with _committed_family_counts() as listener:
+        process = subprocess.Popen(
+            [sys.executable, "manage.py", "import_himparivar", str(path), "--batch", "3", "--verbosity", "0"],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+        )
+        _wait_for_families(listener, process, at_least=30)  # the tenth batch is committed
+        process.send_signal(signal.SIGKILL)
+        process.wait(timeout=10)
     interrupted = Family.objects.count()
     assert 30 <= interrupted < 1200, process.stderr.read().decode()[-2000:]
     assert not Family.objects.filter(members__isnull=True).exists()  # whole families only

@@ -119,7 +119,7 @@ def test_a_bad_change_is_rejected_and_the_rest_applied(register):
     outcome = do_sync_register()
 
     assert outcome.applied == 1 and outcome.rejected == 2
-    assert {(e.field, e.member_id) for e in outcome.errors} == {
+    assert {(e.field, e.item_id) for e in outcome.errors} == {
         ("member_id", "HPM-NOBODY"),
         ("mobile", "HPM-T-0012"),
     }

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import threading
-import time
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -19,6 +18,7 @@ class Register:
     def __init__(self) -> None:
         self.script: list[tuple[int, object, float]] = []  # (status, body, delay) per request
         self.requests: list[dict[str, str]] = []
+        self.test_ended = threading.Event()  # a delayed answer stops waiting when the test ends
 
 
 @pytest.fixture
@@ -29,7 +29,8 @@ def fake_register() -> Iterator[tuple[Register, str]]:
         def do_GET(self) -> None:  # noqa: N802 - http.server's naming
             register.requests.append({"path": self.path, "auth": self.headers.get("Authorization", "")})
             status, body, delay = register.script.pop(0) if register.script else (200, PAGE, 0.0)
-            time.sleep(delay)
+            if delay:
+                register.test_ended.wait(delay)
             data = body.encode() if isinstance(body, str) else json.dumps(body).encode()
             try:
                 self.send_response(status)
@@ -47,6 +48,7 @@ def fake_register() -> Iterator[tuple[Register, str]]:
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield register, f"http://127.0.0.1:{server.server_port}"
+    register.test_ended.set()
     server.shutdown()
     server.server_close()
 
@@ -82,7 +84,7 @@ def test_it_gives_up_after_the_retries_with_a_clear_error(fake_register):
 
 def test_a_timeout_is_retried_and_reported(fake_register):
     register, url = fake_register
-    register.script = [(200, PAGE, 0.6), (200, PAGE, 0.6)]
+    register.script = [(200, PAGE, 60), (200, PAGE, 60)]  # hangs for longer than the test
     with pytest.raises(RegisterError) as caught:
         _client(url, timeout=0.2, retries=1).changes("")
     assert caught.value.code == "timeout" and len(register.requests) == 2

@@ -13,12 +13,12 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def shimla_family(population, persona_district):
+def shimla_family(register_families, persona_district):
     return Family.objects.filter(district=persona_district).order_by("family_id").first()
 
 
 @pytest.fixture
-def kangra_family(population, persona_other_district):
+def kangra_family(register_families, persona_other_district):
     return Family.objects.filter(district=persona_other_district).order_by("family_id").first()
 
 
@@ -51,7 +51,7 @@ def test_a_clerk_sees_a_family_of_their_district_with_masked_identifiers(login_a
             assert f"XXXX-XXXX-{member.aadhaar_last4}" in html
 
 
-def test_abha_numbers_are_shown_grouped(login_as, state_admin, population):
+def test_abha_numbers_are_shown_grouped(login_as, state_admin, register_families):
     member = Member.objects.filter(person__identifiers__id_type="ABHA_NUMBER").first()
     abha = member.person.identifiers.get(id_type="ABHA_NUMBER").value
     html = login_as(state_admin).get(_family_url(member.family)).content.decode()

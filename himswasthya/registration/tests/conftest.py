@@ -1,5 +1,6 @@
 """The fixtures of the booking-engine and scan-and-share tests, registered explicitly for this package."""
 
+from himswasthya.notify.tests.gateway import sms_gateway
 from himswasthya.registration.tests.booking_fixtures import (
     clock,
     family,
@@ -18,6 +19,7 @@ __all__ = [
     "hip_facility",
     "medicine",
     "share",
+    "sms_gateway",
     "stranger",
     "thursday_session",
     "wednesday_session",

@@ -17,7 +17,7 @@ from django.conf import settings as django_settings
 from django.test import Client
 from django.urls import NoReverseMatch, reverse
 
-from himswasthya.accounts import sms
+from himswasthya.notify import sms
 from himswasthya.registration.models import Appointment, AppointmentStatus
 from himswasthya.registration.qr import slip_qr_payload
 from himswasthya.registration.tests.test_views import family_of, opd_department

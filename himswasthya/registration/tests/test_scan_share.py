@@ -12,10 +12,10 @@ from himswasthya.abdm.client import abdm_timestamp
 from himswasthya.abdm.simulator import keys
 from himswasthya.abdm.simulator.seed import DEMO_ACCOUNT
 from himswasthya.abdm.simulator.share import SHARE_PATH, gateway_token, profile_share_body
-from himswasthya.accounts import sms as sms_module
 from himswasthya.audit.models import AuditEntry
+from himswasthya.notify import sms as sms_module
+from himswasthya.notify.models import SmsOutbox
 from himswasthya.people.models import IdentifierType, Person, PersonIdentifier
-from himswasthya.registration.models import SmsOutbox
 from himswasthya.registration.scan_share_models import ScanShareStatus, ScanShareToken
 from himswasthya.registration.tests.scan_share_fixtures import (
     DEMO_ABHA,

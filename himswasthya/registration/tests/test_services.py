@@ -8,10 +8,11 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from himswasthya.accounts.sms import outbox
 from himswasthya.audit.models import AuditEntry
 from himswasthya.core.errors import DomainError, Forbidden, NotFound
 from himswasthya.facilities.models import OpdClosure, OpdPolicy
+from himswasthya.notify.models import SmsOutbox, SmsStatus
+from himswasthya.notify.sms import outbox
 from himswasthya.people.services import state_uhid
 from himswasthya.registration import services
 from himswasthya.registration.models import (
@@ -20,8 +21,6 @@ from himswasthya.registration.models import (
     Channel,
     FeeExemption,
     SessionDay,
-    SmsOutbox,
-    SmsStatus,
 )
 from himswasthya.registration.qr import slip_qr_payload
 from himswasthya.registration.tests.booking_fixtures import THURSDAY, WEDNESDAY, at, make_person, make_session
@@ -55,7 +54,7 @@ def test_it_books_with_token_number_uhid_audit_and_sms(
     assert entry.actor == citizen and entry.purpose == "opd_registration"
     assert entry.object_id == str(appointment.pk)
     # The child has no mobile: the booking citizen gets the SMS.
-    sms = SmsOutbox.objects.get(appointment=appointment)
+    sms = SmsOutbox.objects.about(appointment).get()
     assert sms.status == SmsStatus.SENT and sms.mobile == citizen.mobile
     assert len(outbox) == 1 and appointment.number in outbox[0].text
 

@@ -1,5 +1,6 @@
-"""The booking's per-process cache of OPD sessions and policies (facilities/opd_services.py): edits take
-effect at once, a closure stops bookings at once, and nothing read inside a transaction is cached.
+"""The booking's cache of OPD sessions and policies (facilities/opd_services.py; in Redis with REDIS_URL,
+else per process): edits take effect at once, a closure stops bookings at once, and nothing read inside a
+transaction is cached.
 
 Transactional tests: the cache is used only outside a transaction, as in a request."""
 
@@ -8,7 +9,9 @@ from __future__ import annotations
 import datetime
 
 import pytest
+from django.core.cache import caches
 from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 
 from himswasthya.core.errors import DomainError
 from himswasthya.facilities import opd_services
@@ -44,9 +47,9 @@ def test_a_closure_added_stops_bookings_at_once(
     thursday_session.online_quota = 10
     thursday_session.save()
     _book(clerk, persona_district, thursday_session.pk, uhid=uhid)  # the cache is warm now
-    assert services.session_for_booking(thursday_session.pk) is services.session_for_booking(
-        thursday_session.pk
-    )
+    with CaptureQueriesContext(connection) as queries:
+        services.session_for_booking(thursday_session.pk)
+    assert len(queries) == 0
     closure = opd_services.do_add_opd_closure(
         actor=facility_admin,
         facility=persona_facility,
@@ -120,3 +123,45 @@ def test_nothing_read_inside_a_transaction_is_cached(clerk, thursday_session):
     assert services.session_for_booking(thursday_session.pk).online_quota == 3
     with pytest.raises(DomainError):
         services.session_for_booking(thursday_session.pk + 1000)
+
+
+@pytest.mark.parametrize("redis", [True, False], ids=["shared", "per-process"])
+def test_with_redis_the_cache_is_shared_and_a_change_anywhere_counts_everywhere(
+    settings, monkeypatch, facility_admin, persona_facility, thursday_session, redis
+):
+    """With REDIS_URL the entries live in Django's cache (Redis; in a SQLite run without Redis the local
+    memory cache stands in), none in the process; a save made through another cache client, as by another
+    process, is seen at once. Without it the process keeps its own entries."""
+    if redis and not settings.REDIS_URL:
+        settings.REDIS_URL = "redis://stand-in"  # CACHES stays the local memory cache of this run
+    elif not redis:
+        settings.REDIS_URL = ""
+    opd_services.clear_opd_cache()
+    assert services.session_for_booking(thursday_session.pk).online_quota == 3
+    assert bool(opd_services._cache) is not redis  # per process only without Redis
+    with CaptureQueriesContext(connection) as queries:
+        assert services.session_for_booking(thursday_session.pk).online_quota == 3
+    assert len(queries) == 0  # served from the cache either way
+
+    if not redis:
+        # Another process's save clears its own cache only: this one keeps its entry for OPD_CACHE_SECONDS.
+        OpdSession.objects.filter(pk=thursday_session.pk).update(online_quota=7)  # no signal here
+        assert services.session_for_booking(thursday_session.pk).online_quota == 3
+        return
+    other_process = caches.create_connection("default")  # its own client, as another process has
+    monkeypatch.setattr(opd_services, "cache", other_process)
+    opd_services.do_save_opd_session(
+        actor=facility_admin,
+        facility=persona_facility,
+        department=thursday_session.department,
+        weekday=thursday_session.weekday,
+        kind=thursday_session.kind,
+        starts_at=thursday_session.starts_at,
+        ends_at=thursday_session.ends_at,
+        online_quota=7,
+        walk_in_quota=2,
+        session=OpdSession.objects.get(pk=thursday_session.pk),
+    )
+    monkeypatch.undo()
+    # The other process's change reached this one at once, through the shared generation.
+    assert services.session_for_booking(thursday_session.pk).online_quota == 7

@@ -13,9 +13,10 @@ from himswasthya.audit import chain
 from himswasthya.audit.models import AuditEntry
 from himswasthya.core.errors import DomainError
 from himswasthya.facilities.opd_services import clear_opd_cache
+from himswasthya.notify.models import SmsOutbox
 from himswasthya.people.services import do_issue_uhid, state_uhid
 from himswasthya.registration import services
-from himswasthya.registration.models import Appointment, SessionDay, SmsOutbox
+from himswasthya.registration.models import Appointment, SessionDay
 from himswasthya.registration.tests.booking_fixtures import THURSDAY, make_person
 
 postgres_only = pytest.mark.skipif(connection.vendor != "postgresql", reason="the one-statement booking")
@@ -100,7 +101,7 @@ def test_outside_a_transaction_a_booking_is_one_statement_with_the_same_rows(
     chain.seal_pending()
     assert chain.verify_chain().ok
 
-    sms = SmsOutbox.objects.get(appointment=appointment)
+    sms = SmsOutbox.objects.about(appointment).get()
     assert (sms.template_key, sms.mobile, sms.status, sms.attempts) == (
         "appointment_booked",
         "9811111111",
@@ -163,7 +164,7 @@ def test_the_scope_decided_from_loaded_fields_is_the_scoping_answer(
     persona_district,
     persona_other_district,
 ):
-    from himswasthya.accounts.scoping import can_see
+    from himswasthya.accounts.scoping import may_see
 
     people = [family["head"], make_person(persona_district), make_person(persona_other_district)]
     actors = [clerk, doctor, other_facility_clerk, state_admin, citizen]
@@ -171,7 +172,7 @@ def test_the_scope_decided_from_loaded_fields_is_the_scoping_answer(
     for actor in actors:
         for facility in (persona_facility, persona_other_facility):
             for person in people:
-                assert services._sees_person(actor, person, facility) == can_see(actor, person), (
+                assert services._sees_person(actor, person, facility) == may_see(actor, person), (
                     actor.role,
                     facility.code,
                     person.district_id,

@@ -10,9 +10,9 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from himswasthya.accounts import sms
 from himswasthya.facilities.models import Department, Facility, OpdClosure, OpdPolicy, OpdSession
 from himswasthya.himparivar.models import Family, Member
+from himswasthya.notify import sms
 from himswasthya.people.models import Person
 from himswasthya.registration.models import Appointment, AppointmentStatus, Channel
 from himswasthya.registration.qr import slip_qr_payload
@@ -301,7 +301,7 @@ def test_my_appointments_lists_upcoming_and_past(
 
 
 @pytest.mark.django_db
-def test_it_cancels_before_the_cutoff(login_as, citizen, asha_family, persona_facility, dept):
+def test_it_cancels_before_the_cutoff(mid_morning, login_as, citizen, asha_family, persona_facility, dept):
     client = login_as(citizen)
     tomorrow = timezone.localdate() + datetime.timedelta(days=1)
     appointment = _book(asha_family[0], persona_facility, dept, tomorrow, client)
@@ -325,7 +325,7 @@ def test_it_refuses_to_cancel_after_the_cutoff_with_the_services_message(
 
 
 @pytest.mark.django_db
-def test_it_reschedules_to_another_day(login_as, citizen, asha_family, persona_facility, dept):
+def test_it_reschedules_to_another_day(mid_morning, login_as, citizen, asha_family, persona_facility, dept):
     client = login_as(citizen)
     tomorrow = timezone.localdate() + datetime.timedelta(days=1)
     later = tomorrow + datetime.timedelta(days=1)

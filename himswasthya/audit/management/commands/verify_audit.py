@@ -36,8 +36,8 @@ class Command(BaseCommand):
             self.stderr.write(
                 self.style.WARNING(
                     f"{result.stale_unsealed} audit entries are still unsealed after {stale_after} s: "
-                    f"run `manage.py seal_audit` and check why after-commit sealing fails "
-                    f"(AUDIT_SEAL_MODE, the sealer's log)"
+                    f"run `manage.py seal_audit` and check why they were not sealed (AUDIT_SEAL_MODE; "
+                    f"with \"worker\", is `seal_audit --every` running? its log)"
                 )
             )
         if result.unanchored:

@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand
 
-from himswasthya.himcare.cases import escalate_overdue_preauths
+from himswasthya.himcare.cases.services import escalate_overdue_preauths
 
 
 class Command(BaseCommand):

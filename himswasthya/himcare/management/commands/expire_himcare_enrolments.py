@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand
 
-from himswasthya.himcare.enrolment import expire_enrolments
+from himswasthya.himcare.enrolment.services import expire_enrolments
 
 
 class Command(BaseCommand):

@@ -6,7 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from himswasthya.core.errors import DomainError
 from himswasthya.core.importfiles import command_error
-from himswasthya.himcare.packages import ILLUSTRATIVE_CSV, import_packages
+from himswasthya.himcare.hospitals.packages import ILLUSTRATIVE_CSV, import_packages
 
 
 class Command(BaseCommand):

@@ -6,7 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from himswasthya.core.errors import DomainError
 from himswasthya.core.importfiles import command_error, read_text_file
-from himswasthya.himcare.enrolment import do_import_pmjay_list, read_pmjay_csv
+from himswasthya.himcare.enrolment.services import do_import_pmjay_list, read_pmjay_csv
 
 
 class Command(BaseCommand):
@@ -27,5 +27,5 @@ class Command(BaseCommand):
             f"created {result.created}, updated {result.updated}, unchanged {result.unchanged}, "
             f"errors {len(result.errors)}"
         )
-        for line, message in result.errors:
-            self.stderr.write(f"line {line}: {message}")
+        for error in result.errors:
+            self.stderr.write(f"line {error.row}: {error.reason}")

@@ -6,7 +6,7 @@ import time
 
 from django.core.management.base import BaseCommand
 
-from himswasthya.himcare import mapping
+from himswasthya.himcare.coverage import mapping
 
 
 class Command(BaseCommand):

@@ -29,4 +29,4 @@ class Command(BaseCommand):
             f" cursor={outcome.cursor}"
         )
         for error in outcome.errors[:50]:
-            self.stdout.write(f"  change {error.row}: {error.member_id} {error.field}: {error.reason}")
+            self.stdout.write(f"  change {error.row}: {error.item_id} {error.field}: {error.reason}")

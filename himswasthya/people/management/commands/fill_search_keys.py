@@ -15,10 +15,9 @@ from django.core.management.base import BaseCommand
 from django.db import connection, transaction
 from tqdm import tqdm
 
-from himswasthya.people.models import Person
-from himswasthya.people.phonetic import search_keys
+from himswasthya.people.models import DERIVED_PERSON_FIELDS, Person, person_row
 
-KEYS = ["name_key", "name_deva_key", "name_blocks"]
+KEYS = list(DERIVED_PERSON_FIELDS)
 
 
 class Command(BaseCommand):
@@ -43,7 +42,7 @@ class Command(BaseCommand):
                 if not rows:
                     break
                 last_id = rows[-1][0]
-                keyed = [(pk, search_keys(roman, deva)) for pk, roman, deva in rows]
+                keyed = [(pk, _keys(roman, deva)) for pk, roman, deva in rows]
                 with transaction.atomic():
                     write = _copy_update if connection.vendor == "postgresql" else _bulk_update
                     write(keyed)
@@ -51,6 +50,12 @@ class Command(BaseCommand):
                 bar.update(len(rows))
         seconds = time.perf_counter() - started
         self.stdout.write(f"filled search keys of {done} people in {seconds:.1f} s")
+
+
+def _keys(name_roman: str, name_deva: str) -> dict[str, str]:
+    """The search keys as save() derives them (people.models.person_row)."""
+    row = person_row({"name_roman": name_roman, "name_deva": name_deva})
+    return {name: row[name] for name in KEYS}
 
 
 def _bulk_update(keyed: list[tuple[int, dict[str, str]]]) -> None:

@@ -1,0 +1,62 @@
+"""The claims demo: cases in every status, made through the services (wallets and ledgers stay true)."""
+
+from __future__ import annotations
+
+import io
+import os
+
+from django.db.models import Sum
+
+from himswasthya.demo.himcare import claims as demo_claims
+from himswasthya.himcare.hospitals.packages import import_illustrative
+from himswasthya.himcare.models import Case, CaseStatus, ClaimPaymentStatus, Specialty, Wallet, WalletEntry
+from himswasthya.himcare.tests.factories import (
+    make_active_enrolment,
+    make_empanelment,
+    make_family,
+    make_icd10,
+)
+
+
+def test_demo_makes_every_status_and_keeps_wallets_true(
+    scheme_year, persona_district, persona_facility, himcare_officer
+):
+    import_illustrative()
+    for specialty in Specialty.objects.all():
+        make_empanelment(persona_facility, specialty)
+    for code in ("K80.2", "M17.1", "I21.9", "H25.9", "J18.9"):
+        make_icd10(code, f"Demo title {code}")
+    family, _ = make_family(
+        persona_district,
+        [
+            {"name_roman": "Demo Citizen", "sex": "F", "relation": "SELF", "mobile": "9800000001"},
+            {"name_roman": "Demo Husband", "sex": "M", "relation": "HUSBAND"},
+        ],
+    )
+    make_active_enrolment(family, scheme_year)
+    families = int(os.environ.get("DEMO_CLAIMS_FAMILIES", "30"))  # 300 to time the full demo
+    for _ in range(families + 10):  # more families than the demo uses
+        make_active_enrolment(make_family(persona_district)[0], scheme_year)
+
+    out = io.StringIO()
+    demo_claims.make_demo(out, families=families)
+    assert "cases made" in out.getvalue(), out.getvalue()
+    print(out.getvalue())  # the time it took (pytest -s)
+    statuses = set(Case.objects.values_list("status", flat=True))
+    assert statuses == set(CaseStatus.values), set(CaseStatus.values) - statuses
+    mine = Case.objects.filter(enrolment__family=family)
+    assert sorted(mine.values_list("status", flat=True)) == ["claim_approved", "preauth_pending"]
+    assert mine.get(status="claim_approved").claim.payment_status == ClaimPaymentStatus.PAID
+    for wallet in Wallet.objects.all():
+        sums = {
+            k: WalletEntry.objects.filter(wallet=wallet, kind=k).aggregate(s=Sum("amount_paise"))["s"] or 0
+            for k in ("block", "release", "consume")
+        }
+        assert wallet.consumed_paise == sums["consume"]
+        assert wallet.blocked_paise == sums["block"] - sums["release"] - sums["consume"]
+        held = Case.objects.filter(enrolment=wallet.enrolment).aggregate(s=Sum("blocked_paise"))["s"] or 0
+        assert wallet.blocked_paise == held
+
+    count = Case.objects.count()
+    demo_claims.make_demo(io.StringIO(), families=families)  # idempotent
+    assert Case.objects.count() == count

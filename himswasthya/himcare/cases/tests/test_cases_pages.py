@@ -1,0 +1,170 @@
+"""The case pages: new pre-authorisation, hospital list, case detail and actions, queues, My claims."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone, translation
+
+from himswasthya.himcare.cases import services as cases
+from himswasthya.himcare.cases import wallet
+from himswasthya.himcare.models import Case, CaseStatus, Document
+from himswasthya.himcare.tests.factories import verify_at_desk
+
+RATE = 22_800_00
+
+
+@pytest.fixture
+def world(active_enrolment, surgery_package, empanelment, gallstone_icd10):
+    return {"member": active_enrolment.members.order_by("id")[0], "package": surgery_package}
+
+
+def _raise(scheme_desk, world, **kw):
+    return cases.do_raise_preauth(
+        actor=scheme_desk,
+        enrolled_member=world["member"],
+        facility=scheme_desk.facility,
+        package_ids=[world["package"].pk],
+        provisional_icd10_codes=["K80.2"],
+        **kw,
+    )
+
+
+def _local(dt):
+    return timezone.localtime(dt).strftime("%Y-%m-%dT%H:%M")
+
+
+def test_new_preauth_page_and_submit(login_as, scheme_desk, world, tmp_path, settings, active_enrolment):
+    settings.MEDIA_ROOT = str(tmp_path)
+    desk = login_as(scheme_desk)
+    verify_at_desk(desk, active_enrolment, via="page")
+    url = f"/himcare/cases/new/?enrolled_member={world['member'].pk}"
+    page = desk.get(url)
+    assert page.status_code == 200
+    body = page.content.decode()
+    assert "SG039A" in body and "₹22,800" in body and "₹5,00,000" in body
+    assert desk.get(url + "&specialty=XX").content.decode().count('name="packages"') == 0
+    # Errors are shown next to the field.
+    bad = desk.post(
+        "/himcare/cases/new/",
+        {"enrolled_member": world["member"].pk, "packages": [world["package"].pk], "icd10_codes": "Q99.99"},
+    )
+    assert bad.status_code == 400 and "not an ICD-10 code" in bad.content.decode()
+    ok = desk.post(
+        "/himcare/cases/new/",
+        {
+            "enrolled_member": world["member"].pk,
+            "packages": [world["package"].pk],
+            "icd10_codes": "k80.2",
+            "estimated": "20,000",
+            "document_kind": "clinical_notes",
+            "documents": [SimpleUploadedFile("n.pdf", b"%PDF-1.4 x", "application/pdf")],
+        },
+    )
+    case = Case.objects.get()
+    assert ok.status_code == 302 and ok["Location"] == f"/himcare/cases/{case.pk}/"
+    assert case.blocked_paise == 20_000_00 and Document.objects.filter(case=case).count() == 1
+    detail = desk.get(ok["Location"]).content.decode()
+    assert case.case_no in detail and "₹20,000" in detail
+
+
+def test_new_preauth_page_refuses_others(login_as, clerk, citizen, world):
+    url = f"/himcare/cases/new/?enrolled_member={world['member'].pk}"
+    assert login_as(clerk).get(url).status_code == 403
+    assert login_as(citizen).get(url).status_code == 403
+    assert (
+        login_as(world["member"] and clerk).get("/himcare/cases/new/?enrolled_member=999999").status_code
+        == 403
+    )
+
+
+def test_icd10_search_fragment(login_as, scheme_desk, world):
+    body = login_as(scheme_desk).get("/himcare/cases/icd10/?q=gallbl").content.decode()
+    assert "K80.2" in body and 'data-icd10-code="K80.2"' in body
+
+
+def test_whole_path_through_the_pages(
+    login_as, scheme_desk, himcare_officer, citizen, world, active_enrolment
+):
+    desk, officer = login_as(scheme_desk), login_as(himcare_officer)
+    case = _raise(scheme_desk, world)
+    base = f"/himcare/cases/{case.pk}/"
+    queue = officer.get("/himcare/cases/preauth-queue/").content.decode()
+    assert case.case_no in queue
+    assert 'data-testid="decide-form"' in officer.get(base).content.decode()
+    assert 'data-testid="decide-form"' not in desk.get(base).content.decode()
+    assert officer.post(base + "decide_preauth/", {"decision": "approve"}).status_code == 302
+    # Claim too early: refused with the message on the page.
+    early = desk.post(base + "submit_claim/", {})
+    assert early.status_code == 409 and "only after discharge" in early.content.decode()
+    admitted = timezone.now() - datetime.timedelta(days=4)
+    assert desk.post(base + "admit/", {"admitted_at": _local(admitted)}).status_code == 302
+    r = desk.post(
+        base + "discharge/",
+        {
+            "discharged_at": _local(timezone.now() - datetime.timedelta(hours=1)),
+            "final_icd10_codes": "K80.2",
+            "discharge_summary": "Recovered",
+        },
+    )
+    assert r.status_code == 302
+    assert desk.post(base + "submit_claim/", {"claimed": ""}).status_code == 302
+    claims = officer.get("/himcare/cases/claim-queue/").content.decode()
+    assert case.case_no in claims and 'data-testid="adjudicate-form"' in claims
+    wrong = officer.post(base + "adjudicate_claim/", {"decision": "part_approve", "approved": "30000"})
+    assert wrong.status_code == 400 and "reason" in wrong.content.decode().lower()
+    r = officer.post(
+        base + "adjudicate_claim/",
+        {"decision": "approve", "next": "/himcare/cases/claim-queue/"},
+    )
+    assert r.status_code == 302 and r["Location"] == "/himcare/cases/claim-queue/"
+    case.refresh_from_db()
+    assert case.status == CaseStatus.CLAIM_APPROVED
+    assert officer.post(base + "record_payment/", {"payment_ref": "UTR77"}).status_code == 302
+    mine = login_as(citizen).get("/himcare/cases/mine/").content.decode()
+    left = wallet.rupees(active_enrolment.cover_paise - RATE)
+    assert left in mine and "₹22,800" in mine and case.facility.name in mine
+    with translation.override("hi"):
+        hindi = login_as(citizen).get("/himcare/cases/mine/", HTTP_ACCEPT_LANGUAGE="hi")
+    assert hindi.status_code == 200
+
+
+def test_outsiders_get_404_or_403(
+    login_as, scheme_desk, other_scheme_desk, other_district_officer, district_officer, citizen, world
+):
+    case = _raise(scheme_desk, world)
+    base = f"/himcare/cases/{case.pk}/"
+    assert login_as(other_scheme_desk).get(base).status_code == 404
+    assert login_as(other_scheme_desk).post(base + "cancel/", {"reason": "x"}).status_code == 404
+    assert login_as(other_district_officer).get(base).status_code == 404
+    assert case.case_no not in login_as(other_district_officer).get("/himcare/cases/").content.decode()
+    assert case.case_no in login_as(district_officer).get("/himcare/cases/").content.decode()
+    assert login_as(citizen).post(base + "decide_preauth/", {"decision": "approve"}).status_code == 403
+    assert login_as(citizen).get("/himcare/cases/preauth-queue/").status_code == 403
+    assert login_as(citizen).get(base).status_code == 200  # the family's own case, read-only
+    assert "decide-form" not in login_as(citizen).get(base).content.decode()
+    assert case.case_no in login_as(scheme_desk).get("/himcare/cases/").content.decode()
+
+
+def test_overdue_is_highlighted(login_as, scheme_desk, himcare_officer, world):
+    case = _raise(scheme_desk, world)
+    Case.objects.filter(pk=case.pk).update(decision_due_at=timezone.now() - datetime.timedelta(hours=1))
+    body = login_as(himcare_officer).get("/himcare/cases/preauth-queue/").content.decode()
+    assert 'class="overdue"' in body and 'data-testid="overdue"' in body
+
+
+def test_pages_in_hindi(login_as, scheme_desk, himcare_officer, world, settings, active_enrolment):
+    case = _raise(scheme_desk, world)
+    client = login_as(himcare_officer)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "hi"
+    body = client.get(f"/himcare/cases/{case.pk}/").content.decode()
+    assert "पूर्व-प्राधिकरण" in body
+    body = login_as(scheme_desk)
+    verify_at_desk(body, active_enrolment)
+    body.cookies[settings.LANGUAGE_COOKIE_NAME] = "hi"
+    assert (
+        "पूर्व-प्राधिकरण"
+        in body.get(f"/himcare/cases/new/?enrolled_member={world['member'].pk}").content.decode()
+    )

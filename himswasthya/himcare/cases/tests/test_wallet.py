@@ -1,0 +1,245 @@
+"""The family wallet: block / release / consume, refusals, the ledger, and a real race on PostgreSQL."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+from django.db import connection, transaction
+from django.utils import translation
+
+from himswasthya.himcare.cases import wallet
+from himswasthya.himcare.models import Wallet, WalletEntry
+from himswasthya.himcare.tests.factories import make_active_enrolment, make_family, make_scheme_year
+
+
+def _assert_ledger_matches(enrolment):
+    totals = wallet.ledger_totals(enrolment)
+    now = wallet.balance(enrolment)
+    assert now.blocked_paise == totals["block"] - totals["release"] - totals["consume"]
+    assert now.consumed_paise == totals["consume"]
+    assert 0 <= now.blocked_paise + now.consumed_paise <= now.cover_paise
+
+
+def test_rupees_formats_indian_grouping():
+    assert wallet.rupees(500_000_00) == "₹5,00,000"
+    assert wallet.rupees(22_800_00) == "₹22,800"
+    assert wallet.rupees(12_345_678_90) == "₹1,23,45,678.90"
+    assert wallet.rupees(0) == "₹0"
+    assert wallet.rupees(999) == "₹9.99"
+
+
+def test_block_consume_release_move_the_columns_and_write_the_ledger(active_enrolment, scheme_desk):
+    cover = active_enrolment.cover_paise
+    wallet.block(active_enrolment, 30_000_00, case=None, actor=scheme_desk)
+    assert wallet.balance(active_enrolment).available_paise == cover - 30_000_00
+    wallet.consume(active_enrolment, 25_000_00, case=None, actor=scheme_desk)
+    wallet.release(active_enrolment, 5_000_00, case=None, actor=scheme_desk)
+    now = wallet.balance(active_enrolment)
+    assert (now.blocked_paise, now.consumed_paise) == (0, 25_000_00)
+    assert now.available_paise == cover - 25_000_00
+    kinds = list(WalletEntry.objects.order_by("id").values_list("kind", "amount_paise", "actor"))
+    assert kinds == [
+        ("block", 30_000_00, scheme_desk.pk),
+        ("consume", 25_000_00, scheme_desk.pk),
+        ("release", 5_000_00, scheme_desk.pk),
+    ]
+    _assert_ledger_matches(active_enrolment)
+
+
+def test_block_above_the_available_cover_is_refused_with_the_amount_in_rupees(active_enrolment):
+    wallet.block(active_enrolment, active_enrolment.cover_paise - 1_000_00, case=None, actor=None)
+    with pytest.raises(wallet.InsufficientBalance) as caught:
+        wallet.block(active_enrolment, 2_000_00, case=None, actor=None)
+    assert caught.value.available_paise == 1_000_00
+    assert "₹1,000" in str(caught.value.message) and "₹2,000" in str(caught.value.message)
+    assert caught.value.code == "insufficient_balance" and caught.value.status == 409
+    with translation.override("hi"):
+        assert "₹1,000" in str(caught.value.message)
+    assert WalletEntry.objects.count() == 1  # the refused block left no entry
+    # Exactly the available amount can still be blocked.
+    wallet.block(active_enrolment, 1_000_00, case=None, actor=None)
+    assert wallet.balance(active_enrolment).available_paise == 0
+    _assert_ledger_matches(active_enrolment)
+
+
+def test_release_and_consume_more_than_blocked_are_refused(active_enrolment):
+    wallet.block(active_enrolment, 1_000_00, case=None, actor=None)
+    with pytest.raises(wallet.WalletError):
+        wallet.release(active_enrolment, 1_000_01, case=None, actor=None)
+    with pytest.raises(wallet.WalletError):
+        wallet.consume(active_enrolment, 2_000_00, case=None, actor=None)
+    assert wallet.balance(active_enrolment).blocked_paise == 1_000_00
+    _assert_ledger_matches(active_enrolment)
+
+
+@pytest.mark.parametrize("amount", [0, -5])
+def test_amount_must_be_positive(active_enrolment, amount):
+    with pytest.raises(wallet.DomainError) as caught:
+        wallet.block(active_enrolment, amount, case=None, actor=None)
+    assert caught.value.code == "amount_not_positive"
+
+
+def test_changes_roll_back_with_the_callers_transaction(active_enrolment):
+    with pytest.raises(RuntimeError), transaction.atomic():
+        wallet.block(active_enrolment, 10_000_00, case=None, actor=None)
+        raise RuntimeError
+    assert wallet.balance(active_enrolment).blocked_paise == 0
+    assert not WalletEntry.objects.exists()
+
+
+# --- a real race: each thread its own PostgreSQL connection ------------------------------------------------
+def _race(jobs, threads):
+    results: list[object] = [None] * len(jobs)
+    barrier = threading.Barrier(threads)
+
+    def worker(offset: int) -> None:
+        try:
+            barrier.wait()
+            for i in range(offset, len(jobs), threads):
+                try:
+                    with transaction.atomic():
+                        results[i] = jobs[i]()
+                except Exception as exc:  # noqa: BLE001 - the test counts every outcome
+                    results[i] = exc
+        finally:
+            connection.close()
+
+    pool = [threading.Thread(target=worker, args=(n,)) for n in range(threads)]
+    for t in pool:
+        t.start()
+    for t in pool:
+        t.join(timeout=300)
+    return results
+
+
+@pytest.mark.postgres_only
+@pytest.mark.django_db(transaction=True)
+def test_twenty_hospitals_racing_never_block_more_than_the_cover(persona_district):
+    year = make_scheme_year(code="RACE-1")
+    family, _ = make_family(persona_district)
+    enrolment = make_active_enrolment(family, year, cover_paise=100_000_00)
+    # 20 hospitals each ask for 7,000 (sum 1,40,000 > cover 1,00,000): exactly 14 can succeed.
+    amounts = [7_000_00] * 20
+    results = _race([lambda a=a: wallet.block(enrolment, a, case=None, actor=None) for a in amounts], 20)
+    refused = [r for r in results if isinstance(r, Exception)]
+    assert all(isinstance(r, wallet.InsufficientBalance) for r in refused), refused
+    assert len(refused) == 6
+    row = Wallet.objects.get(enrolment=enrolment)
+    assert row.blocked_paise == 14 * 7_000_00 <= row.cover_paise
+    _assert_ledger_matches(enrolment)
+
+
+@pytest.mark.postgres_only
+@pytest.mark.django_db(transaction=True)
+def test_mixed_race_of_blocks_consumes_and_releases_keeps_the_ledger_true(persona_district):
+    year = make_scheme_year(code="RACE-2")
+    family, _ = make_family(persona_district)
+    enrolment = make_active_enrolment(family, year, cover_paise=50_000_00)
+    wallet.block(enrolment, 20_000_00, case=None, actor=None)
+
+    def job(i):
+        if i % 3 == 0:
+            return lambda: wallet.consume(enrolment, 1_000_00, case=None, actor=None)
+        if i % 3 == 1:
+            return lambda: wallet.release(enrolment, 500_00, case=None, actor=None)
+        return lambda: wallet.block(enrolment, 3_333_00, case=None, actor=None)
+
+    results = _race([job(i) for i in range(60)], 20)
+    refused = [r for r in results if isinstance(r, Exception)]
+    assert all(isinstance(r, wallet.DomainError) for r in refused), refused
+    assert any(isinstance(r, wallet.InsufficientBalance) for r in refused)
+    row = Wallet.objects.get(enrolment=enrolment)
+    assert row.blocked_paise >= 0 and row.blocked_paise + row.consumed_paise <= row.cover_paise
+    _assert_ledger_matches(enrolment)
+
+
+@pytest.mark.postgres_only
+@pytest.mark.django_db(transaction=True)
+def test_twenty_hospitals_raising_preauths_for_one_family_at_once(persona_district):
+    """End to end through do_raise_preauth: 20 scheme desks of 20 hospitals, one family, one wallet."""
+    from himswasthya.accounts.models import Role, User
+    from himswasthya.facilities.models import Facility
+    from himswasthya.himcare.cases import services as cases
+    from himswasthya.himcare.models import Case
+    from himswasthya.himcare.tests.factories import make_empanelment, make_icd10, make_package, make_specialty
+
+    year = make_scheme_year(code="RACE-3")
+    family, _ = make_family(persona_district)
+    enrolment = make_active_enrolment(family, year, cover_paise=100_000_00)
+    member = enrolment.members.first()
+    specialty = make_specialty()
+    package = make_package(specialty=specialty, rate_paise=7_000_00)
+    make_icd10()
+    desks = []
+    for n in range(20):
+        facility = Facility.objects.create(
+            code=f"RACE-H-{n:02d}", name=f"Race Hospital {n}", facility_type="HOSP", district=persona_district
+        )
+        make_empanelment(facility, specialty)
+        desks.append(User.objects.create(username=f"race.desk.{n}", role=Role.SCHEME_DESK, facility=facility))
+
+    def job(desk):
+        return lambda: cases.do_raise_preauth(
+            actor=desk,
+            enrolled_member=member,
+            facility=desk.facility,
+            package_ids=[package.pk],
+            provisional_icd10_codes=["K80.2"],
+        )
+
+    results = _race([job(d) for d in desks], 20)
+    refused = [r for r in results if isinstance(r, Exception)]
+    assert all(isinstance(r, wallet.InsufficientBalance) for r in refused), refused
+    assert len(refused) == 6 and Case.objects.count() == 14
+    row = Wallet.objects.get(enrolment=enrolment)
+    assert row.blocked_paise == 14 * 7_000_00 == sum(Case.objects.values_list("blocked_paise", flat=True))
+    _assert_ledger_matches(enrolment)
+
+
+@pytest.mark.postgres_only
+@pytest.mark.django_db(transaction=True)
+def test_two_officers_adjudicating_one_claim_at_once_spend_it_once(persona_district, persona_facility):
+    import datetime
+
+    from django.utils import timezone
+
+    from himswasthya.accounts.models import Role, User
+    from himswasthya.himcare.cases import services as cases
+    from himswasthya.himcare.tests.factories import make_empanelment, make_icd10, make_package, make_specialty
+
+    year = make_scheme_year(code="RACE-4")
+    family, _ = make_family(persona_district)
+    enrolment = make_active_enrolment(family, year)
+    specialty = make_specialty()
+    package = make_package(specialty=specialty)
+    make_empanelment(persona_facility, specialty)
+    make_icd10()
+    desk = User.objects.create(username="race.desk", role=Role.SCHEME_DESK, facility=persona_facility)
+    officers = [
+        User.objects.create(username=f"race.officer.{n}", role=Role.HIMCARE_OFFICER) for n in range(8)
+    ]
+    case = cases.do_raise_preauth(
+        actor=desk,
+        enrolled_member=enrolment.members.first(),
+        facility=persona_facility,
+        package_ids=[package.pk],
+        provisional_icd10_codes=["K80.2"],
+    )
+    case = cases.do_decide_preauth(actor=officers[0], case=case, decision="approve")
+    case = cases.do_admit(actor=desk, case=case, admitted_at=timezone.now() - datetime.timedelta(days=4))
+    case = cases.do_discharge(
+        actor=desk,
+        case=case,
+        discharged_at=timezone.now() - datetime.timedelta(hours=1),
+        final_icd10_codes=["K80.2"],
+        discharge_summary="ok",
+    )
+    claim = cases.do_submit_claim(actor=desk, case=case)
+    jobs = [lambda o=o: cases.do_adjudicate_claim(actor=o, claim=claim, decision="approve") for o in officers]
+    results = _race(jobs, 8)
+    errors = [r for r in results if isinstance(r, Exception)]
+    assert len(errors) == 7 and all(getattr(e, "code", "") == "invalid_transition" for e in errors), errors
+    now = wallet.balance(enrolment)
+    assert (now.blocked_paise, now.consumed_paise) == (0, package.rate_paise)
+    _assert_ledger_matches(enrolment)

@@ -1,0 +1,408 @@
+"""HIMCARE pages for cases and claims: the hospital scheme desk (new pre-authorisation, its cases, the actions
+of a case), the officer's workbench (pre-authorisation and claim queues) and the citizen's "My claims".
+Thin views over services.py; amounts are typed in rupees and kept in paise."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from himswasthya.accounts.models import Role
+from himswasthya.accounts.scoping import role_required, scope_queryset
+from himswasthya.audit.actions import AuditAction
+from himswasthya.audit.services import record_read
+from himswasthya.core.errors import DomainError, NotFound
+from himswasthya.core.money import clean_rupees
+from himswasthya.himcare.cases import services
+from himswasthya.himcare.cases.api import icd10_matches
+from himswasthya.himcare.cases.wallet import balance, rupees
+from himswasthya.himcare.enrolment.verification import VerificationRequired, require_verified
+from himswasthya.himcare.models import (
+    CaseStatus,
+    Claim,
+    ClaimReason,
+    DocumentKind,
+    Empanelment,
+    EmpanelmentStatus,
+    EnrolledMember,
+    Enrolment,
+    EnrolmentStatus,
+    Package,
+    Specialty,
+)
+
+STAFF_READERS = tuple(r for r in services.READER_ROLES if r != Role.CITIZEN)
+
+
+# --- small parsers: a DomainError names the field -------------------------------------------------------
+def _paise(value: str, field: str) -> int | None:
+    """An amount typed in rupees (the core money field), as paise; a DomainError names the field."""
+    try:
+        return clean_rupees(value)
+    except ValidationError as exc:
+        raise DomainError(exc.messages[0], field=field, code=exc.code or "invalid_amount") from None
+
+
+def _when(value: str, field: str) -> datetime.datetime | None:
+    value = (value or "").strip()
+    if not value:
+        return None
+    try:
+        parsed = datetime.datetime.fromisoformat(value)
+    except ValueError:
+        raise DomainError(_("Enter a date and time."), field=field, code="invalid_datetime") from None
+    return timezone.make_aware(parsed) if timezone.is_naive(parsed) else parsed
+
+
+def _codes(value: str) -> list[str]:
+    return [c for c in value.replace(";", ",").replace(" ", ",").split(",") if c.strip()]
+
+
+def _uploads(request: HttpRequest, kind_field: str = "document_kind") -> list[tuple[str, Any]]:
+    kind = request.POST.get(kind_field) or DocumentKind.OTHER
+    return [(kind, f) for f in request.FILES.getlist("documents")]
+
+
+def _local_input(when: datetime.datetime) -> str:
+    return timezone.localtime(when).strftime("%Y-%m-%dT%H:%M")
+
+
+# --- new pre-authorisation ------------------------------------------------------------------------------
+def _member_for_desk(request: HttpRequest) -> EnrolledMember:
+    """The enrolled member chosen at verification. Any scheme desk may treat any beneficiary (the
+    verification exception of the contract), but only one of a family this user has just verified
+    (identifier and second fact, verification.require_verified: VerificationRequired otherwise, the same
+    for an id that does not exist); the read is audited."""
+    try:
+        member_id = int(request.GET.get("enrolled_member") or request.POST.get("enrolled_member") or 0)
+    except ValueError:
+        member_id = 0
+    member = (
+        EnrolledMember.objects.select_related("enrolment__scheme_year", "person", "member")
+        .filter(pk=member_id)
+        .first()
+    )
+    member = require_verified(request, member)
+    if member.enrolment.status != EnrolmentStatus.ACTIVE:
+        raise Http404
+    record_read(
+        "himcare.EnrolledMember", member.pk, purpose=services.PURPOSE, action=AuditAction.HIMCARE_MEMBER_READ
+    )
+    return member
+
+
+@role_required(*services.HOSPITAL_ROLES)
+@require_http_methods(["GET", "POST"])
+def new_case_view(request: HttpRequest) -> HttpResponse:
+    try:
+        member = _member_for_desk(request)
+    except VerificationRequired as exc:
+        return render(request, "himcare/cases/verify_first.html", {"message": exc.message}, status=exc.status)
+    facility = request.user.facility
+    today = timezone.localdate()
+    empanelled = Empanelment.objects.filter(
+        facility=facility, status=EmpanelmentStatus.ACTIVE, valid_from__lte=today, valid_to__gte=today
+    ).values_list("specialty_id", flat=True)
+    specialties = Specialty.objects.filter(pk__in=empanelled).order_by("code")
+    chosen_specialty = request.GET.get("specialty") or request.POST.get("specialty") or ""
+    packages = Package.objects.filter(is_active=True, specialty__in=specialties).select_related("specialty")
+    if chosen_specialty:
+        packages = packages.filter(specialty__code=chosen_specialty)
+    errors: dict[str, str] = {}
+    status = 200
+    if request.method == "POST":
+        try:
+            package_ids = [int(p) for p in request.POST.getlist("packages") if p.isdigit()]
+            case = services.do_raise_preauth(
+                actor=request.user,
+                enrolled_member=member,
+                facility=facility,
+                package_ids=package_ids,
+                provisional_icd10_codes=_codes(request.POST.get("icd10_codes", "")),
+                estimated_paise=_paise(request.POST.get("estimated", ""), "estimated_paise"),
+                is_emergency=bool(request.POST.get("is_emergency")),
+                documents=_uploads(request),
+                treating_doctor=request.POST.get("treating_doctor", ""),
+            )
+        except DomainError as exc:
+            shown = {"package_ids", "provisional_icd10_codes", "estimated_paise", "file", "kind"}
+            errors[exc.field if exc.field in shown else "general"] = str(exc.message)
+            status = exc.status
+        else:
+            messages.success(request, _("Pre-authorisation %(no)s raised.") % {"no": case.case_no})
+            return redirect("himcare:case_detail", case_id=case.pk)
+    now = balance(member.enrolment)
+    packages = list(packages.order_by("specialty__code", "code")[:300])
+    for package in packages:
+        package.rate = rupees(package.rate_paise)
+    return render(
+        request,
+        "himcare/cases/new.html",
+        {
+            "member": member,
+            "facility": facility,
+            "specialties": specialties,
+            "chosen_specialty": chosen_specialty,
+            "packages": packages,
+            "checked": set(request.POST.getlist("packages")),
+            "available": rupees(now.available_paise),
+            "errors": errors,
+            "form": request.POST,
+            "document_kinds": DocumentKind.choices,
+        },
+        status=status,
+    )
+
+
+@role_required(*services.HOSPITAL_ROLES, *services.OFFICER_ROLES, Role.DOCTOR)
+def icd10_search_view(request: HttpRequest) -> HttpResponse:
+    """HTML fragment of codable ICD-10 codes for the search box (fetched by the page's script)."""
+    return render(
+        request, "himcare/cases/_icd10_results.html", {"codes": icd10_matches(request.GET.get("q", ""))}
+    )
+
+
+# --- lists ----------------------------------------------------------------------------------------------
+@role_required(*STAFF_READERS)
+def case_list_view(request: HttpRequest) -> HttpResponse:
+    rows = services.cases_for(request.user).select_related("facility", "person")
+    status = request.GET.get("status", "")
+    if status in CaseStatus.values:
+        rows = rows.filter(status=status)
+    return render(
+        request,
+        "himcare/cases/list.html",
+        {"cases": rows.order_by("-raised_at")[:200], "statuses": CaseStatus.choices, "status": status},
+    )
+
+
+@role_required(*services.OFFICER_ROLES)
+def preauth_queue_view(request: HttpRequest) -> HttpResponse:
+    now = timezone.now()
+    rows = list(services.preauth_queue(request.user).select_related("facility", "person")[:200])
+    for case in rows:
+        case.is_overdue = bool(case.decision_due_at and case.decision_due_at < now)
+    return render(request, "himcare/cases/preauth_queue.html", {"cases": rows})
+
+
+@role_required(*services.OFFICER_ROLES)
+def claim_queue_view(request: HttpRequest) -> HttpResponse:
+    rows = list(services.claim_queue(request.user).select_related("facility", "person", "claim")[:200])
+    for case in rows:
+        case.claimed, case.blocked = rupees(case.claim.claimed_paise), rupees(case.blocked_paise)
+    return render(
+        request,
+        "himcare/cases/claim_queue.html",
+        {"cases": rows, "reasons": ClaimReason.choices, "next": request.get_full_path()},
+    )
+
+
+@role_required(Role.CITIZEN)
+def my_claims_view(request: HttpRequest) -> HttpResponse:
+    rows = list(
+        services.cases_for(request.user).prefetch_related("packages__package").order_by("-raised_at")[:200]
+    )
+    enrolment = (
+        scope_queryset(request.user, Enrolment.objects.filter(status=EnrolmentStatus.ACTIVE))
+        .order_by("-valid_to")
+        .first()
+    )
+    for case in rows:
+        claim = getattr(case, "claim", None)
+        case.approved = rupees(claim.approved_paise) if claim and claim.approved_paise is not None else ""
+    money = None
+    if enrolment is not None:
+        now = balance(enrolment)
+        money = {
+            "cover": rupees(now.cover_paise),
+            "blocked": rupees(now.blocked_paise),
+            "consumed": rupees(now.consumed_paise),
+            "available": rupees(now.available_paise),
+        }
+    return render(request, "himcare/cases/mine.html", {"cases": rows, "money": money, "enrolment": enrolment})
+
+
+# --- one case and its actions ---------------------------------------------------------------------------
+def _detail_context(request: HttpRequest, case_id: int) -> dict[str, Any]:
+    try:
+        case = services.get_case(request.user, case_id)
+    except NotFound:
+        raise Http404 from None
+    case = (
+        type(case)
+        .objects.select_related("facility", "person", "enrolment__scheme_year", "enrolled_member")
+        .prefetch_related("packages__package", "diagnoses__icd10", "events__actor", "documents")
+        .get(pk=case.pk)
+    )
+    try:
+        claim = case.claim
+    except Claim.DoesNotExist:
+        claim = None
+    now = balance(case.enrolment_id)
+    labels = dict(CaseStatus.choices)
+    events = [
+        {
+            "at": e.at,
+            "from": labels.get(e.from_status, ""),
+            "to": labels.get(e.to_status, e.to_status),
+            "note": e.note,
+        }
+        for e in case.events.all()
+    ]
+    amounts = {
+        "estimated": rupees(case.estimated_paise),
+        "preauth": rupees(case.approved_preauth_paise) if case.approved_preauth_paise is not None else "",
+        "blocked": rupees(case.blocked_paise),
+        "claimed": rupees(claim.claimed_paise) if claim else "",
+        "approved": rupees(claim.approved_paise) if claim and claim.approved_paise is not None else "",
+    }
+    return {
+        "case": case,
+        "events": events,
+        "amounts": amounts,
+        "claim": claim,
+        "actions": services.actions_for(request.user, case),
+        "money": {
+            "cover": rupees(now.cover_paise),
+            "blocked": rupees(now.blocked_paise),
+            "consumed": rupees(now.consumed_paise),
+            "available": rupees(now.available_paise),
+        },
+        "claim_deadline": services.claim_deadline(case),
+        "now_input": _local_input(timezone.now()),
+        "reasons": ClaimReason.choices,
+        "document_kinds": DocumentKind.choices,
+        "is_overdue": bool(
+            case.status == CaseStatus.PREAUTH_PENDING
+            and case.decision_due_at
+            and case.decision_due_at < timezone.now()
+        ),
+        "errors": {},
+        "form": {},
+        "failed_action": "",
+    }
+
+
+@role_required(*services.READER_ROLES)
+def case_detail_view(request: HttpRequest, case_id: int) -> HttpResponse:
+    context = _detail_context(request, case_id)
+    if request.user.role != Role.CITIZEN:
+        record_read(
+            "himcare.Case",
+            case_id,
+            purpose=services.PURPOSE,
+            facility_id=context["case"].facility_id,
+            action=AuditAction.HIMCARE_CASE_READ,
+        )
+    return render(request, "himcare/cases/detail.html", context)
+
+
+def _run(request: HttpRequest, action: str, case) -> Any:
+    post = request.POST
+    user = request.user
+    if action == "decide_preauth":
+        return services.do_decide_preauth(
+            actor=user,
+            case=case,
+            decision=post.get("decision", ""),
+            approved_paise=_paise(post.get("approved", ""), "approved_paise"),
+            note=post.get("note", ""),
+        )
+    if action == "answer_query":
+        return services.do_answer_query(
+            actor=user, case=case, text=post.get("text", ""), documents=_uploads(request)
+        )
+    if action == "cancel":
+        return services.do_cancel_case(actor=user, case=case, reason=post.get("reason", ""))
+    if action == "admit":
+        return services.do_admit(
+            actor=user, case=case, admitted_at=_when(post.get("admitted_at", ""), "admitted_at")
+        )
+    if action == "discharge":
+        return services.do_discharge(
+            actor=user,
+            case=case,
+            discharged_at=_when(post.get("discharged_at", ""), "discharged_at"),
+            final_icd10_codes=_codes(post.get("final_icd10_codes", "")),
+            discharge_summary=post.get("discharge_summary", ""),
+        )
+    if action == "submit_claim":
+        return services.do_submit_claim(
+            actor=user,
+            case=case,
+            claimed_paise=_paise(post.get("claimed", ""), "claimed_paise"),
+            documents=_uploads(request),
+        )
+    claim = Claim.objects.filter(case=case).first()
+    if claim is None:
+        raise Http404
+    if action == "adjudicate_claim":
+        return services.do_adjudicate_claim(
+            actor=user,
+            claim=claim,
+            decision=post.get("decision", ""),
+            approved_paise=_paise(post.get("approved", ""), "approved_paise"),
+            reason=post.get("reason", ""),
+            note=post.get("note", ""),
+        )
+    if action == "answer_claim_query":
+        return services.do_answer_claim_query(
+            actor=user, claim=claim, text=post.get("text", ""), documents=_uploads(request)
+        )
+    if action == "record_payment":
+        return services.do_record_claim_payment(
+            actor=user, claim=claim, payment_ref=post.get("payment_ref", "")
+        )
+    raise Http404
+
+
+DONE = {
+    "decide_preauth": _("The pre-authorisation decision is recorded."),
+    "answer_query": _("The answer is sent to the HIMCARE officer."),
+    "cancel": _("The case is cancelled and the family's balance released."),
+    "admit": _("The admission is recorded."),
+    "discharge": _("The discharge is recorded."),
+    "submit_claim": _("The claim is submitted."),
+    "adjudicate_claim": _("The claim decision is recorded."),
+    "answer_claim_query": _("The answer is sent to the HIMCARE officer."),
+    "record_payment": _("The payment is recorded."),
+}
+
+
+@role_required(*services.HOSPITAL_ROLES, *services.OFFICER_ROLES)
+@require_POST
+def case_action_view(request: HttpRequest, case_id: int, action: str) -> HttpResponse:
+    if action not in DONE:
+        raise Http404
+    try:
+        case = services.get_case(request.user, case_id)
+    except NotFound:
+        raise Http404 from None
+    try:
+        result = _run(request, action, case)
+    except DomainError as exc:
+        context = _detail_context(request, case_id)
+        shown_in_form = action in context["actions"]
+        context.update(
+            errors={exc.field or "general": str(exc.message)},
+            form=request.POST,
+            failed_action=action if shown_in_form else "",
+        )
+        return render(request, "himcare/cases/detail.html", context, status=exc.status)
+    messages.success(request, DONE[action])
+    for warning in getattr(result, "warnings", []) or []:
+        messages.warning(request, warning)
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        return redirect(target)
+    return redirect(reverse("himcare:case_detail", args=[case_id]))

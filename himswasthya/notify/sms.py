@@ -1,0 +1,263 @@
+"""SMS out of HimSwasthya (SEC-33, TRAI DLT): the templates with their DLT ids, and the one gateway client.
+
+A message is a registered template plus its variables.
+
+Every outgoing SMS carries the sender header, the principal-entity id and the template id registered
+on DLT, and its rendered text must match the template's registered pattern - otherwise it is refused
+before any backend sees it. The backend is chosen by settings.SMS_BACKEND:
+
+- ``console`` prints the message (the demo reads OTPs here);
+- ``file`` appends one JSON line per message to settings.SMS_FILE_PATH;
+- ``memory`` keeps messages in ``outbox`` (tests);
+- ``http`` POSTs JSON {sender, entity_id, template_id, mobile, text} to settings.SMS_HTTP_URL.
+
+`send_sms` sends at once (the login OTP); messages that must survive a gateway outage go through the outbox
+(`outbox.queue_sms`), which calls `send_sms` after commit and retries.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+import threading
+from dataclasses import asdict, dataclass
+from typing import Any
+
+import requests
+from django.conf import settings
+from django.utils import timezone
+
+
+class SmsError(Exception):
+    """Base class of SMS failures."""
+
+
+class SmsRefused(SmsError):
+    """The message does not satisfy DLT rules (missing ids, text not matching the registered template)."""
+
+
+class SmsDeliveryError(SmsError):
+    """The gateway could not be reached or did not accept the message."""
+
+
+@dataclass(frozen=True)
+class SmsTemplate:
+    key: str  # key into settings.SMS_DLT_TEMPLATE_IDS
+    text: str  # str.format template with the DLT variables
+    pattern: str  # the registered shape; rendered text must fullmatch it
+
+
+TEMPLATES: dict[str, SmsTemplate] = {
+    "otp_login": SmsTemplate(
+        key="otp_login",
+        text="{otp} is your HimSwasthya login OTP. Valid for {minutes} minutes. Do not share it. -HP Health",
+        pattern=(
+            r"\d{6} is your HimSwasthya login OTP\. Valid for \d{1,2} minutes\. Do not share it\. -HP Health"
+        ),
+    ),
+    "otp_login_hi": SmsTemplate(
+        key="otp_login_hi",
+        text="{otp} आपका हिमस्वास्थ्य लॉगिन ओटीपी है। {minutes} मिनट तक मान्य। इसे किसी से साझा न करें। -HP Health",
+        pattern=r"\d{6} आपका हिमस्वास्थ्य लॉगिन ओटीपी है। \d{1,2} मिनट तक मान्य। इसे किसी से साझा न करें। -HP Health",
+    ),
+    # OPD registration (registration/notifications.py, through the outbox): two variables each, as DLT asks.
+    "appointment_booked": SmsTemplate(
+        key="appointment_booked",
+        text="HimSwasthya OPD booking {number} confirmed, token {token}. Show it at the registration counter."
+        " -HP Health",
+        pattern=r"HimSwasthya OPD booking OPD\d{6}-\d{1,10}-\d{1,4} confirmed, token \d{1,4}\. "
+        r"Show it at the registration counter\. -HP Health",
+    ),
+    "appointment_booked_hi": SmsTemplate(
+        key="appointment_booked_hi",
+        text="हिमस्वास्थ्य ओपीडी बुकिंग {number} पक्की, टोकन {token}। इसे पंजीकरण काउंटर पर दिखाएँ। -HP Health",
+        pattern=r"हिमस्वास्थ्य ओपीडी बुकिंग OPD\d{6}-\d{1,10}-\d{1,4} पक्की, टोकन \d{1,4}। "
+        r"इसे पंजीकरण काउंटर पर दिखाएँ। -HP Health",
+    ),
+    "appointment_cancelled": SmsTemplate(
+        key="appointment_cancelled",
+        text="HimSwasthya OPD booking {number} is cancelled. -HP Health",
+        pattern=r"HimSwasthya OPD booking OPD\d{6}-\d{1,10}-\d{1,4} is cancelled\. -HP Health",
+    ),
+    "appointment_cancelled_hi": SmsTemplate(
+        key="appointment_cancelled_hi",
+        text="हिमस्वास्थ्य ओपीडी बुकिंग {number} रद्द कर दी गई है। -HP Health",
+        pattern=r"हिमस्वास्थ्य ओपीडी बुकिंग OPD\d{6}-\d{1,10}-\d{1,4} रद्द कर दी गई है। -HP Health",
+    ),
+    "appointment_rescheduled": SmsTemplate(
+        key="appointment_rescheduled",
+        text="HimSwasthya OPD booking moved: new booking {number}, token {token}. -HP Health",
+        pattern=r"HimSwasthya OPD booking moved: new booking OPD\d{6}-\d{1,10}-\d{1,4}, token \d{1,4}\. "
+        r"-HP Health",
+    ),
+    "appointment_rescheduled_hi": SmsTemplate(
+        key="appointment_rescheduled_hi",
+        text="हिमस्वास्थ्य ओपीडी बुकिंग बदली गई: नई बुकिंग {number}, टोकन {token}। -HP Health",
+        pattern=r"हिमस्वास्थ्य ओपीडी बुकिंग बदली गई: नई बुकिंग OPD\d{6}-\d{1,10}-\d{1,4}, टोकन \d{1,4}। "
+        r"-HP Health",
+    ),
+    "scan_share_token": SmsTemplate(
+        key="scan_share_token",
+        text="Your HimSwasthya OPD token is {token} ({number}). Please wait to be called. -HP Health",
+        pattern=r"Your HimSwasthya OPD token is \d{1,4} \(OPD\d{6}-\d{1,10}-\d{1,4}\)\. "
+        r"Please wait to be called\. -HP Health",
+    ),
+    "scan_share_token_hi": SmsTemplate(
+        key="scan_share_token_hi",
+        text="आपका हिमस्वास्थ्य ओपीडी टोकन {token} ({number}) है। कृपया बुलाए जाने की प्रतीक्षा करें। -HP Health",
+        pattern=r"आपका हिमस्वास्थ्य ओपीडी टोकन \d{1,4} \(OPD\d{6}-\d{1,10}-\d{1,4}\) है। "
+        r"कृपया बुलाए जाने की प्रतीक्षा करें। -HP Health",
+    ),
+    # ABDM scan and share (registration/scan_share.py): the counter token, before any appointment exists.
+    "scan_share_counter_token": SmsTemplate(
+        key="scan_share_counter_token",
+        text="Your HimSwasthya scan and share token is {token} for {date}. "
+        "Show it at the registration counter. -HP Health",
+        pattern=r"Your HimSwasthya scan and share token is \d{1,4} for \d{2}-\d{2}-\d{4}\. "
+        r"Show it at the registration counter\. -HP Health",
+    ),
+    "scan_share_counter_token_hi": SmsTemplate(
+        key="scan_share_counter_token_hi",
+        text="{date} के लिए आपका हिमस्वास्थ्य स्कैन और शेयर टोकन {token} है। इसे पंजीकरण काउंटर पर दिखाएँ। -HP Health",
+        pattern=r"\d{2}-\d{2}-\d{4} के लिए आपका हिमस्वास्थ्य स्कैन और शेयर टोकन \d{1,4} है। "
+        r"इसे पंजीकरण काउंटर पर दिखाएँ। -HP Health",
+    ),
+    # HIMCARE card issued (himcare/enrolment/services.py): card number and validity.
+    "himcare_card_issued": SmsTemplate(
+        key="himcare_card_issued",
+        text="HimSwasthya HIMCARE card {card} issued, valid till {date}. -HP Health",
+        pattern=r"HimSwasthya HIMCARE card HC\d{12}[0-9X] issued, valid till \d{2}-\d{2}-\d{4}\. -HP Health",
+    ),
+    "himcare_card_issued_hi": SmsTemplate(
+        key="himcare_card_issued_hi",
+        text="हिमस्वास्थ्य हिमकेयर कार्ड {card} जारी, {date} तक मान्य। -HP Health",
+        pattern=r"हिमस्वास्थ्य हिमकेयर कार्ड HC\d{12}[0-9X] जारी, \d{2}-\d{2}-\d{4} तक मान्य। -HP Health",
+    ),
+}
+
+
+@dataclass(frozen=True)
+class SmsMessage:
+    mobile: str
+    template_key: str
+    variables: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class OutgoingSms:
+    """What actually goes to the operator, exactly as DLT will check it."""
+
+    sender: str
+    entity_id: str
+    template_id: str
+    mobile: str
+    text: str
+
+
+def render(message: SmsMessage) -> OutgoingSms:
+    """Fill the template and check it against DLT rules; raises SmsRefused."""
+    template = TEMPLATES.get(message.template_key)
+    if template is None:
+        raise SmsRefused(f"unknown SMS template {message.template_key!r}")
+    template_id = settings.SMS_DLT_TEMPLATE_IDS.get(template.key, "")
+    if not template_id:
+        raise SmsRefused(f"no DLT template id configured for {template.key!r}")
+    if not settings.SMS_DLT_ENTITY_ID:
+        raise SmsRefused("no DLT principal entity id configured (SMS_DLT_ENTITY_ID)")
+    if not settings.SMS_SENDER_HEADER:
+        raise SmsRefused("no DLT sender header configured (SMS_SENDER_HEADER)")
+    if not re.fullmatch(r"[6-9]\d{9}", message.mobile or ""):
+        raise SmsRefused("the mobile number is not a 10-digit Indian mobile number")
+    try:
+        text = template.text.format(**message.variables)
+    except (KeyError, IndexError) as exc:
+        raise SmsRefused(f"missing variable {exc} for template {template.key!r}") from exc
+    if not re.fullmatch(template.pattern, text):
+        raise SmsRefused(f"text does not match the registered DLT template {template.key!r}")
+    return OutgoingSms(
+        sender=settings.SMS_SENDER_HEADER,
+        entity_id=settings.SMS_DLT_ENTITY_ID,
+        template_id=template_id,
+        mobile=message.mobile,
+        text=text,
+    )
+
+
+class SmsBackend:
+    def send(self, message: SmsMessage) -> OutgoingSms:
+        outgoing = render(message)  # refuse before anything leaves the building
+        self.deliver(outgoing)
+        return outgoing
+
+    def deliver(self, sms: OutgoingSms) -> None:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+
+class ConsoleBackend(SmsBackend):
+    def deliver(self, sms: OutgoingSms) -> None:
+        sys.stdout.write(
+            f"[SMS to {sms.mobile} via {sms.sender} template {sms.template_id} entity {sms.entity_id}] "
+            f"{sms.text}\n"
+        )
+        sys.stdout.flush()
+
+
+_file_lock = threading.Lock()
+
+
+class FileBackend(SmsBackend):
+    def deliver(self, sms: OutgoingSms) -> None:
+        path = settings.SMS_FILE_PATH
+        path.parent.mkdir(parents=True, exist_ok=True)
+        line = json.dumps({"sent_at": timezone.now().isoformat(), **asdict(sms)}, ensure_ascii=False)
+        with _file_lock, open(path, "a", encoding="utf-8") as fh:
+            fh.write(line + "\n")
+
+
+outbox: list[OutgoingSms] = []
+
+
+class MemoryBackend(SmsBackend):
+    def deliver(self, sms: OutgoingSms) -> None:
+        outbox.append(sms)
+
+
+class HttpBackend(SmsBackend):
+    """A plain JSON-over-HTTPS gateway client; the gateway's API key goes in the X-API-Key header."""
+
+    def deliver(self, sms: OutgoingSms) -> None:
+        if not settings.SMS_HTTP_URL:
+            raise SmsDeliveryError("SMS_HTTP_URL is not configured")
+        try:
+            response = requests.post(
+                settings.SMS_HTTP_URL,
+                json=asdict(sms),
+                headers={"X-API-Key": settings.SMS_HTTP_API_KEY, "Accept": "application/json"},
+                timeout=settings.SMS_HTTP_TIMEOUT_SECONDS,
+            )
+        except requests.RequestException as exc:
+            raise SmsDeliveryError(f"SMS gateway unreachable: {type(exc).__name__}") from exc
+        if not 200 <= response.status_code < 300:
+            raise SmsDeliveryError(f"SMS gateway answered HTTP {response.status_code}")
+
+
+BACKENDS: dict[str, type[SmsBackend]] = {
+    "console": ConsoleBackend,
+    "file": FileBackend,
+    "memory": MemoryBackend,
+    "http": HttpBackend,
+}
+
+
+def get_backend() -> SmsBackend:
+    try:
+        return BACKENDS[settings.SMS_BACKEND]()
+    except KeyError as exc:
+        raise SmsError(
+            f"unknown SMS_BACKEND {settings.SMS_BACKEND!r}; use one of {sorted(BACKENDS)}"
+        ) from exc
+
+
+def send_sms(mobile: str, template_key: str, **variables: Any) -> OutgoingSms:
+    return get_backend().send(SmsMessage(mobile=mobile, template_key=template_key, variables=variables))
