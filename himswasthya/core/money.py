@@ -42,6 +42,14 @@ def format_indian_grouping(rupees: int) -> str:
     return ("-" if rupees < 0 else "") + ",".join([*groups, tail])
 
 
+def rupees(paise: int) -> str:
+    """An amount kept in paise as people read it: 12345600 -> "₹1,23,456"; paise only when not whole
+    (99 -> "₹0.99"). The one display of money on every page, slip and message."""
+    whole, part = divmod(abs(int(paise)), 100)
+    sign = "-" if paise < 0 else ""
+    return f"{sign}₹{format_indian_grouping(whole)}" + (f".{part:02d}" if part else "")
+
+
 def parse_rupees(
     value: Any,
     *,

@@ -8,7 +8,7 @@ import pytest
 from django import forms
 from django.core.exceptions import ValidationError
 
-from himswasthya.core.money import RupeesField, format_indian_grouping, parse_rupees
+from himswasthya.core.money import RupeesField, format_indian_grouping, parse_rupees, rupees
 
 
 @pytest.mark.parametrize(
@@ -95,3 +95,12 @@ def test_the_form_field():
     assert not bad.is_valid()
     assert "rupees" in bad.errors["amount"][0] and bad.errors["fee"]
     assert not _Form({"amount": "1" * 40, "fee": "1"}).is_valid()
+
+
+def test_rupees_formats_indian_grouping():
+    assert rupees(500_000_00) == "₹5,00,000"
+    assert rupees(22_800_00) == "₹22,800"
+    assert rupees(12_345_678_90) == "₹1,23,45,678.90"
+    assert rupees(-1_500_00) == "-₹1,500"
+    assert rupees(0) == "₹0"
+    assert rupees(999) == "₹9.99"

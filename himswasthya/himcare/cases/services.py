@@ -28,6 +28,7 @@ from himswasthya.audit.actions import AuditAction
 from himswasthya.audit.services import record
 from himswasthya.codelists.models import Icd10Code
 from himswasthya.core.errors import Conflict, DomainError, Forbidden
+from himswasthya.core.money import rupees
 from himswasthya.core.statemachine import StateMachine, Transition, choice_labels
 from himswasthya.facilities.models import Facility
 from himswasthya.himcare.cases import wallet
@@ -388,7 +389,7 @@ def do_raise_preauth(
         if amount > total:
             raise DomainError(
                 _("The estimate %(estimate)s is above the package total %(total)s.")
-                % {"estimate": wallet.rupees(amount), "total": wallet.rupees(total)},
+                % {"estimate": rupees(amount), "total": rupees(total)},
                 field="estimated_paise",
                 code="estimate_above_packages",
             )
@@ -462,7 +463,7 @@ def do_decide_preauth(
             if amount > case.blocked_paise:
                 raise DomainError(
                     _("At most %(blocked)s can be approved: that is what was blocked for this case.")
-                    % {"blocked": wallet.rupees(case.blocked_paise)},
+                    % {"blocked": rupees(case.blocked_paise)},
                     field="approved_paise",
                     code="above_blocked",
                 )
@@ -645,7 +646,7 @@ def do_submit_claim(
         if amount > case.blocked_paise:
             raise DomainError(
                 _("At most %(blocked)s can be claimed: that is what was pre-authorised for this case.")
-                % {"blocked": wallet.rupees(case.blocked_paise)},
+                % {"blocked": rupees(case.blocked_paise)},
                 field="claimed_paise",
                 code="above_blocked",
             )
@@ -662,7 +663,7 @@ def do_submit_claim(
             case,
             before,
             actor,
-            _("Claim %(no)s for %(amount)s.") % {"no": claim.claim_no, "amount": wallet.rupees(amount)},
+            _("Claim %(no)s for %(amount)s.") % {"no": claim.claim_no, "amount": rupees(amount)},
         )
         _audit(
             AuditAction.HIMCARE_CASE_SUBMIT_CLAIM, case, actor, claim_no=claim.claim_no, amount_paise=amount
@@ -728,14 +729,14 @@ def do_adjudicate_claim(
                         "%(amount)s cannot be approved: only %(blocked)s is blocked for this case "
                         "in the family's cover."
                     )
-                    % {"amount": wallet.rupees(amount), "blocked": wallet.rupees(case.blocked_paise)},
+                    % {"amount": rupees(amount), "blocked": rupees(case.blocked_paise)},
                     field="approved_paise",
                     code="above_balance",
                 )
             if amount > claim.claimed_paise:
                 raise DomainError(
                     _("%(amount)s cannot be approved: the claim is for %(claimed)s.")
-                    % {"amount": wallet.rupees(amount), "claimed": wallet.rupees(claim.claimed_paise)},
+                    % {"amount": rupees(amount), "claimed": rupees(claim.claimed_paise)},
                     field="approved_paise",
                     code="above_claimed",
                 )

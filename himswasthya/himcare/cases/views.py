@@ -22,10 +22,10 @@ from himswasthya.accounts.scoping import role_required, scope_queryset
 from himswasthya.audit.actions import AuditAction
 from himswasthya.audit.services import record_read
 from himswasthya.core.errors import DomainError, NotFound
-from himswasthya.core.money import clean_rupees
+from himswasthya.core.money import clean_rupees, rupees
 from himswasthya.himcare.cases import services
 from himswasthya.himcare.cases.api import icd10_matches
-from himswasthya.himcare.cases.wallet import balance, rupees
+from himswasthya.himcare.cases.wallet import balance
 from himswasthya.himcare.enrolment.verification import VerificationRequired, require_verified
 from himswasthya.himcare.models import (
     CaseStatus,

@@ -17,24 +17,8 @@ from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 
 from himswasthya.core.errors import DomainError
+from himswasthya.core.money import rupees
 from himswasthya.himcare.models import Case, Enrolment, Wallet, WalletEntry, WalletEntryKind
-
-
-def rupees(paise: int) -> str:
-    """₹ with Indian digit grouping: 12345600 paise -> "₹1,23,456"; paise shown only when not whole."""
-    sign = "-" if paise < 0 else ""
-    whole, part = divmod(abs(int(paise)), 100)
-    digits = str(whole)
-    if len(digits) > 3:
-        head, tail = digits[:-3], digits[-3:]
-        groups = []
-        while len(head) > 2:
-            groups.insert(0, head[-2:])
-            head = head[:-2]
-        if head:
-            groups.insert(0, head)
-        digits = ",".join(groups) + "," + tail
-    return f"{sign}₹{digits}" + (f".{part:02d}" if part else "")
 
 
 class InsufficientBalance(DomainError):

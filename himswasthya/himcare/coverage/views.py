@@ -16,8 +16,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from himswasthya.accounts.scoping import get_scoped_or_404, has_role, role_required
 from himswasthya.core.errors import DomainError, NotFound
+from himswasthya.core.money import rupees
 from himswasthya.himcare.cases import misuse
-from himswasthya.himcare.cases.wallet import rupees
 from himswasthya.himcare.coverage import mapping
 from himswasthya.himcare.coverage.api import csv_response
 from himswasthya.himcare.enrolment import verification

@@ -19,8 +19,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 from himswasthya.accounts.models import STAFF_ROLES, Role
 from himswasthya.accounts.scoping import has_role, role_required
 from himswasthya.core.errors import DomainError, NotFound
+from himswasthya.core.money import rupees
 from himswasthya.facilities.models import Facility, FacilityType, Ownership
-from himswasthya.himcare.cases.wallet import rupees
 from himswasthya.himcare.enrolment.verification import VERIFY_ROLES, do_verify_beneficiary, remember_verified
 from himswasthya.himcare.hospitals import empanelment as empanelments
 from himswasthya.himcare.hospitals import packages as package_master

@@ -1,11 +1,11 @@
 """{{ amount_paise|rupees }} -> "₹5,00,000" (whole rupees, Indian digit grouping) or "₹1,000.50".
 
-The same formatting as `himcare.cases.wallet.rupees`, so the enrolment, hospital and claim pages show one
+The same formatting as `core.money.rupees`, so the enrolment, hospital and claim pages show one
 amount the same way."""
 
 from django import template
 
-from himswasthya.himcare.cases.wallet import rupees as format_rupees
+from himswasthya.core.money import rupees as format_rupees
 
 register = template.Library()
 

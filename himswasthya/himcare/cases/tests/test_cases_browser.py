@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import pytest
 
-from himswasthya.himcare.cases.wallet import balance, rupees
+from himswasthya.core.money import rupees
+from himswasthya.himcare.cases.wallet import balance
 from himswasthya.himcare.models import Case, CaseStatus
 from himswasthya.himcare.tests.browser import signed_in_page
 

@@ -8,8 +8,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone, translation
 
+from himswasthya.core import money
 from himswasthya.himcare.cases import services as cases
-from himswasthya.himcare.cases import wallet
 from himswasthya.himcare.models import Case, CaseStatus, Document
 from himswasthya.himcare.tests.factories import verify_at_desk
 
@@ -124,7 +124,7 @@ def test_whole_path_through_the_pages(
     assert case.status == CaseStatus.CLAIM_APPROVED
     assert officer.post(base + "record_payment/", {"payment_ref": "UTR77"}).status_code == 302
     mine = login_as(citizen).get("/himcare/cases/mine/").content.decode()
-    left = wallet.rupees(active_enrolment.cover_paise - RATE)
+    left = money.rupees(active_enrolment.cover_paise - RATE)
     assert left in mine and "₹22,800" in mine and case.facility.name in mine
     with translation.override("hi"):
         hindi = login_as(citizen).get("/himcare/cases/mine/", HTTP_ACCEPT_LANGUAGE="hi")

@@ -21,14 +21,6 @@ def _assert_ledger_matches(enrolment):
     assert 0 <= now.blocked_paise + now.consumed_paise <= now.cover_paise
 
 
-def test_rupees_formats_indian_grouping():
-    assert wallet.rupees(500_000_00) == "₹5,00,000"
-    assert wallet.rupees(22_800_00) == "₹22,800"
-    assert wallet.rupees(12_345_678_90) == "₹1,23,45,678.90"
-    assert wallet.rupees(0) == "₹0"
-    assert wallet.rupees(999) == "₹9.99"
-
-
 def test_block_consume_release_move_the_columns_and_write_the_ledger(active_enrolment, scheme_desk):
     cover = active_enrolment.cover_paise
     wallet.block(active_enrolment, 30_000_00, case=None, actor=scheme_desk)
