@@ -67,6 +67,10 @@ class LinkOtpForm(forms.Form):
     )
 
 
+class ResendOtpForm(forms.Form):
+    txn_id = forms.CharField(widget=forms.HiddenInput, max_length=64)
+
+
 class ConfirmLinkForm(forms.Form):
     verification_id = forms.CharField(widget=forms.HiddenInput, max_length=64)
 

@@ -15,6 +15,7 @@ from himswasthya.abdm import linking
 from himswasthya.abdm.link_forms import (
     ConfirmLinkForm,
     LinkOtpForm,
+    ResendOtpForm,
     ReviewDecisionForm,
     StartLinkForm,
     UnlinkForm,
@@ -66,7 +67,7 @@ def _step(request: HttpRequest, person, context: dict[str, Any]) -> None:
                 confirm_form=ConfirmLinkForm(initial={"verification_id": verified.verification_id}),
             )
     elif step == "resend":
-        form = LinkOtpForm({"txn_id": request.POST.get("txn_id", ""), "otp": "0000"})
+        form = ResendOtpForm(request.POST)
         if form.is_valid():
             context["otp_form"] = LinkOtpForm(initial={"txn_id": form.cleaned_data["txn_id"]})
             started = linking.do_resend_abha_otp(user, person, form.cleaned_data["txn_id"])

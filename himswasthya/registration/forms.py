@@ -1,5 +1,7 @@
 """Small forms of the booking and counter pages (the services do the real checks)."""
 
+import datetime
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -31,6 +33,16 @@ class SessionDayChoiceForm(forms.Form):
 
     slot = forms.RegexField(regex=r"^\d+:\d{4}-\d{2}-\d{2}$", label=_("Date and session"))
 
+    def clean_slot(self) -> tuple[int, datetime.date]:
+        """The posted slot as (session id, date); an impossible date is a field error."""
+        session_id, _sep, day = self.cleaned_data["slot"].partition(":")
+        try:
+            return int(session_id), datetime.date.fromisoformat(day)
+        except ValueError:
+            raise forms.ValidationError(
+                _("Choose a date and session that has seats left."), code="invalid"
+            ) from None
+
 
 class CheckInForm(forms.Form):
     code = forms.CharField(
@@ -56,3 +68,14 @@ class NewPatientForm(forms.Form):
     year_of_birth = forms.IntegerField(label=_("Year of birth"), min_value=1890, max_value=2100)
     mobile = forms.CharField(label=_("Mobile"), max_length=13, required=False)
     confirm_new = forms.BooleanField(label=_("None of the matches: this is a new patient"), required=False)
+
+
+class ScanShareCounterForm(forms.Form):
+    """A Scan & Share counter (the page shows one message for a bad code or name)."""
+
+    code = forms.RegexField(regex=r"^[A-Za-z0-9_-]{1,20}$", max_length=20)
+    name = forms.CharField()
+    department = forms.IntegerField(required=False)
+
+    def clean_name(self) -> str:
+        return self.cleaned_data["name"][:100]

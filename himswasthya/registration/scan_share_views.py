@@ -32,6 +32,7 @@ from himswasthya.core.documents import qr_svg
 from himswasthya.core.errors import DomainError, NotFound
 from himswasthya.facilities.models import Department, Facility
 from himswasthya.registration import scan_share
+from himswasthya.registration.forms import ScanShareCounterForm
 from himswasthya.registration.scan_share_models import ScanShareCounter
 
 logger = logging.getLogger(__name__)
@@ -140,14 +141,14 @@ def counters_page(request: HttpRequest, facility_code: str) -> HttpResponse:
 
 
 def _add_counter(request: HttpRequest, facility: Facility) -> None:
-    code = request.POST.get("code", "").strip()
-    name = request.POST.get("name", "").strip()[:100]
-    department = None
-    if request.POST.get("department"):
-        department = facility.departments.filter(pk=request.POST["department"]).first()
-    if not re.fullmatch(r"[A-Za-z0-9_-]{1,20}", code) or not name:
+    form = ScanShareCounterForm(request.POST)
+    if not form.is_valid():
         messages.error(request, _("Enter a counter code (letters, digits, - or _) and a name."))
         return
+    code, name = form.cleaned_data["code"], form.cleaned_data["name"]
+    department = None
+    if form.cleaned_data["department"]:
+        department = facility.departments.filter(pk=form.cleaned_data["department"]).first()
     if ScanShareCounter.objects.filter(facility=facility, code=code).exists():
         messages.error(request, _("This facility already has a counter with this code."))
         return

@@ -352,7 +352,7 @@ def reschedule_view(request: HttpRequest, number: str) -> HttpResponse:
     status = 200
     if request.method == "POST":
         form = SessionDayChoiceForm(request.POST)
-        slot = _parse_slot(request.POST.get("slot", "")) if form.is_valid() else None
+        slot = form.cleaned_data["slot"] if form.is_valid() else None
         session = OpdSession.objects.filter(
             pk=slot[0] if slot else None,
             facility_id=appointment.facility_id,

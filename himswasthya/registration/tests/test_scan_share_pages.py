@@ -77,6 +77,14 @@ def test_a_facility_admin_adds_a_counter(hip_facility, facility_admin, login_as)
     assert AuditEntry.objects.filter(action="scan_share.counter_add").exists()
     client.post(f"/opd/scan-share/{hip_facility.code}/counters/", {"code": "bad code!", "name": "x"})
     assert ScanShareCounter.objects.count() == 2
+    bad_department = client.post(
+        f"/opd/scan-share/{hip_facility.code}/counters/",
+        {"code": "OPD-3", "name": "Counter 3", "department": "abc"},
+        follow=True,
+    )
+    assert bad_department.status_code == 200
+    assert "Enter a counter code" in bad_department.content.decode()
+    assert ScanShareCounter.objects.count() == 2
 
 
 @pytest.mark.django_db

@@ -341,6 +341,16 @@ def test_it_reschedules_to_another_day(mid_morning, login_as, citizen, asha_fami
     assert client.post(url, {"slot": "nonsense"}).status_code in (400, 404)
 
 
+def test_the_reschedule_form_reads_the_slot_and_refuses_an_impossible_date():
+    from himswasthya.registration.forms import SessionDayChoiceForm
+
+    form = SessionDayChoiceForm({"slot": "7:2026-03-04"})
+    assert form.is_valid() and form.cleaned_data["slot"] == (7, datetime.date(2026, 3, 4))
+    impossible = SessionDayChoiceForm({"slot": "7:2026-02-30"})
+    assert not impossible.is_valid()
+    assert impossible.errors["slot"] == ["Choose a date and session that has seats left."]
+
+
 @pytest.mark.django_db
 def test_a_citizen_cannot_see_or_cancel_someone_elses_appointment(
     login_as, citizen, clerk, stranger, persona_facility, dept
