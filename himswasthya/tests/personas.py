@@ -44,31 +44,29 @@ def persona_other_district(persona_state):
     return _place(District, lgd_code=18, name="Kangra", name_hi="कांगड़ा", state=persona_state)
 
 
-@pytest.fixture
-def persona_facility(persona_district):
+def _facility(district, code, name, name_hi, facility_type):
     from himswasthya.facilities.models import Facility
 
     return _place(
-        Facility,
-        code="PERSONA-MC-SML",
-        name="Persona Medical College Shimla",
-        name_hi="पर्सोना मेडिकल कॉलेज शिमला",
-        facility_type="MC",
-        district=persona_district,
+        Facility, code=code, name=name, name_hi=name_hi, facility_type=facility_type, district=district
+    )
+
+
+@pytest.fixture
+def persona_facility(persona_district):
+    return _facility(
+        persona_district, "PERSONA-MC-SML", "Persona Medical College Shimla", "पर्सोना मेडिकल कॉलेज शिमला", "MC"
     )
 
 
 @pytest.fixture
 def persona_other_facility(persona_other_district):
-    from himswasthya.facilities.models import Facility
-
-    return _place(
-        Facility,
-        code="PERSONA-CH-KGR",
-        name="Persona Civil Hospital Kangra",
-        name_hi="पर्सोना सिविल अस्पताल कांगड़ा",
-        facility_type="CH",
-        district=persona_other_district,
+    return _facility(
+        persona_other_district,
+        "PERSONA-CH-KGR",
+        "Persona Civil Hospital Kangra",
+        "पर्सोना सिविल अस्पताल कांगड़ा",
+        "CH",
     )
 
 
@@ -77,57 +75,36 @@ def citizen(db):
     return _user("citizen-asha", "citizen", password=False, mobile="9876543210", first_name="Asha")
 
 
-@pytest.fixture
-def clerk(persona_facility):
-    return _user("clerk", "clerk", facility=persona_facility)
+# The staff personas: fixture name -> (role, the fixture of their facility or district, or None for state-wide
+# staff, extra user fields). Each name is both the fixture and the username. scheme_desk is the HIMCARE desk
+# (Arogya Mitra) of the persona medical college.
+STAFF_PERSONAS = {
+    "clerk": ("clerk", "persona_facility", {}),
+    "doctor": ("doctor", "persona_facility", {}),
+    "facility_admin": ("facility_admin", "persona_facility", {}),
+    "scheme_desk": ("scheme_desk", "persona_facility", {}),
+    "other_scheme_desk": ("scheme_desk", "persona_other_facility", {}),
+    "other_facility_clerk": ("clerk", "persona_other_facility", {}),
+    "district_officer": ("district_officer", "persona_district", {}),
+    "other_district_officer": ("district_officer", "persona_other_district", {}),
+    "himcare_officer": ("himcare_officer", None, {}),
+    "grievance_officer": ("grievance_officer", None, {}),
+    "state_admin": ("state_admin", None, {"is_staff": True, "is_superuser": True}),
+}
 
 
-@pytest.fixture
-def doctor(persona_facility):
-    return _user("doctor", "doctor", facility=persona_facility)
+def _staff_fixture(username, role, where, extra):
+    def persona(request):
+        request.getfixturevalue("db")
+        fields = dict(extra)
+        if where is not None:
+            # persona_facility / persona_other_facility -> facility=..., persona_*district -> district=...
+            fields[where.rsplit("_", 1)[-1]] = request.getfixturevalue(where)
+        return _user(username, role, **fields)
+
+    persona.__doc__ = f"The {role} persona {username!r}" + (f" of {where}." if where else " (state-wide).")
+    return pytest.fixture(name=username)(persona)
 
 
-@pytest.fixture
-def facility_admin(persona_facility):
-    return _user("facility_admin", "facility_admin", facility=persona_facility)
-
-
-@pytest.fixture
-def scheme_desk(persona_facility):
-    """The HIMCARE desk (Arogya Mitra) of the persona medical college."""
-    return _user("scheme_desk", "scheme_desk", facility=persona_facility)
-
-
-@pytest.fixture
-def other_scheme_desk(persona_other_facility):
-    return _user("other_scheme_desk", "scheme_desk", facility=persona_other_facility)
-
-
-@pytest.fixture
-def other_facility_clerk(persona_other_facility):
-    return _user("other_facility_clerk", "clerk", facility=persona_other_facility)
-
-
-@pytest.fixture
-def district_officer(persona_district):
-    return _user("district_officer", "district_officer", district=persona_district)
-
-
-@pytest.fixture
-def other_district_officer(persona_other_district):
-    return _user("other_district_officer", "district_officer", district=persona_other_district)
-
-
-@pytest.fixture
-def himcare_officer(db):
-    return _user("himcare_officer", "himcare_officer")
-
-
-@pytest.fixture
-def grievance_officer(db):
-    return _user("grievance_officer", "grievance_officer")
-
-
-@pytest.fixture
-def state_admin(db):
-    return _user("state_admin", "state_admin", is_staff=True, is_superuser=True)
+for _name, (_role, _where, _extra) in STAFF_PERSONAS.items():
+    globals()[_name] = _staff_fixture(_name, _role, _where, _extra)

@@ -424,18 +424,7 @@ def test_registering_a_person_needs_the_users_own_district(world):
         for key, d in world["districts"].items()
     }
     serial = itertools.count(1)
-    expected = {
-        **{p: set() for p in CITIZENS},
-        "clerk": {"A"},
-        "doctor": {"A"},
-        "facility_admin": {"A"},
-        "scheme_desk": {"A"},
-        "other_facility_clerk": {"B"},
-        "district_officer": {"A"},
-        "other_district_officer": {"B"},
-        "himcare_officer": set(),
-        "state_admin": {"A", "B"},
-    }
+    expected = OWN_FACILITIES  # districts A and B hold facilities A and B: one registers where one acts
     for persona in PERSONAS:
         user = world["users"][persona]
         allowed = set()

@@ -7,6 +7,9 @@ from pathlib import Path
 
 import pytest
 
+# URL mounting and settings only: the probes resolve a URL and read a setting, never open a connection.
+pytestmark = pytest.mark.engine_independent
+
 ROOT = Path(__file__).resolve().parents[3]
 PROBE = (
     "import django; django.setup()\n"
@@ -16,39 +19,17 @@ PROBE = (
 )
 
 
-@pytest.mark.parametrize("enabled,expected", [("1", "mounted"), ("0", "absent")])
-def test_the_simulator_is_mounted_only_when_enabled(enabled, expected):
+def _last_line_of(probe: str, enabled: str, without: tuple[str, ...] = ()) -> str:
+    """The last line a fresh Python process running `probe` prints, with ABDM_SIMULATOR_ENABLED=`enabled` and
+    the variables `without` removed from its environment."""
     env = {
         **os.environ,
         "DEBUG": "1",
         "DJANGO_SETTINGS_MODULE": "himswasthya.settings",
         "ABDM_SIMULATOR_ENABLED": enabled,
     }
-    result = subprocess.run(
-        [sys.executable, "-c", PROBE],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=True,
-    )
-    assert result.stdout.strip().splitlines()[-1] == expected
-
-
-def test_without_the_simulator_there_are_no_demo_credentials():
-    probe = (
-        "import django; django.setup()\n"
-        "from django.conf import settings\n"
-        "print(repr(settings.ABDM_CLIENT_SECRET))"
-    )
-    env = {
-        **os.environ,
-        "DEBUG": "1",
-        "DJANGO_SETTINGS_MODULE": "himswasthya.settings",
-        "ABDM_SIMULATOR_ENABLED": "0",
-    }
-    env.pop("ABDM_CLIENT_SECRET", None)
+    for name in without:
+        env.pop(name, None)
     result = subprocess.run(
         [sys.executable, "-c", probe],
         cwd=ROOT,
@@ -58,4 +39,18 @@ def test_without_the_simulator_there_are_no_demo_credentials():
         timeout=60,
         check=True,
     )
-    assert result.stdout.strip().splitlines()[-1] == "''"
+    return result.stdout.strip().splitlines()[-1]
+
+
+@pytest.mark.parametrize("enabled,expected", [("1", "mounted"), ("0", "absent")])
+def test_the_simulator_is_mounted_only_when_enabled(enabled, expected):
+    assert _last_line_of(PROBE, enabled) == expected
+
+
+def test_without_the_simulator_there_are_no_demo_credentials():
+    probe = (
+        "import django; django.setup()\n"
+        "from django.conf import settings\n"
+        "print(repr(settings.ABDM_CLIENT_SECRET))"
+    )
+    assert _last_line_of(probe, "0", without=("ABDM_CLIENT_SECRET",)) == "''"

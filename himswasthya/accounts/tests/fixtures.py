@@ -112,3 +112,19 @@ def pass_second_factor_in_browser(page, user) -> None:
     field = page.locator("input[name=code]")
     field.fill(code)
     field.press("Enter")
+
+
+def session_cookie(user, url: str) -> dict:
+    """A Playwright cookie (for `context.add_cookies`) carrying a signed-in session of `user`, made with the
+    test client's force_login (so past the second factor, as above): browser tests skip the login form."""
+    from django.conf import settings
+
+    client = Client()
+    client.force_login(user)
+    name = settings.SESSION_COOKIE_NAME
+    return {"name": name, "value": client.cookies[name].value, "url": url}
+
+
+def sign_in_page(page, live_server, user) -> None:
+    """Sign `user` in on a Playwright page of the live server (a session cookie, no login form)."""
+    page.context.add_cookies([session_cookie(user, live_server.url)])

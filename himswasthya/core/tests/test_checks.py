@@ -73,12 +73,14 @@ def _run(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess:
     )
 
 
+@pytest.mark.engine_independent  # the process gets no DATABASE_URL; `check` touches no database
 def test_check_deploy_is_clean_with_production_settings():
     result = _run(["manage.py", "check", "--deploy", "--fail-level", "WARNING"], _production_env())
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues (0 silenced)" in result.stdout
 
 
+@pytest.mark.engine_independent
 def test_production_without_a_shared_cache_refuses_to_start():
     env = _production_env(REDIS_URL="")
     result = _run(["manage.py", "check"], env)

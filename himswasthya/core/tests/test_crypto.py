@@ -3,16 +3,12 @@
 from __future__ import annotations
 
 import base64
-import os
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 
 from himswasthya.core import crypto
+from himswasthya.core.tests.settings_probe import settings_import
 
-ROOT = Path(__file__).resolve().parents[3]
 OLD_KEY = base64.urlsafe_b64encode(b"o" * 32).decode()
 NEW_KEY = base64.urlsafe_b64encode(b"n" * 32).decode()
 CONTEXT = "people.PersonIdentifier.value"
@@ -86,30 +82,18 @@ def test_bad_keys_are_refused():
     assert len(crypto.parse_keys(f"{NEW_KEY}, {OLD_KEY}")) == 2
 
 
-def _settings_import(env: dict[str, str]) -> subprocess.CompletedProcess:
-    clean = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECRET_KEY", "FIELD_ENCRYPTION_KEYS"}}
-    clean.update(env)
-    return subprocess.run(
-        [sys.executable, "-c", "import himswasthya.settings"],
-        cwd=ROOT,
-        env=clean,
-        capture_output=True,
-        text=True,
-    )
-
-
 def test_production_settings_refuse_to_start_without_keys():
-    result = _settings_import({"DEBUG": "0", "SECRET_KEY": "x" * 50})
+    result = settings_import({"DEBUG": "0", "SECRET_KEY": "x" * 50})
     assert result.returncode != 0 and "FIELD_ENCRYPTION_KEYS must be set" in result.stderr
 
 
 def test_production_settings_refuse_a_malformed_key():
-    result = _settings_import({"DEBUG": "0", "SECRET_KEY": "x" * 50, "FIELD_ENCRYPTION_KEYS": "abc"})
+    result = settings_import({"DEBUG": "0", "SECRET_KEY": "x" * 50, "FIELD_ENCRYPTION_KEYS": "abc"})
     assert result.returncode != 0 and "FIELD_ENCRYPTION_KEYS: key 1" in result.stderr
 
 
 def test_production_settings_start_with_keys_and_debug_has_a_dev_key():
     env = {"DEBUG": "0", "SECRET_KEY": "x" * 50, "FIELD_ENCRYPTION_KEYS": f"{NEW_KEY},{OLD_KEY}"}
     env["AUDIT_HMAC_KEYS"] = NEW_KEY  # required too since issue #10 (audit/keys.py)
-    assert _settings_import(env).returncode == 0
-    assert _settings_import({"DEBUG": "1"}).returncode == 0
+    assert settings_import(env).returncode == 0
+    assert settings_import({"DEBUG": "1"}).returncode == 0

@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
-from django.test import Client
+
+from himswasthya.accounts.tests.fixtures import session_cookie
 
 
 def signed_in_page(browser: Any, live_server: Any, user: Any, language: str = "en") -> tuple[Any, Any]:
@@ -15,16 +16,10 @@ def signed_in_page(browser: Any, live_server: Any, user: Any, language: str = "e
         viewport={"width": 412, "height": 915},
         accept_downloads=True,
     )
-    client = Client()
-    client.force_login(user)
     context.add_cookies(
         [
             {"name": settings.LANGUAGE_COOKIE_NAME, "value": language, "url": live_server.url},
-            {
-                "name": settings.SESSION_COOKIE_NAME,
-                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
-                "url": live_server.url,
-            },
+            session_cookie(user, live_server.url),
         ]
     )
     page = context.new_page()

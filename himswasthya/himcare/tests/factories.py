@@ -10,6 +10,8 @@ import datetime
 import itertools
 from typing import Any
 
+import pytest
+from django.core.cache import cache
 from django.utils import timezone
 
 from himswasthya.codelists.models import Icd10Code
@@ -219,3 +221,23 @@ def verify_at_desk(client, enrolment: Enrolment, *, via: str = "api") -> None:
     else:
         response = client.post("/api/himcare/verify", data, content_type="application/json")
     assert response.status_code == 200, response.content[:500]
+
+
+def card_verification_fixtures(card: str):
+    """The two fixtures of a module that verifies HIMCARE cards: an autouse fresh rate-limit window (the cache
+    cleared before and after each test) and `enrolled`, the active enrolment of himcare/conftest.py carrying
+    `card`. Bind both in the module: `_fresh_rate_window, enrolled = card_verification_fixtures(CARD)`."""
+
+    @pytest.fixture(autouse=True)
+    def _fresh_rate_window():
+        cache.clear()
+        yield
+        cache.clear()
+
+    @pytest.fixture
+    def enrolled(active_enrolment):
+        active_enrolment.card_number = card
+        active_enrolment.save(update_fields=["card_number"])
+        return active_enrolment
+
+    return _fresh_rate_window, enrolled

@@ -3,24 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from django.conf import settings
-from django.test import Client
 
+from himswasthya.accounts.tests.fixtures import sign_in_page
 from himswasthya.himparivar.models import Family
-
-
-def _sign_in(page, live_server, user) -> None:
-    client = Client()
-    client.force_login(user)
-    page.context.add_cookies(
-        [
-            {
-                "name": settings.SESSION_COOKIE_NAME,
-                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
-                "url": live_server.url,
-            }
-        ]
-    )
 
 
 @pytest.mark.browser
@@ -30,7 +15,7 @@ def test_a_clerk_searches_a_family_id_and_sees_the_members(
 ):
     family = Family.objects.filter(district=persona_district).order_by("family_id").first()
     members = list(family.members.order_by("id"))
-    _sign_in(page, live_server, clerk)
+    sign_in_page(page, live_server, clerk)
 
     page.goto("/families/")
     page.get_by_label("Family id, member id or mobile number").fill(family.family_id)

@@ -3,25 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from django.conf import settings
-from django.test import Client
 
+from himswasthya.accounts.tests.fixtures import sign_in_page
 from himswasthya.himparivar.models import Family
 from himswasthya.himparivar.tests.register_files import csv_rows, sample_families, write_csv
-
-
-def _sign_in(page, live_server, user) -> None:
-    client = Client()
-    client.force_login(user)
-    page.context.add_cookies(
-        [
-            {
-                "name": settings.SESSION_COOKIE_NAME,
-                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
-                "url": live_server.url,
-            }
-        ]
-    )
 
 
 @pytest.mark.browser
@@ -33,7 +18,7 @@ def test_the_state_admin_uploads_a_csv_and_sees_the_counts_and_the_error(
     rows = csv_rows(sample_families())
     rows[5]["date_of_birth"] = "31/12/1990"  # the one bad row: family HPF-T-0003 is skipped whole
     path = write_csv(tmp_path / "register.csv", rows=rows)
-    _sign_in(page, live_server, state_admin)
+    sign_in_page(page, live_server, state_admin)
 
     page.goto("/families/import/")
     page.get_by_label("Register export (CSV or JSON)").set_input_files(str(path))

@@ -3,32 +3,17 @@
 from __future__ import annotations
 
 import pytest
-from django.conf import settings
-from django.test import Client
 
+from himswasthya.accounts.tests.fixtures import sign_in_page
 from himswasthya.audit.models import AuditEntry
 from himswasthya.people.tests.conftest import first
-
-
-def _sign_in(page, live_server, user) -> None:
-    client = Client()
-    client.force_login(user)
-    page.context.add_cookies(
-        [
-            {
-                "name": settings.SESSION_COOKIE_NAME,
-                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
-                "url": live_server.url,
-            }
-        ]
-    )
 
 
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
 def test_a_clerk_searches_a_devanagari_name_and_opens_the_profile(page, live_server, clerk, people):
     rajesh = first(people, "Rajesh Thakur")
-    _sign_in(page, live_server, clerk)
+    sign_in_page(page, live_server, clerk)
 
     page.goto("/people/search/")
     page.get_by_label("Name (Roman or Devanagari)", exact=False).fill("राजेश ठाकुर")

@@ -95,25 +95,20 @@ def family(citizen, persona_district):
     fam = Family.objects.create(family_id="HP-FAM-BOOK-1", district=persona_district)
     head = make_person(persona_district, "Asha Devi", mobile=citizen.mobile, sex="F")
     child = make_person(persona_district, "Anu Devi", sex="F", year_of_birth=2015)
-    Member.objects.create(
-        member_id="M-BOOK-1",
-        family=fam,
-        person=head,
-        relation="SELF",
-        name_roman=head.name_roman,
-        sex="F",
-        year_of_birth=1980,
-        mobile=citizen.mobile,
-    )
-    Member.objects.create(
-        member_id="M-BOOK-2",
-        family=fam,
-        person=child,
-        relation="DAUGHTER",
-        name_roman=child.name_roman,
-        sex="F",
-        year_of_birth=2015,
-    )
+    for member_id, person, relation, year, extra in (
+        ("M-BOOK-1", head, "SELF", 1980, {"mobile": citizen.mobile}),
+        ("M-BOOK-2", child, "DAUGHTER", 2015, {}),
+    ):
+        Member.objects.create(
+            member_id=member_id,
+            family=fam,
+            person=person,
+            relation=relation,
+            name_roman=person.name_roman,
+            sex="F",
+            year_of_birth=year,
+            **extra,
+        )
     return {"head": head, "child": child}
 
 

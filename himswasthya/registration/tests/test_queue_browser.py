@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import pytest
 from django.conf import settings
-from django.test import Client
 from playwright.sync_api import expect
 
+from himswasthya.accounts.tests.fixtures import session_cookie
 from himswasthya.registration.tests import queue_factories as make
 
 CALL_NEXT = {"en": "Call next token", "hi": "अगला टोकन बुलाएँ"}
@@ -15,15 +15,9 @@ CALLED = {"en": "Token 1 called.", "hi": "टोकन 1 बुलाया ग�
 
 
 def _sign_in(page, live_server, user, language: str) -> None:
-    client = Client()
-    client.force_login(user)
     page.context.add_cookies(
         [
-            {
-                "name": settings.SESSION_COOKIE_NAME,
-                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
-                "url": live_server.url,
-            },
+            session_cookie(user, live_server.url),
             {"name": settings.LANGUAGE_COOKIE_NAME, "value": language, "url": live_server.url},
         ]
     )

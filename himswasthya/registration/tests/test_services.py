@@ -39,6 +39,18 @@ def book(actor, person, session, date=THURSDAY, **kwargs):
     return services.do_book_appointment(actor=actor, person=person, session=session, date=date, **kwargs)
 
 
+def _evening_session(facility, department, day):
+    """A second session of the department on `day`'s weekday, 16:00-18:00."""
+    return make_session(
+        facility,
+        department,
+        day.weekday(),
+        kind="evening",
+        starts_at=datetime.time(16, 0),
+        ends_at=datetime.time(18, 0),
+    )
+
+
 def test_it_books_with_token_number_uhid_audit_and_sms(
     clock, citizen, family, thursday_session, django_capture_on_commit_callbacks
 ):
@@ -76,14 +88,7 @@ def test_it_hands_out_consecutive_tokens_and_stops_at_the_quota(
 def test_it_refuses_a_second_active_appointment_in_the_department_that_day(
     clock, citizen, family, persona_facility, medicine, thursday_session
 ):
-    evening = make_session(
-        persona_facility,
-        medicine,
-        THURSDAY.weekday(),
-        kind="evening",
-        starts_at=datetime.time(16, 0),
-        ends_at=datetime.time(18, 0),
-    )
+    evening = _evening_session(persona_facility, medicine, THURSDAY)
     book(citizen, family["head"], thursday_session)
     with pytest.raises(DomainError) as err:
         book(citizen, family["head"], evening)
@@ -228,14 +233,7 @@ def test_walk_ins_use_their_own_quota_and_are_checked_in(
 def test_a_walk_in_goes_to_the_next_session_when_the_current_one_is_over(
     clock, clerk, persona_facility, medicine, stranger, wednesday_session
 ):
-    evening = make_session(
-        persona_facility,
-        medicine,
-        WEDNESDAY.weekday(),
-        kind="evening",
-        starts_at=datetime.time(16, 0),
-        ends_at=datetime.time(18, 0),
-    )
+    evening = _evening_session(persona_facility, medicine, WEDNESDAY)
     clock.set(at(WEDNESDAY, 14))
     appointment = services.do_register_walk_in(
         actor=clerk, person=stranger, facility=persona_facility, department=medicine

@@ -1,9 +1,8 @@
 from __future__ import annotations
 
 import pytest
-from django.conf import settings
-from django.test import Client
 
+from himswasthya.accounts.tests.fixtures import sign_in_page
 from himswasthya.audit import chain, services
 
 
@@ -13,17 +12,7 @@ def test_the_state_admin_opens_the_audit_log_and_sees_entries(page, live_server,
     services.record("person.read", object_type="people.Person", object_id="4242", purpose="opd", actor=clerk)
     chain.seal_pending()
     # Persona login pages are being built in parallel: reuse a test-client session in the browser.
-    client = Client()
-    client.force_login(state_admin)
-    page.context.add_cookies(
-        [
-            {
-                "name": settings.SESSION_COOKIE_NAME,
-                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
-                "url": live_server.url,
-            }
-        ]
-    )
+    sign_in_page(page, live_server, state_admin)
     page.goto("/audit/")
     assert page.get_by_role("heading", name="Audit log").is_visible()
     row = page.get_by_role("row").filter(has_text="4242")

@@ -276,51 +276,30 @@ def test_admit_only_after_approval(setup, clock, active_enrolment):
 
 
 def test_discharge_rules_and_short_stay_warning(setup, clock, active_enrolment):
-    case = approved_case(setup)
-    with pytest.raises(DomainError) as caught:
-        cases.do_discharge(
+    def discharge(case, *, discharged_at=None, codes=("K80.2",), summary="x"):
+        return cases.do_discharge(
             actor=setup["desk"],
             case=case,
-            discharged_at=clock.now,
-            final_icd10_codes=["K80.2"],
-            discharge_summary="x",
+            discharged_at=clock.now if discharged_at is None else discharged_at,
+            final_icd10_codes=list(codes),
+            discharge_summary=summary,
         )
+
+    case = approved_case(setup)
+    with pytest.raises(DomainError) as caught:
+        discharge(case)
     assert "only after admission" in str(caught.value.message)
     case = cases.do_admit(actor=setup["desk"], case=case, admitted_at=clock.now - datetime.timedelta(days=1))
     with pytest.raises(DomainError) as caught:
-        cases.do_discharge(
-            actor=setup["desk"],
-            case=case,
-            discharged_at=clock.now,
-            final_icd10_codes=[],
-            discharge_summary="x",
-        )
+        discharge(case, codes=())
     assert caught.value.field == "final_icd10_codes"
     with pytest.raises(DomainError) as caught:
-        cases.do_discharge(
-            actor=setup["desk"],
-            case=case,
-            discharged_at=clock.now,
-            final_icd10_codes=["K80.2"],
-            discharge_summary="  ",
-        )
+        discharge(case, summary="  ")
     assert caught.value.field == "discharge_summary"
     with pytest.raises(DomainError) as caught:
-        cases.do_discharge(
-            actor=setup["desk"],
-            case=case,
-            discharged_at=clock.now - datetime.timedelta(days=2),
-            final_icd10_codes=["K80.2"],
-            discharge_summary="x",
-        )
+        discharge(case, discharged_at=clock.now - datetime.timedelta(days=2))
     assert caught.value.code == "discharge_before_admission"
-    case = cases.do_discharge(
-        actor=setup["desk"],
-        case=case,
-        discharged_at=clock.now,
-        final_icd10_codes=["K80.2"],
-        discharge_summary="Recovered",
-    )
+    case = discharge(case, summary="Recovered")
     assert case.status == CaseStatus.DISCHARGED
     assert len(case.warnings) == 1 and "shorter than the 3 days" in case.warnings[0]
     assert case.diagnoses.filter(kind="final").count() == 1

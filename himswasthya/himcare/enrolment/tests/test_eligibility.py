@@ -68,6 +68,15 @@ def test_everyone_else_is_category_iii(scheme_year, persona_district):
     assert len(decision.members) == 2
 
 
+def _couple(district, head: dict, member: dict, **family_fields):
+    """A family of Kamla Devi (the head, married, born 1980) and her husband Ram Lal (born 1978), with `head`
+    and `member` changing their fields."""
+    kamla = {"name_roman": "Kamla Devi", "sex": "F", "year_of_birth": 1980, "marital_status": "MARRIED"}
+    kamla.update(head)
+    ram = {"name_roman": "Ram Lal", "sex": "M", "year_of_birth": 1978, "relation": "HUSBAND", **member}
+    return make_family(district, [kamla, ram], **family_fields)[0]
+
+
 @pytest.mark.parametrize(
     ("member", "family_fields", "head", "criterion", "category"),
     [
@@ -94,20 +103,7 @@ def test_everyone_else_is_category_iii(scheme_year, persona_district):
     ],
 )
 def test_each_criterion(scheme_year, persona_district, member, family_fields, head, criterion, category):
-    family = make_family(
-        persona_district,
-        [
-            {
-                "name_roman": "Kamla Devi",
-                "sex": "F",
-                "year_of_birth": 1980,
-                "marital_status": "MARRIED",
-                **head,
-            },
-            {"name_roman": "Ram Lal", "sex": "M", "year_of_birth": 1978, "relation": "HUSBAND", **member},
-        ],
-        **family_fields,
-    )[0]
+    family = _couple(persona_district, head, member, **family_fields)
     decision = evaluate_family(family, scheme_year, DAY)
     assert decision.eligible
     assert decision.category == category
@@ -127,19 +123,7 @@ def test_each_criterion(scheme_year, persona_district, member, family_fields, he
     ],
 )
 def test_near_misses_stay_in_category_iii(scheme_year, persona_district, member, head):
-    family = make_family(
-        persona_district,
-        [
-            {
-                "name_roman": "Kamla Devi",
-                "sex": "F",
-                "year_of_birth": 1980,
-                "marital_status": "MARRIED",
-                **head,
-            },
-            {"name_roman": "Ram Lal", "sex": "M", "year_of_birth": 1978, "relation": "HUSBAND", **member},
-        ],
-    )[0]
+    family = _couple(persona_district, head, member)
     decision = evaluate_family(family, scheme_year, DAY)
     assert decision.eligible and decision.category == "III", decision.matched_criteria
 

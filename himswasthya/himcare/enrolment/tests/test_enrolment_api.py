@@ -18,6 +18,12 @@ def _sms(settings):
     settings.SMS_BACKEND = "memory"
 
 
+def _enrol(client, family, channel: str, **fields):
+    """POST /enrolments for `family` on `channel`, with any further fields of the request."""
+    payload = {"family_id": family.family_id, "channel": channel, **fields}
+    return client.post(f"{API}/enrolments", payload, content_type="application/json")
+
+
 @pytest.fixture
 def other_citizen(db):
     return User.objects.create(username="other-citizen", role="citizen", mobile="9000000009")
@@ -54,20 +60,14 @@ def test_outsiders_are_refused(
         login_as(other_facility_clerk).get(f"{API}/enrolment/families/{fid}/eligibility").status_code == 404
     )
     assert login_as(district_officer).get(f"{API}/enrolment/families/{fid}/eligibility").status_code == 403
-    response = login_as(other_citizen).post(
-        f"{API}/enrolments", {"family_id": fid, "channel": "citizen"}, content_type="application/json"
-    )
+    response = _enrol(login_as(other_citizen), citizen_family, "citizen")
     assert response.status_code == 404
     assert not Enrolment.objects.exists()
 
 
 def test_clerk_enrols_takes_payment_and_downloads_card(scheme_year, citizen_family, clerk, login_as):
     client = login_as(clerk)
-    response = client.post(
-        f"{API}/enrolments",
-        {"family_id": citizen_family.family_id, "channel": "counter"},
-        content_type="application/json",
-    )
+    response = _enrol(client, citizen_family, "counter")
     assert response.status_code == 201, response.content
     enrolment = response.json()
     assert enrolment["status"] == "pending_payment" and enrolment["card_number"] is None
@@ -85,46 +85,32 @@ def test_clerk_enrols_takes_payment_and_downloads_card(scheme_year, citizen_fami
     assert paid["enrolment_status"] == "active" and svc.is_valid_card_number(paid["card_number"])
     pdf = client.get(f"{API}/enrolments/{enrolment['id']}/card.pdf")
     assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
-    again = client.post(
-        f"{API}/enrolments",
-        {"family_id": citizen_family.family_id, "channel": "counter"},
-        content_type="application/json",
-    )
+    again = _enrol(client, citizen_family, "counter")
     assert again.status_code == 409 and again.json()["code"] == "already_enrolled"
 
 
 def test_clerk_cannot_use_the_officer_channel_or_override(scheme_year, citizen_family, clerk, login_as):
-    response = login_as(clerk).post(
-        f"{API}/enrolments",
-        {
-            "family_id": citizen_family.family_id,
-            "channel": "counter",
-            "category_override": "I",
-            "override_reason": "x",
-            "override_documents": [{"kind": "category_cert", "reference": "BPL-1"}],
-        },
-        content_type="application/json",
+    response = _enrol(
+        login_as(clerk),
+        citizen_family,
+        "counter",
+        category_override="I",
+        override_reason="x",
+        override_documents=[{"kind": "category_cert", "reference": "BPL-1"}],
     )
     assert response.status_code == 403
-    response = login_as(clerk).post(
-        f"{API}/enrolments",
-        {"family_id": citizen_family.family_id, "channel": "officer"},
-        content_type="application/json",
-    )
+    response = _enrol(login_as(clerk), citizen_family, "officer")
     assert response.status_code == 403
 
 
 def test_officer_override_with_document_reference(scheme_year, citizen_family, himcare_officer, login_as):
-    response = login_as(himcare_officer).post(
-        f"{API}/enrolments",
-        {
-            "family_id": citizen_family.family_id,
-            "channel": "officer",
-            "category_override": "I",
-            "override_reason": "BPL certificate seen",
-            "override_documents": [{"kind": "category_cert", "reference": "BPL/2026/77"}],
-        },
-        content_type="application/json",
+    response = _enrol(
+        login_as(himcare_officer),
+        citizen_family,
+        "officer",
+        category_override="I",
+        override_reason="BPL certificate seen",
+        override_documents=[{"kind": "category_cert", "reference": "BPL/2026/77"}],
     )
     assert response.status_code == 201
     body = response.json()

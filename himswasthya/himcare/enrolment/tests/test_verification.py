@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime
 
 import pytest
-from django.core.cache import cache
 from django.utils import timezone
 
 from himswasthya.audit.models import AuditEntry
@@ -26,7 +25,7 @@ from himswasthya.himcare.models import (
     EnrolmentStatus,
     Wallet,
 )
-from himswasthya.himcare.tests.factories import make_active_enrolment, make_family
+from himswasthya.himcare.tests.factories import card_verification_fixtures, make_active_enrolment, make_family
 from himswasthya.people.models import IdentifierType, PersonIdentifier
 
 CARD = format_card_number(2026, 23, 12)
@@ -35,18 +34,7 @@ ABHA = "9123456789012"
 ABHA = ABHA + str(luhn_check_digit(ABHA))
 
 
-@pytest.fixture(autouse=True)
-def _fresh_rate_window():
-    cache.clear()
-    yield
-    cache.clear()
-
-
-@pytest.fixture
-def enrolled(active_enrolment):
-    active_enrolment.card_number = CARD
-    active_enrolment.save(update_fields=["card_number"])
-    return active_enrolment
+_fresh_rate_window, enrolled = card_verification_fixtures(CARD)
 
 
 def _wrong_check(card: str) -> str:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime
 
 import pytest
-from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.utils import timezone
@@ -13,23 +12,12 @@ from django.utils import timezone
 from himswasthya.himcare.enrolment.verification import format_card_number
 from himswasthya.himcare.hospitals.packages import import_illustrative
 from himswasthya.himcare.models import Empanelment, EmpanelmentStatus, Package
-from himswasthya.himcare.tests.factories import make_specialty
+from himswasthya.himcare.tests.factories import card_verification_fixtures, make_specialty
 
 CARD = format_card_number(2026, 23, 55)
 
 
-@pytest.fixture(autouse=True)
-def _fresh_rate_window():
-    cache.clear()
-    yield
-    cache.clear()
-
-
-@pytest.fixture
-def enrolled(active_enrolment):
-    active_enrolment.card_number = CARD
-    active_enrolment.save(update_fields=["card_number"])
-    return active_enrolment
+_fresh_rate_window, enrolled = card_verification_fixtures(CARD)
 
 
 def test_verify_page_shows_balance_members_and_preauth_link(login_as, scheme_desk, enrolled):
