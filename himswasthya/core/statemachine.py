@@ -75,18 +75,13 @@ class StateMachine:
         *,
         status_label: Callable[[str], Any],
         explain: Explain | None = None,
-        status_field: str = "status",
     ):
         self.transitions = dict(transitions)
         self.status_label = status_label
         self.explain = explain
-        self.status_field = status_field
 
     def __getitem__(self, action: str) -> Transition:
         return self.transitions[action]
-
-    def __iter__(self):
-        return iter(self.transitions)
 
     def items(self):
         return self.transitions.items()
@@ -129,7 +124,7 @@ class StateMachine:
     def apply(self, obj: Any, action: str, to: str | None = None) -> str:
         """Check `action` against `obj`'s status and set the new status (`to`, or the only target).
         Returns the previous status; saving is the caller's (with its other fields, in its transaction)."""
-        previous = getattr(obj, self.status_field)
+        previous = obj.status
         transition = self.check(action, previous)
         if to is None:
             if len(transition.targets) != 1:
@@ -137,7 +132,7 @@ class StateMachine:
             (to,) = transition.targets
         elif to not in transition.targets:
             raise ValueError(f"{action!r} cannot lead to {to!r}: not among its targets.")
-        setattr(obj, self.status_field, to)
+        obj.status = to
         return previous
 
 

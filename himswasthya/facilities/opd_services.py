@@ -70,12 +70,10 @@ def _shared() -> bool:
 
 
 def _bump_generation() -> None:
-    # Seeded from the clock, not 0: an evicted generation key must not bring back entries of an old one.
-    cache.add(_GENERATION_KEY, time.time_ns(), timeout=None)
     try:
-        cache.incr(_GENERATION_KEY)
-    except ValueError:  # evicted between add and incr
-        cache.add(_GENERATION_KEY, time.time_ns(), timeout=None)
+        cache.incr(_GENERATION_KEY)  # one round trip in the usual case
+    except ValueError:  # no generation yet, or evicted: seeded from the clock, not 0, so that entries of an
+        cache.add(_GENERATION_KEY, time.time_ns(), timeout=None)  # old generation never come back
 
 
 def clear_opd_cache(**_ignored: Any) -> None:

@@ -52,7 +52,7 @@ from himswasthya.himparivar.models import (
     SocialCategory,
     VerificationStatus,
 )
-from himswasthya.people.models import IdentifierType, Person, PersonIdentifier, person_row
+from himswasthya.people.models import IdentifierType, Person, PersonIdentifier
 from himswasthya.places.models import Block, District, GramPanchayat
 
 FAMILY_COLUMNS = [
@@ -820,21 +820,18 @@ def _conflicts(
 
 
 def _person_columns(family: FamilyRecord, m: MemberRecord) -> dict[str, Any]:
-    """The Person's columns as save() would write them (`people.models.person_row`: search keys included):
-    bulk writes bypass Person.save()."""
-    return person_row(
-        dict(
-            given_name=m.given_name,
-            family_name=m.family_name,
-            name_roman=m.name_roman,
-            name_deva=m.name_deva,
-            sex=m.sex,
-            date_of_birth=m.date_of_birth,
-            year_of_birth=m.year_of_birth,
-            mobile=m.mobile,
-            gram_panchayat_id=family.gram_panchayat_id,
-            district_id=family.district_id,
-        )
+    """The Person's own columns; the writers (`bulk.prepare_rows`) add what save() derives (search keys)."""
+    return dict(
+        given_name=m.given_name,
+        family_name=m.family_name,
+        name_roman=m.name_roman,
+        name_deva=m.name_deva,
+        sex=m.sex,
+        date_of_birth=m.date_of_birth,
+        year_of_birth=m.year_of_birth,
+        mobile=m.mobile,
+        gram_panchayat_id=family.gram_panchayat_id,
+        district_id=family.district_id,
     )
 
 

@@ -4,9 +4,10 @@
 the project's loader; returns the loader's result object. `hp_facilities` (the places plus the synthetic
 facility network) is in facilities/tests/fixtures.py: places sits below facilities.
 
-Both run their loader for real the first time in a test process; `replayed` then keeps the rows it wrote and,
-in later tests that start from the same database state, writes the same rows again with plain INSERTs (the
-loaders' upserts cost ~1.5 s a test, the INSERTs a fraction of that). Tests see the same rows and result.
+`hp_places` here and `hp_facilities` there run their loader for real the first time in a test process;
+`replayed` then keeps the rows it wrote and, in later tests that start from the same database state, writes
+the same rows again with plain INSERTs (the loaders' upserts cost ~1.5 s a test, the INSERTs a fraction of
+that). Tests see the same rows and result.
 """
 
 from __future__ import annotations
