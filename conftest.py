@@ -113,6 +113,14 @@ def mid_morning(time_machine) -> None:
 
 
 @pytest.fixture(autouse=True)
+def _browser_tests_at_mid_morning(request, _start_of_a_minute) -> None:
+    """A browser test walks a whole day's flow (book today, check in, call): run just before midnight it
+    booked tomorrow's session and the check-in was rightly refused. Every browser test starts at 10:00."""
+    if request.node.get_closest_marker("browser"):
+        request.getfixturevalue("mid_morning")
+
+
+@pytest.fixture(autouse=True)
 def _english_after_each_test() -> Iterator[None]:
     """A test that switches the thread's language (e.g. a Hindi page in the same thread) does not leak it."""
     from django.utils import translation

@@ -33,6 +33,7 @@ from typing import Any, cast
 from urllib.parse import urlsplit
 
 import pytest
+import time_machine
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
@@ -349,6 +350,12 @@ def world(django_db_setup, django_db_blocker, tmp_path_factory) -> Iterator[Worl
     from himswasthya.himcare.tests.factories import make_package, make_scheme_year, make_specialty
     from himswasthya.places.models import District, State
 
+    # The world is built, and every test runs, at 10:00 today in Himachal (the clock ticks on): built just
+    # before midnight, "today's" OPD session had closed and the booking operations were refused.
+    morning = time_machine.travel(
+        timezone.make_aware(datetime.datetime.combine(timezone.localdate(), datetime.time(10))), tick=True
+    )
+    morning.start()
     django_db_blocker.unblock()
     atomic = transaction.atomic()
     atomic.__enter__()
@@ -414,6 +421,7 @@ def world(django_db_setup, django_db_blocker, tmp_path_factory) -> Iterator[Worl
         transaction.set_rollback(True)
         atomic.__exit__(None, None, None)
         django_db_blocker.restore()
+        morning.stop()
 
 
 @pytest.fixture(autouse=True)
