@@ -37,11 +37,12 @@ serve: venv
 	@echo "Serving HimSwasthya on http://127.0.0.1:8000 (Ctrl-C to stop)"
 	DEMO_MODE=1 $(PY) manage.py runserver 127.0.0.1:8000
 
+# The two suites run side by side (each prints when it ends): one suite's idle moments (a worker waiting for
+# Chromium, the live server or PostgreSQL, the slow tail) are the other's CPU time. bench/RESULTS.md, "make test".
 test: venv
 	$(VENV)/bin/lint-imports
 	bash scripts/ensure_test_services.sh
-	$(MAKE) test-sqlite
-	$(MAKE) test-postgres
+	$(MAKE) --no-print-directory -j2 --output-sync=target test-sqlite test-postgres
 
 test-sqlite: venv
 	env -u DATABASE_URL -u REDIS_URL $(PYTEST)

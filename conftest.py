@@ -61,6 +61,19 @@ def _redis_database_per_xdist_worker() -> None:
     caches._settings = None
 
 
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix) -> None:
+    """A test database needs no durability: PostgreSQL sessions of the suite commit without waiting for the
+    WAL flush (`synchronous_commit=off`; a crash could lose the last commits, never corrupt), which makes
+    the commits and flushes of transactional and browser tests cheap. Production settings are untouched."""
+    from django.conf import settings
+
+    database = settings.DATABASES["default"]
+    if database["ENGINE"] == "django.db.backends.postgresql":
+        options = database.setdefault("OPTIONS", {})
+        options["options"] = f"{options.get('options', '')} -c synchronous_commit=off".strip()
+
+
 @pytest.fixture(autouse=True)
 def _fast_test_settings(settings, tmp_path):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -10,7 +10,8 @@ from pydantic import Field
 
 from himswasthya.abdm import services
 from himswasthya.abdm.link_api import router as link_router
-from himswasthya.core.api import TOKEN_PATTERN, errors
+from himswasthya.abdm.schemas import AbhaOtpConfirmIn, AbhaOtpRequestOut
+from himswasthya.core.api import errors
 
 router = Router(tags=["abdm"])
 router.add_router("/link", link_router)  # ABHA <-> person linking (link_api.py)
@@ -34,16 +35,6 @@ class AbhaOtpRequestIn(Schema):
     abha_number: str = Field(max_length=20)
     otp_system: Literal["abdm", "aadhaar"] = "abdm"
     purpose: Literal["registration", "opd"] = "registration"
-
-
-class AbhaOtpRequestOut(Schema):
-    txn_id: str
-    message: str
-
-
-class AbhaOtpConfirmIn(Schema):
-    txn_id: str = Field(pattern=TOKEN_PATTERN, max_length=64)
-    otp: str = Field(max_length=8)
 
 
 class AbhaProfileOut(Schema):

@@ -16,6 +16,7 @@ from pydantic import Field
 
 from himswasthya.abdm import linking
 from himswasthya.abdm.matching import MatchResult
+from himswasthya.abdm.schemas import AbhaOtpConfirmIn, AbhaOtpRequestOut
 from himswasthya.abdm.services import mask_abha_number
 from himswasthya.accounts.models import Role
 from himswasthya.accounts.scoping import RoleAuth, family_context, require_role
@@ -74,16 +75,6 @@ class LinkOtpRequestIn(Schema):
     consent: bool = False
     consent_text_version: str = Field("", max_length=40)
     purpose: Literal["registration", "opd"] = "registration"
-
-
-class LinkOtpRequestOut(Schema):
-    txn_id: str
-    message: str
-
-
-class LinkOtpConfirmIn(Schema):
-    txn_id: str = Field(pattern=TOKEN_PATTERN, max_length=64)
-    otp: str = Field(max_length=8)
 
 
 class LinkVerifiedOut(Schema):
@@ -216,7 +207,7 @@ def person_detail(request: HttpRequest, person_id: int):
 
 
 @router.post(
-    "/person/{person_id}/otp/request", response={200: LinkOtpRequestOut, **errors(409, 429, 502, 503, 504)}
+    "/person/{person_id}/otp/request", response={200: AbhaOtpRequestOut, **errors(409, 429, 502, 503, 504)}
 )
 def otp_request(request: HttpRequest, person_id: int, payload: LinkOtpRequestIn):
     person = linking.person_for_linking(request.user, person_id)
@@ -243,7 +234,7 @@ class LinkResendIn(Schema):
 
 
 @router.post(
-    "/person/{person_id}/otp/resend", response={200: LinkOtpRequestOut, **errors(409, 429, 502, 503, 504)}
+    "/person/{person_id}/otp/resend", response={200: AbhaOtpRequestOut, **errors(409, 429, 502, 503, 504)}
 )
 def otp_resend(request: HttpRequest, person_id: int, payload: LinkResendIn):
     """SEC-10 / CRT_ABHA_106: a new OTP, at the earliest 60 s after the last; its txn_id replaces the old."""
@@ -255,7 +246,7 @@ def otp_resend(request: HttpRequest, person_id: int, payload: LinkResendIn):
 @router.post(
     "/person/{person_id}/otp/confirm", response={200: LinkVerifiedOut, **errors(409, 429, 502, 503, 504)}
 )
-def otp_confirm(request: HttpRequest, person_id: int, payload: LinkOtpConfirmIn):
+def otp_confirm(request: HttpRequest, person_id: int, payload: AbhaOtpConfirmIn):
     person = linking.person_for_linking(request.user, person_id)
     verified = linking.do_confirm_abha_verification(request.user, person, payload.txn_id, payload.otp)
     p = verified.profile

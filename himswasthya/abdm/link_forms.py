@@ -1,10 +1,12 @@
-"""Forms of the link-ABHA pages: ABHA + consent, OTP, confirm, unlink, supervisor decision."""
+"""Forms of the link-ABHA pages: ABHA + consent, confirm, unlink, supervisor decision (the OTP step uses
+forms.OtpConfirmForm, as the verify page does)."""
 
 from __future__ import annotations
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from himswasthya.abdm.forms import abha_address_field, otp_system_field
 from himswasthya.abdm.linking import parse_scanned_abha
 
 
@@ -16,13 +18,7 @@ class StartLinkForm(forms.Form):
         help_text=_("14 digits, for example 91-7604-8764-7595. Or leave empty and enter the ABHA address."),
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
     )
-    abha_address = forms.CharField(
-        label=_("ABHA address"),
-        max_length=80,
-        required=False,
-        help_text=_("For example name.surname@sbx"),
-        widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "none"}),
-    )
+    abha_address = abha_address_field(required=False)
     scanned = forms.CharField(
         label=_("Or scan the ABHA card's QR code"),
         max_length=2000,
@@ -30,14 +26,7 @@ class StartLinkForm(forms.Form):
         help_text=_("Place the cursor here and scan; the ABHA number and address are read from the code."),
         widget=forms.Textarea(attrs={"rows": 2, "autocomplete": "off"}),
     )
-    otp_system = forms.ChoiceField(
-        label=_("Send the OTP to"),
-        choices=[
-            ("abdm", _("Mobile number linked to the ABHA")),
-            ("aadhaar", _("Mobile number linked to Aadhaar")),
-        ],
-        initial="abdm",
-    )
+    otp_system = otp_system_field()
     consent = forms.BooleanField(
         label=_("I agree"),
         required=True,
@@ -55,16 +44,6 @@ class StartLinkForm(forms.Form):
         if not (cleaned.get("abha_number") or "").strip() and not (cleaned.get("abha_address") or "").strip():
             raise forms.ValidationError(_("Enter an ABHA number or an ABHA address."))
         return cleaned
-
-
-class LinkOtpForm(forms.Form):
-    txn_id = forms.CharField(widget=forms.HiddenInput, max_length=64)
-    otp = forms.CharField(
-        label=_("OTP"),
-        max_length=8,
-        min_length=4,
-        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code"}),
-    )
 
 
 class ResendOtpForm(forms.Form):

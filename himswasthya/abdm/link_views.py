@@ -12,9 +12,9 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from himswasthya.abdm import linking
+from himswasthya.abdm.forms import OtpConfirmForm
 from himswasthya.abdm.link_forms import (
     ConfirmLinkForm,
-    LinkOtpForm,
     ResendOtpForm,
     ReviewDecisionForm,
     StartLinkForm,
@@ -52,10 +52,10 @@ def _step(request: HttpRequest, person, context: dict[str, Any]) -> None:
                 otp_system=form.cleaned_data["otp_system"],
                 consent_given=form.cleaned_data["consent"],
             )
-            context["otp_form"] = LinkOtpForm(initial={"txn_id": started.txn_id})
+            context["otp_form"] = OtpConfirmForm(initial={"txn_id": started.txn_id})
             context["otp_message"] = started.message
     elif step == "otp":
-        form = LinkOtpForm(request.POST)
+        form = OtpConfirmForm(request.POST)
         context["otp_form"] = form
         if form.is_valid():
             verified = linking.do_confirm_abha_verification(
@@ -69,9 +69,9 @@ def _step(request: HttpRequest, person, context: dict[str, Any]) -> None:
     elif step == "resend":
         form = ResendOtpForm(request.POST)
         if form.is_valid():
-            context["otp_form"] = LinkOtpForm(initial={"txn_id": form.cleaned_data["txn_id"]})
+            context["otp_form"] = OtpConfirmForm(initial={"txn_id": form.cleaned_data["txn_id"]})
             started = linking.do_resend_abha_otp(user, person, form.cleaned_data["txn_id"])
-            context["otp_form"] = LinkOtpForm(initial={"txn_id": started.txn_id})
+            context["otp_form"] = OtpConfirmForm(initial={"txn_id": started.txn_id})
             context["otp_message"] = started.message
     elif step == "link":
         form = ConfirmLinkForm(request.POST)

@@ -143,6 +143,12 @@ def _audit(action: str, user: Any, person: Person, purpose: str, **detail: Any) 
     )
 
 
+def _audit_committed(action: str, user: Any, person: Person, purpose: str, **detail: Any) -> None:
+    """`_audit` in a transaction of its own: the row stays even when the ABDM call it reports fails."""
+    with transaction.atomic():
+        _audit(action, user, person, purpose, **detail)
+
+
 # ---- reading a scanned ABHA card ---------------------------------------------------------------------------
 
 _QR_NUMBER_KEYS = ("hidn", "abhaNumber", "abha_number", "ABHANumber", "healthIdNumber")
@@ -199,6 +205,15 @@ def do_record_consent(user: Any, person: Person, *, text: str | None = None) -> 
 OTP_FLOW = AbhaOtpFlow("abdm:link-otp", seconds=PENDING_SECONDS)
 
 
+def _audit_otp_request(
+    user: Any, person: Person, purpose: str, abha: str, outcome: str, **detail: Any
+) -> None:
+    """An OTP asked of ABDM: `outcome` is "sent" or ABDM's error code; the ABHA is masked."""
+    _audit_committed(
+        AuditAction.ABHA_LINK_OTP_REQUEST, user, person, purpose, abha=abha, outcome=outcome, **detail
+    )
+
+
 def _verified_key(verification_id: str) -> str:
     return f"abdm:link-verified:{verification_id}"
 
@@ -252,25 +267,9 @@ def do_start_abha_verification(
             },
         )
     except AbdmError as exc:
-        with transaction.atomic():
-            _audit(
-                AuditAction.ABHA_LINK_OTP_REQUEST,
-                user,
-                person,
-                purpose,
-                abha=mask_abha_number(number) or address,
-                outcome=exc.code,
-            )
+        _audit_otp_request(user, person, purpose, mask_abha_number(number) or address, exc.code)
         raise
-    with transaction.atomic():
-        _audit(
-            AuditAction.ABHA_LINK_OTP_REQUEST,
-            user,
-            person,
-            purpose,
-            abha=mask_abha_number(number),
-            outcome="sent",
-        )
+    _audit_otp_request(user, person, purpose, mask_abha_number(number), "sent")
     return started
 
 
@@ -298,29 +297,11 @@ def do_resend_abha_otp(
             remember={**pending, "sent_at": time.time(), "resends": pending["resends"] + 1},
         )
     except AbdmError as exc:
-        with transaction.atomic():
-            _audit(
-                AuditAction.ABHA_LINK_OTP_REQUEST,
-                user,
-                person,
-                pending["purpose"],
-                abha=pending["abha"],
-                outcome=exc.code,
-                resend=True,
-            )
+        _audit_otp_request(user, person, pending["purpose"], pending["abha"], exc.code, resend=True)
         raise
     if str(started.txn_id) != str(txn_id):
         OTP_FLOW.forget(txn_id)
-    with transaction.atomic():
-        _audit(
-            AuditAction.ABHA_LINK_OTP_REQUEST,
-            user,
-            person,
-            pending["purpose"],
-            abha=pending["abha"],
-            outcome="sent",
-            resend=True,
-        )
+    _audit_otp_request(user, person, pending["purpose"], pending["abha"], "sent", resend=True)
     return started
 
 
@@ -342,15 +323,14 @@ def do_confirm_abha_verification(
     try:
         profile = OTP_FLOW.confirm(client or AbdmClient(), txn_id, otp, pending)
     except AbdmError as exc:
-        with transaction.atomic():
-            _audit(
-                AuditAction.ABHA_LINK_VERIFY,
-                user,
-                person,
-                pending["purpose"],
-                abha=pending["abha"],
-                outcome=exc.code,
-            )
+        _audit_committed(
+            AuditAction.ABHA_LINK_VERIFY,
+            user,
+            person,
+            pending["purpose"],
+            abha=pending["abha"],
+            outcome=exc.code,
+        )
         raise
     match = score_abha_profile_against_person(profile, person)
     verification_id = secrets.token_urlsafe(24)
@@ -365,17 +345,16 @@ def do_confirm_abha_verification(
         },
         timeout=VERIFIED_SECONDS,
     )
-    with transaction.atomic():
-        _audit(
-            AuditAction.ABHA_LINK_VERIFY,
-            user,
-            person,
-            pending["purpose"],
-            abha=mask_abha_number(profile.abha_number),
-            outcome="verified",
-            score=match.score,
-            decision=match.decision,
-        )
+    _audit_committed(
+        AuditAction.ABHA_LINK_VERIFY,
+        user,
+        person,
+        pending["purpose"],
+        abha=mask_abha_number(profile.abha_number),
+        outcome="verified",
+        score=match.score,
+        decision=match.decision,
+    )
     return VerifiedAbha(verification_id, profile, match)
 
 
@@ -842,14 +821,5 @@ def abha_of(person: Person) -> dict[str, Any]:
 def do_read_person_for_linking(user: Any, person_id: int, purpose: str = "") -> Person:
     """person_for_linking + the audit row for showing the person's data on the link page."""
     person = person_for_linking(user, person_id)
-    with transaction.atomic():
-        record(
-            AuditAction.PERSON_READ,
-            object_type="people.Person",
-            object_id=person.pk,
-            purpose=_purpose(user, purpose),
-            actor=user,
-            district_id=person.district_id if _channel(user) == LinkChannel.CITIZEN else None,
-            detail={"page": "abha_link"},
-        )
+    _audit_committed(AuditAction.PERSON_READ, user, person, _purpose(user, purpose), page="abha_link")
     return person

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import uuid
 
-from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from himswasthya.accounts.scoping import ScopePaths
+from himswasthya.core.fields import cascade_fk, protected_fk, user_reference
 from himswasthya.core.privacy import PERSON_LINK, STAFF_ACTION, LegalBasis, PersonalData
 from himswasthya.core.validators import format_abha_number
 
@@ -123,7 +123,7 @@ class SimulatedSession(models.Model):
 
 class SimulatedOtpTransaction(models.Model):
     txn_id = models.UUIDField(_("transaction id"), primary_key=True, default=uuid.uuid4)
-    account = models.ForeignKey(SimulatedAbhaAccount, on_delete=models.CASCADE, verbose_name=_("account"))
+    account = cascade_fk(SimulatedAbhaAccount, verbose_name=_("account"))
     scope = models.JSONField(_("scope"), default=list)
     otp_system = models.CharField(_("OTP system"), max_length=10)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
@@ -176,15 +176,8 @@ class AbhaLinkConsent(models.Model):
         "given_by": PersonalData(purposes=("abha_linking",), basis=LegalBasis.CONSENT_6),
     }
 
-    person = models.ForeignKey(
-        "people.Person", on_delete=models.PROTECT, related_name="abha_link_consents", verbose_name=_("person")
-    )
-    given_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        related_name="abha_link_consents",
-        verbose_name=_("recorded by"),
-    )
+    person = protected_fk("people.Person", related_name="abha_link_consents", verbose_name=_("person"))
+    given_by = user_reference(_("recorded by"), optional=False, related_name="abha_link_consents")
     channel = models.CharField(_("channel"), max_length=10, choices=LinkChannel.choices)
     text_version = models.CharField(_("consent text version"), max_length=40)
     language = models.CharField(_("language"), max_length=10)
@@ -231,9 +224,7 @@ class AbhaLinkRequest(models.Model):
         "decided_by": STAFF_ACTION,
     }
 
-    person = models.ForeignKey(
-        "people.Person", on_delete=models.PROTECT, related_name="abha_link_requests", verbose_name=_("person")
-    )
+    person = protected_fk("people.Person", related_name="abha_link_requests", verbose_name=_("person"))
     abha_number = models.CharField(_("ABHA number"), max_length=14)
     abha_address = models.CharField(_("ABHA address"), max_length=64, blank=True)
     # What ABDM said about the ABHA holder: only what the reviewer needs to compare.
@@ -249,22 +240,11 @@ class AbhaLinkRequest(models.Model):
     conflict_code = models.CharField(_("conflict"), max_length=40, blank=True)
     channel = models.CharField(_("channel"), max_length=10, choices=LinkChannel.choices)
     purpose = models.CharField(_("purpose"), max_length=40)
-    consent = models.ForeignKey(
-        AbhaLinkConsent, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("consent")
-    )
-    requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("requested by")
-    )
+    consent = protected_fk(AbhaLinkConsent, verbose_name=_("consent"), optional=True)
+    requested_by = user_reference(_("requested by"), optional=False)
     requested_at = models.DateTimeField(_("requested at"), default=timezone.now)
     status = models.CharField(_("status"), max_length=8, choices=Status.choices, default=Status.PENDING)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("decided by"),
-    )
+    decided_by = user_reference(_("decided by"))
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     decision_note = models.CharField(_("decision note"), max_length=300, blank=True)
 
@@ -321,9 +301,7 @@ class AbhaLinkEvent(models.Model):
         "actor": STAFF_ACTION,
     }
 
-    person = models.ForeignKey(
-        "people.Person", on_delete=models.PROTECT, related_name="abha_link_events", verbose_name=_("person")
-    )
+    person = protected_fk("people.Person", related_name="abha_link_events", verbose_name=_("person"))
     action = models.CharField(_("action"), max_length=10, choices=Action.choices)
     abha_number = models.CharField(_("ABHA number"), max_length=14)
     abha_address = models.CharField(_("ABHA address"), max_length=64, blank=True)
@@ -331,17 +309,8 @@ class AbhaLinkEvent(models.Model):
     channel = models.CharField(_("channel"), max_length=10, choices=LinkChannel.choices)
     purpose = models.CharField(_("purpose"), max_length=40, blank=True)
     reason = models.CharField(_("reason"), max_length=300, blank=True)
-    request = models.ForeignKey(
-        AbhaLinkRequest,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="events",
-        verbose_name=_("request"),
-    )
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("by")
-    )
+    request = protected_fk(AbhaLinkRequest, related_name="events", verbose_name=_("request"), optional=True)
+    actor = user_reference(_("by"), optional=False)
     actor_role = models.CharField(_("role"), max_length=20)
     created_at = models.DateTimeField(_("at"), default=timezone.now)
 

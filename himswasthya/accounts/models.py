@@ -13,7 +13,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from himswasthya.accounts.scoping import ScopePaths
+from himswasthya.core.fields import protected_fk
 from himswasthya.core.privacy import LegalBasis, PersonalData
+from himswasthya.places.models import District, place_link
 
 
 class Role(models.TextChoices):
@@ -62,22 +64,10 @@ class User(AbstractUser):
     mobile = models.CharField(_("mobile"), max_length=10, blank=True, null=True, unique=True)
     # Where a staff member works. Facility roles need `facility`, district roles need `district`;
     # a HIMCARE or grievance officer may optionally be narrowed to one district.
-    facility = models.ForeignKey(
-        "facilities.Facility",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="staff",
-        verbose_name=_("facility"),
+    facility = protected_fk(
+        "facilities.Facility", related_name="staff", verbose_name=_("facility"), optional=True
     )
-    district = models.ForeignKey(
-        "places.District",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="staff",
-        verbose_name=_("district"),
-    )
+    district = place_link(District, "staff", optional=True)
     password_changed_at = models.DateTimeField(_("password changed at"), null=True, blank=True)
     # SEC-15: one live session per user. Set by sign-in; a request from any other session is signed out.
     current_session_key = models.CharField(_("current session"), max_length=40, blank=True, editable=False)

@@ -12,6 +12,7 @@ import secrets
 import uuid
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import authenticate
@@ -316,13 +317,16 @@ def _login_failed(mobile: str, reason: str) -> None:
     )
 
 
+def _record_own_account(action: str, user: User, *, purpose: str, **extra: Any) -> None:
+    """An audit row about something `user` did to their own account (sign-in, sign-out, password)."""
+    record(action, object_type="accounts.User", object_id=user.pk, actor=user, purpose=purpose, **extra)
+
+
 def record_auth_event(action: str, user: User, detail: dict) -> None:
     """An audit row about `user`'s own sign-in (login, second factor), in the user's facility and district."""
-    record(
+    _record_own_account(
         action,
-        object_type="accounts.User",
-        object_id=user.pk,
-        actor=user,
+        user,
         purpose="login",
         facility_id=user.facility_id,
         district_id=user.district_id,
@@ -341,9 +345,7 @@ def do_register_session(user: User, session_key: str) -> None:
 
 
 def record_logout(user: User) -> None:
-    record(
-        AuditAction.AUTH_LOGOUT, object_type="accounts.User", object_id=user.pk, actor=user, purpose="logout"
-    )
+    _record_own_account(AuditAction.AUTH_LOGOUT, user, purpose="logout")
 
 
 # -------------------------------------------------------------------------------------- staff password
@@ -410,10 +412,4 @@ def do_change_password(user: User, new_password: str) -> None:
     with transaction.atomic():
         user.set_password(new_password)
         user.save(update_fields=["password", "password_changed_at"])
-        record(
-            AuditAction.AUTH_PASSWORD_CHANGED,
-            object_type="accounts.User",
-            object_id=user.pk,
-            actor=user,
-            purpose="account",
-        )
+        _record_own_account(AuditAction.AUTH_PASSWORD_CHANGED, user, purpose="account")

@@ -24,6 +24,7 @@ from himswasthya.accounts.signals import LOGIN_METHOD_ATTR
 from himswasthya.core.client_address import client_ip
 from himswasthya.core.errors import DomainError
 from himswasthya.core.validators import mask_mobile
+from himswasthya.core.views import add_domain_error
 
 _OTP_CHALLENGE = "otp_challenge_id"
 _OTP_MOBILE = "otp_mobile"
@@ -36,10 +37,6 @@ def sign_in(request: HttpRequest, user: User, method: str) -> None:
     (accounts/signals.py) makes it the only live session and audits it, as for every other login()."""
     setattr(request, LOGIN_METHOD_ATTR, method)
     login(request, user, backend=_BACKEND)
-
-
-def _add_domain_error(form: Form, exc: DomainError) -> None:
-    form.add_error(exc.field if exc.field in form.fields else None, str(exc.message))
 
 
 def _next_url(request: HttpRequest) -> str:
@@ -64,7 +61,7 @@ def staff_login(request: HttpRequest) -> HttpResponse:
                 request, form.cleaned_data["username"], form.cleaned_data["password"]
             )
         except DomainError as exc:
-            _add_domain_error(form, exc)
+            add_domain_error(form, exc)
         else:
             target = _next_url(request)
             sign_in(request, user, "password")
@@ -85,7 +82,7 @@ def mobile_login(request: HttpRequest) -> HttpResponse:
         try:
             sent = services.do_request_otp(form.cleaned_data["mobile"], ip=client_ip(request))
         except DomainError as exc:
-            _add_domain_error(form, exc)
+            add_domain_error(form, exc)
         else:
             request.session[_OTP_CHALLENGE] = str(sent.challenge.pk)
             request.session[_OTP_MOBILE] = sent.challenge.mobile
@@ -112,7 +109,7 @@ def otp_entry(request: HttpRequest) -> HttpResponse:
                 form.cleaned_data["otp"], challenge_id=challenge_id, ip=client_ip(request)
             )
         except DomainError as exc:
-            _add_domain_error(form, exc)
+            add_domain_error(form, exc)
         else:
             sign_in(request, user, "otp")  # flushes the old session, including the challenge id
             return redirect(settings.LOGIN_REDIRECT_URL)
@@ -152,7 +149,7 @@ def _mfa_refused(request: HttpRequest, form: Form, exc: DomainError) -> HttpResp
         logout(request)
         messages.error(request, str(exc.message))
         return redirect("accounts:login")
-    _add_domain_error(form, exc)
+    add_domain_error(form, exc)
     return None
 
 

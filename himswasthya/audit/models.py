@@ -10,12 +10,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from himswasthya.core.fields import user_reference
 from himswasthya.core.privacy import STAFF_ACTION, LegalBasis, PersonalData
 
 SEAL_FIELDS = ("seq", "prev_hash", "entry_hash", "sealed_at", "key_id")
@@ -54,15 +54,7 @@ class AuditEntry(models.Model):
     # Position in the chain; NULL until sealed. Chain order is seal order, not id order.
     seq = models.PositiveBigIntegerField(_("sequence"), null=True, blank=True, unique=True)
     created_at = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("actor"),
-        help_text=_("Empty for the system or an anonymous visitor."),
-    )
+    actor = user_reference(_("actor"), help_text=_("Empty for the system or an anonymous visitor."))
     actor_role = models.CharField(_("actor role"), max_length=30, blank=True)
     action = models.CharField(_("action"), max_length=64, db_index=True)
     object_type = models.CharField(_("object type"), max_length=64, blank=True)

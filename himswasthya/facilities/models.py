@@ -4,9 +4,10 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from himswasthya.accounts.scoping import ScopePaths
+from himswasthya.core.fields import cascade_fk, protected_fk
 from himswasthya.core.models import BilingualNameModel, TimeStampedModel
 from himswasthya.core.privacy import NAMES_OF_PLACES
-from himswasthya.places.models import Block, District, GramPanchayat, UrbanLocalBody
+from himswasthya.places.models import Block, District, GramPanchayat, UrbanLocalBody, place_link
 
 
 class FacilityType(models.TextChoices):
@@ -68,33 +69,10 @@ class Facility(BilingualNameModel, TimeStampedModel):
     hfr_id = models.CharField(
         _("HFR id"), max_length=30, blank=True, help_text=_("ABDM Health Facility Registry id")
     )
-    district = models.ForeignKey(
-        District, on_delete=models.PROTECT, related_name="facilities", verbose_name=_("district")
-    )
-    block = models.ForeignKey(
-        Block,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="facilities",
-        verbose_name=_("block"),
-    )
-    gram_panchayat = models.ForeignKey(
-        GramPanchayat,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="facilities",
-        verbose_name=_("gram panchayat"),
-    )
-    urban_local_body = models.ForeignKey(
-        UrbanLocalBody,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="facilities",
-        verbose_name=_("urban local body"),
-    )
+    district = place_link(District, "facilities")
+    block = place_link(Block, "facilities", optional=True)
+    gram_panchayat = place_link(GramPanchayat, "facilities", optional=True)
+    urban_local_body = place_link(UrbanLocalBody, "facilities", optional=True)
     address = models.CharField(_("address"), max_length=300, blank=True)
     pincode = models.CharField(_("PIN code"), max_length=6, blank=True)
     phone = models.CharField(_("phone"), max_length=20, blank=True)
@@ -159,12 +137,8 @@ class OpdSession(models.Model):
 
     scope_paths = ScopePaths(facility="facility", district="facility__district")
 
-    facility = models.ForeignKey(
-        Facility, on_delete=models.CASCADE, related_name="opd_sessions", verbose_name=_("facility")
-    )
-    department = models.ForeignKey(
-        Department, on_delete=models.PROTECT, related_name="opd_sessions", verbose_name=_("department")
-    )
+    facility = cascade_fk(Facility, related_name="opd_sessions", verbose_name=_("facility"))
+    department = protected_fk(Department, related_name="opd_sessions", verbose_name=_("department"))
     weekday = models.PositiveSmallIntegerField(_("weekday"), choices=Weekday.choices)
     kind = models.CharField(
         _("session"), max_length=10, choices=SessionKind.choices, default=SessionKind.MORNING
@@ -200,17 +174,8 @@ class OpdSession(models.Model):
 class OpdClosure(models.Model):
     """A holiday or ad-hoc closure: of the whole facility (no department) or of one department, on a date."""
 
-    facility = models.ForeignKey(
-        Facility, on_delete=models.CASCADE, related_name="opd_closures", verbose_name=_("facility")
-    )
-    department = models.ForeignKey(
-        Department,
-        on_delete=models.CASCADE,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("department"),
-    )
+    facility = cascade_fk(Facility, related_name="opd_closures", verbose_name=_("facility"))
+    department = cascade_fk(Department, related_name="+", verbose_name=_("department"), optional=True)
     date = models.DateField(_("date"))
     reason = models.CharField(_("reason"), max_length=200)
 

@@ -250,50 +250,35 @@ def do_set_opd_policy(
 # --- sessions ----------------------------------------------------------------------------------------------
 
 
-def _check_session(
-    *,
-    facility: Facility,
-    department: Department,
-    weekday: int,
-    kind: str,
-    starts_at: dt.time,
-    ends_at: dt.time,
-    online_quota: int,
-    walk_in_quota: int,
-    exclude_pk: int | None = None,
-) -> None:
-    if not facility.departments.filter(pk=department.pk).exists():
+def _check_session(session: OpdSession, *, exclude_pk: int | None = None) -> None:
+    """The rules of a weekly session, checked on the unsaved `session` (`exclude_pk`: the row it updates)."""
+    if not session.facility.departments.filter(pk=session.department.pk).exists():
         raise DomainError(_("This facility does not offer this department."), field="department")
-    if weekday not in Weekday.values:
+    if session.weekday not in Weekday.values:
         raise DomainError(_("Choose a weekday."), field="weekday")
-    if kind not in SessionKind.values:
+    if session.kind not in SessionKind.values:
         raise DomainError(_("Choose morning or evening."), field="kind")
-    if ends_at <= starts_at:
+    if session.ends_at <= session.starts_at:
         raise DomainError(_("The session must end after it starts."), field="ends_at")
-    if online_quota < 0 or walk_in_quota < 0:
+    if session.online_quota < 0 or session.walk_in_quota < 0:
         raise DomainError(_("A quota cannot be negative."), field="online_quota")
-    for name, quota in (("online_quota", online_quota), ("walk_in_quota", walk_in_quota)):
+    for name, quota in (("online_quota", session.online_quota), ("walk_in_quota", session.walk_in_quota)):
         if quota > MAX_QUOTA:
             raise DomainError(
                 _("A quota can be at most %(n)d patients per session.") % {"n": MAX_QUOTA}, field=name
             )
-    if online_quota + walk_in_quota <= 0:
+    if session.online_quota + session.walk_in_quota <= 0:
         raise DomainError(
             _("The online and walk-in quotas together must be at least 1."), field="walk_in_quota"
         )
-    others = OpdSession.objects.filter(
-        facility=facility, department=department, weekday=weekday, is_active=True
+    same_day = OpdSession.objects.filter(
+        facility=session.facility, department=session.department, weekday=session.weekday, is_active=True
     ).exclude(pk=exclude_pk)
-    if others.filter(starts_at__lt=ends_at, ends_at__gt=starts_at).exists():
+    if same_day.filter(starts_at__lt=session.ends_at, ends_at__gt=session.starts_at).exists():
         raise Conflict(
             _("This overlaps another session of the same department on that weekday."), field="starts_at"
         )
-    if (
-        OpdSession.objects.filter(facility=facility, department=department, weekday=weekday, kind=kind)
-        .exclude(pk=exclude_pk)
-        .filter(is_active=True)
-        .exists()
-    ):
+    if same_day.filter(kind=session.kind).exists():
         raise Conflict(_("This department already has a session of this kind on that weekday."), field="kind")
 
 
@@ -326,7 +311,7 @@ def do_save_opd_session(
         walk_in_quota=walk_in_quota,
     )
     with transaction.atomic():
-        _check_session(facility=facility, exclude_pk=session.pk if session else None, **values)
+        _check_session(OpdSession(facility=facility, **values), exclude_pk=session.pk if session else None)
         if session is None:
             session = (
                 OpdSession.objects.select_for_update()

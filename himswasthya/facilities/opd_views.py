@@ -7,6 +7,7 @@ anonymous visitors the login page. The views parse, authorise and call opd_servi
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from django import forms
@@ -18,6 +19,7 @@ from django.views.decorators.http import require_POST
 
 from himswasthya.accounts.scoping import get_scoped_or_404, role_required
 from himswasthya.core.errors import DomainError
+from himswasthya.core.views import add_domain_error
 from himswasthya.facilities import opd_services
 from himswasthya.facilities.models import Facility, OpdClosure, OpdSession, Weekday
 from himswasthya.facilities.opd_forms import CopyWeekdayForm, OpdClosureForm, OpdPolicyForm, OpdSessionForm
@@ -33,14 +35,26 @@ def _overview(facility: Facility) -> HttpResponse:
     return redirect("facilities:opd", code=facility.code)
 
 
-def _apply(form: forms.Form, call: Callable[[], Any]) -> bool:
-    """Run a service call; put a DomainError's message on the form (on its field when the form has one)."""
-    try:
-        call()
-    except DomainError as exc:
-        form.add_error(exc.field if exc.field in form.fields else None, str(exc.message))
-        return False
-    return True
+def _form_page(
+    request: HttpRequest,
+    facility: Facility,
+    form: forms.Form,
+    save: Callable[..., Any],
+    saved_message: str,
+    template: str,
+    **context: Any,
+) -> HttpResponse:
+    """A valid POST calls `save(**form.cleaned_data)` and goes back to the overview with `saved_message`;
+    otherwise (or on a DomainError, shown on the form) the form page is rendered again."""
+    if request.method == "POST" and form.is_valid():
+        try:
+            save(**form.cleaned_data)
+        except DomainError as exc:
+            add_domain_error(form, exc)
+        else:
+            messages.success(request, saved_message)
+            return _overview(facility)
+    return render(request, template, {"facility": facility, "form": form, **context})
 
 
 @admin_only
@@ -66,18 +80,15 @@ def opd_session_view(request: HttpRequest, code: str, pk: int | None = None) -> 
         initial = {f: getattr(session, f) for f in OpdSessionForm.base_fields}
     else:
         initial = {"starts_at": "09:30", "ends_at": "13:00", "weekday": request.GET.get("weekday", 0)}
-    form = OpdSessionForm(request.POST or None, initial=initial, facility=facility)
-    if request.method == "POST" and form.is_valid():
-        if _apply(
-            form,
-            lambda: opd_services.do_save_opd_session(
-                actor=request.user, facility=facility, session=session, **form.cleaned_data
-            ),
-        ):
-            messages.success(request, _("The session was saved."))
-            return _overview(facility)
-    context = {"facility": facility, "form": form, "session": session}
-    return render(request, "facilities/opd_session_form.html", context)
+    return _form_page(
+        request,
+        facility,
+        OpdSessionForm(request.POST or None, initial=initial, facility=facility),
+        partial(opd_services.do_save_opd_session, actor=request.user, facility=facility, session=session),
+        _("The session was saved."),
+        "facilities/opd_session_form.html",
+        session=session,
+    )
 
 
 @admin_only
@@ -98,33 +109,27 @@ def opd_policy_view(request: HttpRequest, code: str) -> HttpResponse:
         "booking_window_days": policy.booking_window_days,
         "cancellation_cutoff_minutes": policy.cancellation_cutoff_minutes,
     }
-    form = OpdPolicyForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        if _apply(
-            form,
-            lambda: opd_services.do_set_opd_policy(
-                actor=request.user, facility=facility, **form.cleaned_data
-            ),
-        ):
-            messages.success(request, _("The booking rules were saved."))
-            return _overview(facility)
-    return render(request, "facilities/opd_policy_form.html", {"facility": facility, "form": form})
+    return _form_page(
+        request,
+        facility,
+        OpdPolicyForm(request.POST or None, initial=initial),
+        partial(opd_services.do_set_opd_policy, actor=request.user, facility=facility),
+        _("The booking rules were saved."),
+        "facilities/opd_policy_form.html",
+    )
 
 
 @admin_only
 def opd_closure_view(request: HttpRequest, code: str) -> HttpResponse:
     facility = _facility(request, code)
-    form = OpdClosureForm(request.POST or None, facility=facility)
-    if request.method == "POST" and form.is_valid():
-        if _apply(
-            form,
-            lambda: opd_services.do_add_opd_closure(
-                actor=request.user, facility=facility, **form.cleaned_data
-            ),
-        ):
-            messages.success(request, _("The closure was added."))
-            return _overview(facility)
-    return render(request, "facilities/opd_closure_form.html", {"facility": facility, "form": form})
+    return _form_page(
+        request,
+        facility,
+        OpdClosureForm(request.POST or None, facility=facility),
+        partial(opd_services.do_add_opd_closure, actor=request.user, facility=facility),
+        _("The closure was added."),
+        "facilities/opd_closure_form.html",
+    )
 
 
 @admin_only

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from himswasthya.core.errors import DomainError, NotFound
+from himswasthya.core.errors import DomainError
+from himswasthya.core.views import add_domain_error, found_or_404
 from himswasthya.facilities import services
 from himswasthya.facilities.forms import DirectoryFilterForm
 
@@ -28,7 +29,7 @@ def directory_view(request: HttpRequest) -> HttpResponse:
                 q=f["q"],
             )
         except DomainError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, str(exc.message))
+            add_domain_error(form, exc)
     page = Paginator(facilities, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
@@ -37,8 +38,5 @@ def directory_view(request: HttpRequest) -> HttpResponse:
 
 
 def detail_view(request: HttpRequest, code: str) -> HttpResponse:
-    try:
-        facility = services.get_facility(code)
-    except NotFound as exc:
-        raise Http404(exc.message) from exc
+    facility = found_or_404(services.get_facility, code)
     return render(request, "facilities/detail.html", {"facility": facility})

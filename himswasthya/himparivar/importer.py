@@ -39,7 +39,11 @@ from himswasthya.core.importfiles import (
 from himswasthya.core.text import is_storable
 from himswasthya.core.validators import normalise_abha_number, normalise_mobile
 from himswasthya.himparivar.bulk import prepare_rows, writer_for_connection
-from himswasthya.himparivar.identifiers import member_detail_columns, member_identifier_rows
+from himswasthya.himparivar.identifiers import (
+    MEMBER_DETAIL_FIELDS,
+    member_detail_columns,
+    member_identifier_rows,
+)
 from himswasthya.himparivar.models import (
     AreaType,
     Family,
@@ -52,9 +56,14 @@ from himswasthya.himparivar.models import (
     SocialCategory,
     VerificationStatus,
 )
-from himswasthya.people.models import IdentifierType, Person, PersonIdentifier
+from himswasthya.people.models import DERIVED_PERSON_FIELDS, IdentifierType, Person, PersonIdentifier
 from himswasthya.places.models import Block, District, GramPanchayat
 
+# Family fields the export and the Family model name alike, copied as they are (after validation).
+FAMILY_DETAIL_FIELDS = (
+    "address", "ration_card_no", "ration_card_type", "is_bpl", "income_band", "social_category",
+    "verification_status", "verified_on",
+)  # fmt: skip
 FAMILY_COLUMNS = [
     "family_id",
     "is_temporary",
@@ -63,14 +72,7 @@ FAMILY_COLUMNS = [
     "district_lgd",
     "block_lgd",
     "panchayat_code",
-    "address",
-    "ration_card_no",
-    "ration_card_type",
-    "is_bpl",
-    "income_band",
-    "social_category",
-    "verification_status",
-    "verified_on",
+    *FAMILY_DETAIL_FIELDS,
 ]
 MEMBER_COLUMNS = [
     "member_id",
@@ -191,26 +193,11 @@ class FamilyRecord:
     rows: list[int]
 
     def digest(self) -> str:
-        return _digest(
-            [
-                self.is_temporary,
-                self.head_member_id,
-                self.area_type,
-                self.district_id,
-                self.block_id,
-                self.gram_panchayat_id,
-                self.address,
-                self.ration_card_no,
-                self.ration_card_type,
-                self.is_bpl,
-                self.income_band,
-                self.social_category,
-                self.verification_status,
-                self.verified_on,
-            ]
-        )
+        """Over the columns the register owns (an absent head, None, digests as "", as before)."""
+        return _digest(self.family_columns().values())
 
     def family_columns(self) -> dict[str, Any]:
+        """The Family columns the register owns: written on insert, digested, and FAMILY_UPDATE_FIELDS."""
         return dict(
             is_temporary=self.is_temporary,
             head_id=self.head_member_id or None,
@@ -218,14 +205,7 @@ class FamilyRecord:
             district_id=self.district_id,
             block_id=self.block_id,
             gram_panchayat_id=self.gram_panchayat_id,
-            address=self.address,
-            ration_card_no=self.ration_card_no,
-            ration_card_type=self.ration_card_type,
-            is_bpl=self.is_bpl,
-            income_band=self.income_band,
-            social_category=self.social_category,
-            verification_status=self.verification_status,
-            verified_on=self.verified_on,
+            **{name: getattr(self, name) for name in FAMILY_DETAIL_FIELDS},
         )
 
 
@@ -819,20 +799,19 @@ def _conflicts(
     return problems
 
 
+#: Person columns copied as they are from the member record (place columns come from the family).
+PERSON_MEMBER_FIELDS = (
+    "given_name", "family_name", "name_roman", "name_deva", "sex", "date_of_birth", "year_of_birth", "mobile",
+)  # fmt: skip
+
+
 def _person_columns(family: FamilyRecord, m: MemberRecord) -> dict[str, Any]:
     """The Person's own columns; the writers (`bulk.prepare_rows`) add what save() derives (search keys)."""
-    return dict(
-        given_name=m.given_name,
-        family_name=m.family_name,
-        name_roman=m.name_roman,
-        name_deva=m.name_deva,
-        sex=m.sex,
-        date_of_birth=m.date_of_birth,
-        year_of_birth=m.year_of_birth,
-        mobile=m.mobile,
-        gram_panchayat_id=family.gram_panchayat_id,
-        district_id=family.district_id,
-    )
+    return {
+        **{name: getattr(m, name) for name in PERSON_MEMBER_FIELDS},
+        "gram_panchayat_id": family.gram_panchayat_id,
+        "district_id": family.district_id,
+    }
 
 
 def _member_columns(m: MemberRecord, family_pk: int, digest: str, now: datetime.datetime) -> dict[str, Any]:
@@ -852,33 +831,11 @@ def _identifiers(m: MemberRecord, since: datetime.date) -> list[dict[str, Any]]:
     )
 
 
-PERSON_UPDATE_FIELDS = [
-    "name_key",
-    "name_deva_key",
-    "name_blocks",
-    "given_name",
-    "family_name",
-    "name_roman",
-    "name_deva",
-    "sex",
-    "date_of_birth",
-    "year_of_birth",
-    "mobile",
-    "gram_panchayat_id",
-    "district_id",
-]
+# What a changed member's rows UPDATE: the columns the writers above fill (the member id is the key).
+PERSON_UPDATE_FIELDS = [*DERIVED_PERSON_FIELDS, *PERSON_MEMBER_FIELDS, "gram_panchayat_id", "district_id"]
 MEMBER_UPDATE_FIELDS = [
     "family",
-    "relation",
-    "name_roman",
-    "name_deva",
-    "sex",
-    "date_of_birth",
-    "year_of_birth",
-    "mobile",
-    "aadhaar_last4",
-    "marital_status",
-    "status",
+    *(name for name in MEMBER_DETAIL_FIELDS if name != "member_id"),
     "row_hash",
     "updated_at",
 ]
@@ -889,14 +846,7 @@ FAMILY_UPDATE_FIELDS = [
     "district_id",
     "block_id",
     "gram_panchayat_id",
-    "address",
-    "ration_card_no",
-    "ration_card_type",
-    "is_bpl",
-    "income_band",
-    "social_category",
-    "verification_status",
-    "verified_on",
+    *FAMILY_DETAIL_FIELDS,
     "row_hash",
     "updated_at",
 ]

@@ -9,10 +9,11 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from himswasthya.accounts.scoping import ScopePaths
+from himswasthya.core.fields import cascade_fk, set_null_fk
 from himswasthya.core.privacy import PERSON_LINK, STAFF_ACTION, LegalBasis, PersonalData
 from himswasthya.core.validators import validate_aadhaar_last4
 from himswasthya.people.models import Person, Sex
-from himswasthya.places.models import Block, District, GramPanchayat
+from himswasthya.places.models import Block, District, GramPanchayat, place_link
 
 # SEC-1: the register is kept to deliver State services (DPDP s.7(b)): family benefits and HIMCARE enrolment.
 FAMILY_REGISTER = PersonalData(
@@ -87,35 +88,11 @@ class Family(models.Model):
         _("temporary family id"), default=False, help_text=_("Issued on a ration card, pending verification.")
     )
     # Points at the member id (not the row id) so a family and its head can be written in one pass.
-    head = models.ForeignKey(
-        "Member",
-        to_field="member_id",
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("head of family"),
-    )
+    head = set_null_fk("Member", to_field="member_id", related_name="+", verbose_name=_("head of family"))
     area_type = models.CharField(_("area"), max_length=5, choices=AreaType.choices, default=AreaType.RURAL)
-    district = models.ForeignKey(
-        District, on_delete=models.PROTECT, related_name="families", verbose_name=_("district")
-    )
-    block = models.ForeignKey(
-        Block,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="families",
-        verbose_name=_("block"),
-    )
-    gram_panchayat = models.ForeignKey(
-        GramPanchayat,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="families",
-        verbose_name=_("gram panchayat"),
-    )
+    district = place_link(District, "families")
+    block = place_link(Block, "families", optional=True)
+    gram_panchayat = place_link(GramPanchayat, "families", optional=True)
     address = models.CharField(_("address"), max_length=300, blank=True)
     ration_card_no = models.CharField(_("ration card number"), max_length=20, blank=True)
     ration_card_type = models.CharField(
@@ -248,9 +225,7 @@ class Member(models.Model):
     )
 
     member_id = models.CharField(_("member id"), max_length=32, unique=True)
-    family = models.ForeignKey(
-        Family, on_delete=models.CASCADE, related_name="members", verbose_name=_("family")
-    )
+    family = cascade_fk(Family, related_name="members", verbose_name=_("family"))
     person = models.OneToOneField(
         Person, on_delete=models.PROTECT, related_name="himparivar_member", verbose_name=_("person")
     )
@@ -319,9 +294,7 @@ class ImportRun(models.Model):
     personal_data_exempt = {"file_name": "the uploaded file's name"}
     """One import of a register export: who, what file, the counts. No personal data beyond the file path."""
 
-    started_by = models.ForeignKey(
-        "accounts.User", on_delete=models.SET_NULL, null=True, blank=True, verbose_name=_("started by")
-    )
+    started_by = set_null_fk("accounts.User", verbose_name=_("started by"))
     file_name = models.CharField(_("file name"), max_length=200)
     stored_path = models.CharField(_("stored file"), max_length=500, blank=True)
     error_report_path = models.CharField(_("error report"), max_length=500, blank=True)

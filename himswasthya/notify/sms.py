@@ -19,9 +19,10 @@ from __future__ import annotations
 
 import json
 import re
+import string
 import sys
 import threading
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
 import requests
@@ -41,100 +42,80 @@ class SmsDeliveryError(SmsError):
     """The gateway could not be reached or did not accept the message."""
 
 
+# Each DLT variable has one registered shape; a template's registered pattern is its text with every
+# {variable} replaced by that shape (and everything else taken literally).
+VARIABLE_SHAPES: dict[str, str] = {
+    "otp": r"\d{6}",
+    "minutes": r"\d{1,2}",
+    "number": r"OPD\d{6}-\d{1,10}-\d{1,4}",  # appointment number (registration.services.appointment_number)
+    "token": r"\d{1,4}",
+    "date": r"\d{2}-\d{2}-\d{4}",  # dd-mm-yyyy
+    "card": r"HC\d{12}[0-9X]",  # HIMCARE card number
+}
+
+
+def registered_pattern(text: str) -> str:
+    """The DLT pattern of a template text: literal text, each {variable} as its shape in VARIABLE_SHAPES."""
+    return "".join(
+        re.escape(literal) + (VARIABLE_SHAPES[name] if name is not None else "")
+        for literal, name, _spec, _conversion in string.Formatter().parse(text)
+    )
+
+
 @dataclass(frozen=True)
 class SmsTemplate:
     key: str  # key into settings.SMS_DLT_TEMPLATE_IDS
     text: str  # str.format template with the DLT variables
-    pattern: str  # the registered shape; rendered text must fullmatch it
+    pattern: str = field(init=False)  # the registered shape; rendered text must fullmatch it
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "pattern", registered_pattern(self.text))
 
 
-TEMPLATES: dict[str, SmsTemplate] = {
-    "otp_login": SmsTemplate(
-        key="otp_login",
-        text="{otp} is your HimSwasthya login OTP. Valid for {minutes} minutes. Do not share it. -HP Health",
-        pattern=(
-            r"\d{6} is your HimSwasthya login OTP\. Valid for \d{1,2} minutes\. Do not share it\. -HP Health"
-        ),
+# Every message in English and in Hindi (`<key>_hi`); both are registered on DLT under their own ids.
+_TEXTS: dict[str, str] = {
+    "otp_login": (
+        "{otp} is your HimSwasthya login OTP. Valid for {minutes} minutes. Do not share it. -HP Health"
     ),
-    "otp_login_hi": SmsTemplate(
-        key="otp_login_hi",
-        text="{otp} आपका हिमस्वास्थ्य लॉगिन ओटीपी है। {minutes} मिनट तक मान्य। इसे किसी से साझा न करें। -HP Health",
-        pattern=r"\d{6} आपका हिमस्वास्थ्य लॉगिन ओटीपी है। \d{1,2} मिनट तक मान्य। इसे किसी से साझा न करें। -HP Health",
+    "otp_login_hi": (
+        "{otp} आपका हिमस्वास्थ्य लॉगिन ओटीपी है। {minutes} मिनट तक मान्य। इसे किसी से साझा न करें। -HP Health"
     ),
     # OPD registration (registration/notifications.py, through the outbox): two variables each, as DLT asks.
-    "appointment_booked": SmsTemplate(
-        key="appointment_booked",
-        text="HimSwasthya OPD booking {number} confirmed, token {token}. Show it at the registration counter."
-        " -HP Health",
-        pattern=r"HimSwasthya OPD booking OPD\d{6}-\d{1,10}-\d{1,4} confirmed, token \d{1,4}\. "
-        r"Show it at the registration counter\. -HP Health",
+    "appointment_booked": (
+        "HimSwasthya OPD booking {number} confirmed, token {token}. "
+        "Show it at the registration counter. -HP Health"
     ),
-    "appointment_booked_hi": SmsTemplate(
-        key="appointment_booked_hi",
-        text="हिमस्वास्थ्य ओपीडी बुकिंग {number} पक्की, टोकन {token}। इसे पंजीकरण काउंटर पर दिखाएँ। -HP Health",
-        pattern=r"हिमस्वास्थ्य ओपीडी बुकिंग OPD\d{6}-\d{1,10}-\d{1,4} पक्की, टोकन \d{1,4}। "
-        r"इसे पंजीकरण काउंटर पर दिखाएँ। -HP Health",
+    "appointment_booked_hi": (
+        "हिमस्वास्थ्य ओपीडी बुकिंग {number} पक्की, टोकन {token}। इसे पंजीकरण काउंटर पर दिखाएँ। -HP Health"
     ),
-    "appointment_cancelled": SmsTemplate(
-        key="appointment_cancelled",
-        text="HimSwasthya OPD booking {number} is cancelled. -HP Health",
-        pattern=r"HimSwasthya OPD booking OPD\d{6}-\d{1,10}-\d{1,4} is cancelled\. -HP Health",
+    "appointment_cancelled": "HimSwasthya OPD booking {number} is cancelled. -HP Health",
+    "appointment_cancelled_hi": "हिमस्वास्थ्य ओपीडी बुकिंग {number} रद्द कर दी गई है। -HP Health",
+    "appointment_rescheduled": (
+        "HimSwasthya OPD booking moved: new booking {number}, token {token}. -HP Health"
     ),
-    "appointment_cancelled_hi": SmsTemplate(
-        key="appointment_cancelled_hi",
-        text="हिमस्वास्थ्य ओपीडी बुकिंग {number} रद्द कर दी गई है। -HP Health",
-        pattern=r"हिमस्वास्थ्य ओपीडी बुकिंग OPD\d{6}-\d{1,10}-\d{1,4} रद्द कर दी गई है। -HP Health",
+    "appointment_rescheduled_hi": (
+        "हिमस्वास्थ्य ओपीडी बुकिंग बदली गई: नई बुकिंग {number}, टोकन {token}। -HP Health"
     ),
-    "appointment_rescheduled": SmsTemplate(
-        key="appointment_rescheduled",
-        text="HimSwasthya OPD booking moved: new booking {number}, token {token}. -HP Health",
-        pattern=r"HimSwasthya OPD booking moved: new booking OPD\d{6}-\d{1,10}-\d{1,4}, token \d{1,4}\. "
-        r"-HP Health",
+    "scan_share_token": (
+        "Your HimSwasthya OPD token is {token} ({number}). Please wait to be called. -HP Health"
     ),
-    "appointment_rescheduled_hi": SmsTemplate(
-        key="appointment_rescheduled_hi",
-        text="हिमस्वास्थ्य ओपीडी बुकिंग बदली गई: नई बुकिंग {number}, टोकन {token}। -HP Health",
-        pattern=r"हिमस्वास्थ्य ओपीडी बुकिंग बदली गई: नई बुकिंग OPD\d{6}-\d{1,10}-\d{1,4}, टोकन \d{1,4}। "
-        r"-HP Health",
-    ),
-    "scan_share_token": SmsTemplate(
-        key="scan_share_token",
-        text="Your HimSwasthya OPD token is {token} ({number}). Please wait to be called. -HP Health",
-        pattern=r"Your HimSwasthya OPD token is \d{1,4} \(OPD\d{6}-\d{1,10}-\d{1,4}\)\. "
-        r"Please wait to be called\. -HP Health",
-    ),
-    "scan_share_token_hi": SmsTemplate(
-        key="scan_share_token_hi",
-        text="आपका हिमस्वास्थ्य ओपीडी टोकन {token} ({number}) है। कृपया बुलाए जाने की प्रतीक्षा करें। -HP Health",
-        pattern=r"आपका हिमस्वास्थ्य ओपीडी टोकन \d{1,4} \(OPD\d{6}-\d{1,10}-\d{1,4}\) है। "
-        r"कृपया बुलाए जाने की प्रतीक्षा करें। -HP Health",
+    "scan_share_token_hi": (
+        "आपका हिमस्वास्थ्य ओपीडी टोकन {token} ({number}) है। कृपया बुलाए जाने की प्रतीक्षा करें। -HP Health"
     ),
     # ABDM scan and share (registration/scan_share.py): the counter token, before any appointment exists.
-    "scan_share_counter_token": SmsTemplate(
-        key="scan_share_counter_token",
-        text="Your HimSwasthya scan and share token is {token} for {date}. "
-        "Show it at the registration counter. -HP Health",
-        pattern=r"Your HimSwasthya scan and share token is \d{1,4} for \d{2}-\d{2}-\d{4}\. "
-        r"Show it at the registration counter\. -HP Health",
+    "scan_share_counter_token": (
+        "Your HimSwasthya scan and share token is {token} for {date}. "
+        "Show it at the registration counter. -HP Health"
     ),
-    "scan_share_counter_token_hi": SmsTemplate(
-        key="scan_share_counter_token_hi",
-        text="{date} के लिए आपका हिमस्वास्थ्य स्कैन और शेयर टोकन {token} है। इसे पंजीकरण काउंटर पर दिखाएँ। -HP Health",
-        pattern=r"\d{2}-\d{2}-\d{4} के लिए आपका हिमस्वास्थ्य स्कैन और शेयर टोकन \d{1,4} है। "
-        r"इसे पंजीकरण काउंटर पर दिखाएँ। -HP Health",
+    "scan_share_counter_token_hi": (
+        "{date} के लिए आपका हिमस्वास्थ्य स्कैन और शेयर टोकन {token} है। इसे पंजीकरण काउंटर पर दिखाएँ। -HP Health"
     ),
     # HIMCARE card issued (himcare/enrolment/services.py): card number and validity.
-    "himcare_card_issued": SmsTemplate(
-        key="himcare_card_issued",
-        text="HimSwasthya HIMCARE card {card} issued, valid till {date}. -HP Health",
-        pattern=r"HimSwasthya HIMCARE card HC\d{12}[0-9X] issued, valid till \d{2}-\d{2}-\d{4}\. -HP Health",
-    ),
-    "himcare_card_issued_hi": SmsTemplate(
-        key="himcare_card_issued_hi",
-        text="हिमस्वास्थ्य हिमकेयर कार्ड {card} जारी, {date} तक मान्य। -HP Health",
-        pattern=r"हिमस्वास्थ्य हिमकेयर कार्ड HC\d{12}[0-9X] जारी, \d{2}-\d{2}-\d{4} तक मान्य। -HP Health",
-    ),
+    "himcare_card_issued": "HimSwasthya HIMCARE card {card} issued, valid till {date}. -HP Health",
+    "himcare_card_issued_hi": "हिमस्वास्थ्य हिमकेयर कार्ड {card} जारी, {date} तक मान्य। -HP Health",
 }
+
+TEMPLATES: dict[str, SmsTemplate] = {key: SmsTemplate(key=key, text=text) for key, text in _TEXTS.items()}
 
 
 @dataclass(frozen=True)

@@ -9,16 +9,16 @@ import datetime
 import functools
 from typing import Any
 
-from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from himswasthya.accounts.scoping import ScopePaths
 from himswasthya.core.crypto import IDENTIFIER_CONTEXT, IDENTIFIER_TYPES_ENCRYPTED, EncryptedWhenCharField
+from himswasthya.core.fields import cascade_fk, protected_fk, user_reference
 from himswasthya.core.privacy import PERSON_LINK, STAFF_ACTION, LegalBasis, PersonalData
 from himswasthya.core.validators import normalise_abha_number, validate_aadhaar_last4
-from himswasthya.places.models import District, GramPanchayat
+from himswasthya.places.models import District, GramPanchayat, place_link
 
 
 class Sex(models.TextChoices):
@@ -81,18 +81,9 @@ class Person(models.Model):
     year_of_birth = models.PositiveSmallIntegerField(_("year of birth"))
     mobile = models.CharField(_("mobile"), max_length=10, null=True, blank=True)
     # Null for urban residents (ward of an urban local body), which the register will add.
-    gram_panchayat = models.ForeignKey(
-        GramPanchayat,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="people",
-        verbose_name=_("gram panchayat"),
-    )
+    gram_panchayat = place_link(GramPanchayat, "people", optional=True)
     # Denormalised from the gram panchayat: scoping and partitioning by district without a join.
-    district = models.ForeignKey(
-        District, on_delete=models.PROTECT, related_name="people", verbose_name=_("district")
-    )
+    district = place_link(District, "people")
     is_synthetic = models.BooleanField(
         _("synthetic"), default=False, help_text=_("Generated for demonstration; not a real person.")
     )
@@ -117,13 +108,8 @@ class Person(models.Model):
         _("name blocking key"), max_length=200, blank=True, default="", db_default="", editable=False
     )
     # A duplicate merged into another person is kept (for undo and for the audit trail), never deleted.
-    merged_into = models.ForeignKey(
-        "self",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="merged_people",
-        verbose_name=_("merged into"),
+    merged_into = protected_fk(
+        "self", related_name="merged_people", verbose_name=_("merged into"), optional=True
     )
 
     class Meta:
@@ -246,9 +232,7 @@ class PersonIdentifier(models.Model):
         ),
     }
 
-    person = models.ForeignKey(
-        Person, on_delete=models.CASCADE, related_name="identifiers", verbose_name=_("person")
-    )
+    person = cascade_fk(Person, related_name="identifiers", verbose_name=_("person"))
     id_type = models.CharField(_("identifier type"), max_length=20, choices=IdentifierType.choices)
     # Stored normalised: ABHA number as 14 digits, ABHA address in lower case. Room for the sealed form.
     value = EncryptedWhenCharField(
@@ -336,30 +320,14 @@ class PersonMerge(models.Model):
         ),
     }
 
-    survivor = models.ForeignKey(
-        Person, on_delete=models.PROTECT, related_name="merges_kept", verbose_name=_("surviving person")
-    )
-    duplicate = models.ForeignKey(
-        Person, on_delete=models.PROTECT, related_name="merges_absorbed", verbose_name=_("duplicate person")
-    )
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("merged by"),
-    )
+    survivor = protected_fk(Person, related_name="merges_kept", verbose_name=_("surviving person"))
+    duplicate = protected_fk(Person, related_name="merges_absorbed", verbose_name=_("duplicate person"))
+    actor = user_reference(_("merged by"), optional=False)
     reason = models.CharField(_("reason"), max_length=300)
     snapshot = models.JSONField(_("snapshot for undo"), default=dict)
     created_at = models.DateTimeField(_("merged at"), auto_now_add=True)
     undone_at = models.DateTimeField(_("undone at"), null=True, blank=True)
-    undone_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("undone by"),
-    )
+    undone_by = user_reference(_("undone by"))
 
     class Meta:
         verbose_name = _("merge of people")
@@ -418,17 +386,8 @@ class PersonGuardian(models.Model):
         "recorded_by": STAFF_ACTION,
     }
 
-    child = models.ForeignKey(
-        Person, on_delete=models.PROTECT, related_name="guardians", verbose_name=_("child")
-    )
-    guardian = models.ForeignKey(
-        Person,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="wards",
-        verbose_name=_("parent or guardian"),
-    )
+    child = protected_fk(Person, related_name="guardians", verbose_name=_("child"))
+    guardian = protected_fk(Person, related_name="wards", verbose_name=_("parent or guardian"), optional=True)
     relation = models.CharField(_("relation"), max_length=10, choices=GuardianRelation.choices, blank=True)
     verified_by = models.CharField(
         _("guardian verified by"), max_length=20, choices=GuardianVerification.choices
@@ -436,9 +395,7 @@ class PersonGuardian(models.Model):
     verified_at = models.DateTimeField(_("verified at"), null=True, blank=True)
     basis = models.CharField(_("basis"), max_length=20, choices=MinorBasis.choices)
     purpose = models.CharField(_("purpose"), max_length=40)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("recorded by")
-    )
+    recorded_by = user_reference(_("recorded by"), optional=False)
     recorded_at = models.DateTimeField(_("recorded at"), default=timezone.now)
 
     class Meta:

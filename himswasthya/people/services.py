@@ -74,6 +74,21 @@ def _clean_purpose(purpose: str) -> str:
     return purpose
 
 
+def _audit_person(
+    action: AuditAction, person: Person, actor: Any, purpose: str, detail: dict[str, Any] | None = None
+) -> None:
+    """The audit entry (SEC-29) of an operation on one person, in the person's district."""
+    record(
+        action,
+        object_type="people.Person",
+        object_id=person.pk,
+        actor=actor,
+        purpose=purpose,
+        district_id=person.district_id,
+        detail=detail,
+    )
+
+
 def visible_people(user: Any) -> QuerySet[Person]:
     """The people `user` may see; citizens and unknown roles are refused (403) before any query."""
     require_role(user, *SEARCH_ROLES)
@@ -201,14 +216,7 @@ def do_read_person(user: Any, person_id: int, *, purpose: str = DEFAULT_PURPOSE)
         )
     except Person.DoesNotExist as exc:
         raise NotFound(_("No person with this id in your area."), field="person_id") from exc
-    record(
-        AuditAction.PERSON_READ,
-        object_type="people.Person",
-        object_id=person.pk,
-        purpose=purpose,
-        actor=user,
-        district_id=person.district_id,
-    )
+    _audit_person(AuditAction.PERSON_READ, person, user, purpose)
     return person
 
 
@@ -262,14 +270,7 @@ def do_issue_uhid(person: Person, *, actor: Any = None) -> str:
             source=uhids.SOURCE_ISSUED,
             since=timezone.localdate(),
         )
-        record(
-            AuditAction.PERSON_UHID_ISSUE,
-            object_type="people.Person",
-            object_id=locked.pk,
-            actor=actor,
-            purpose="opd_registration",
-            district_id=locked.district_id,
-        )
+        _audit_person(AuditAction.PERSON_UHID_ISSUE, locked, actor, "opd_registration")
         return value
 
 
@@ -484,14 +485,12 @@ def _record_guardian(user: Any, person: Person, check: GuardianCheck, purpose: s
         purpose=purpose,
         recorded_by=user,
     )
-    record(
+    _audit_person(
         AuditAction.PERSON_GUARDIAN_LINK,
-        object_type="people.Person",
-        object_id=person.pk,
-        actor=user,
-        purpose=purpose,
-        district_id=person.district_id,
-        detail={
+        person,
+        user,
+        purpose,
+        {
             "guardian": check.guardian.pk if check.guardian else None,
             "basis": str(check.basis),
             "verified_by": str(check.verified_by),
@@ -549,14 +548,12 @@ def do_register_person(
             gram_panchayat=gram_panchayat,
             district_id=district_id,
         )
-        record(
+        _audit_person(
             AuditAction.PERSON_CREATE,
-            object_type="people.Person",
-            object_id=person.pk,
-            actor=user,
-            purpose=purpose,
-            district_id=district_id,
-            detail={"confirmed_new": confirm_new, "minor": minor is not None},
+            person,
+            user,
+            purpose,
+            {"confirmed_new": confirm_new, "minor": minor is not None},
         )
         if minor is not None:
             _record_guardian(user, person, minor, purpose)
@@ -655,14 +652,12 @@ def do_merge_persons(survivor: Person, duplicate: Person, actor: Any, reason: st
         )
         counts = {item["model"]: len(item["pks"]) for item in moved}
         for person, role in ((survivor, "survivor"), (duplicate, "duplicate")):
-            record(
+            _audit_person(
                 AuditAction.PERSON_MERGE,
-                object_type="people.Person",
-                object_id=person.pk,
-                actor=actor,
-                purpose="data_quality",
-                district_id=person.district_id,
-                detail={"merge": merge.pk, "as": role, "moved": counts},
+                person,
+                actor,
+                "data_quality",
+                {"merge": merge.pk, "as": role, "moved": counts},
             )
     return merge
 
@@ -695,14 +690,8 @@ def do_undo_merge(merge: PersonMerge, actor: Any) -> PersonMerge:
         merge.undone_by = actor
         merge.save(update_fields=["undone_at", "undone_by"])
         for person, role in ((survivor, "survivor"), (duplicate, "duplicate")):
-            record(
-                AuditAction.PERSON_MERGE_UNDO,
-                object_type="people.Person",
-                object_id=person.pk,
-                actor=actor,
-                purpose="data_quality",
-                district_id=person.district_id,
-                detail={"merge": merge.pk, "as": role},
+            _audit_person(
+                AuditAction.PERSON_MERGE_UNDO, person, actor, "data_quality", {"merge": merge.pk, "as": role}
             )
     return merge
 

@@ -4,11 +4,35 @@ LGD codes are the keys of the real world; gram panchayats come from the HPSDMA m
 codes, so their `lgd_code` is nullable and their source id is kept.
 """
 
+from __future__ import annotations
+
+from typing import Any, Literal, TypeVar, overload
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from himswasthya.core.fields import protected_fk
 from himswasthya.core.models import BilingualNameModel
 from himswasthya.core.privacy import NAMES_OF_PLACES
+
+P = TypeVar("P", bound=models.Model)
+
+
+@overload
+def place_link(
+    place: type[P], related_name: str, *, optional: Literal[False] = ...
+) -> models.ForeignKey[P, P]: ...
+@overload
+def place_link(
+    place: type[P], related_name: str, *, optional: Literal[True]
+) -> models.ForeignKey[P | None, P | None]: ...
+def place_link(place: type[P], related_name: str, *, optional: bool = False) -> models.ForeignKey[Any, Any]:
+    """Where a record (or a smaller place) sits in the LGD geography: its state, district, block, gram
+    panchayat or urban local body. Places are master data, so PROTECT (`core.fields.protected_fk`); the field
+    is labelled with the place's own name ("district", "gram panchayat"); `optional` where unknown."""
+    return protected_fk(
+        place, verbose_name=place._meta.verbose_name, related_name=related_name, optional=optional
+    )
 
 
 class SourceNameMixin(models.Model):
@@ -27,6 +51,16 @@ class SourceNameMixin(models.Model):
         return self.name
 
 
+class LgdVersionedMixin(models.Model):
+    """A unit the LGD directory keeps versions of (block, tehsil, urban body): its code and that version."""
+
+    lgd_code = models.PositiveIntegerField(_("LGD code"), unique=True)
+    lgd_version = models.PositiveSmallIntegerField(_("LGD version"), default=1)
+
+    class Meta:
+        abstract = True
+
+
 class State(BilingualNameModel):
     personal_data_exempt = NAMES_OF_PLACES  # SEC-1 register (core/privacy.py)
 
@@ -39,9 +73,7 @@ class State(BilingualNameModel):
 
 class District(SourceNameMixin, BilingualNameModel):
     lgd_code = models.PositiveIntegerField(_("LGD code"), unique=True)
-    state = models.ForeignKey(
-        State, on_delete=models.PROTECT, related_name="districts", verbose_name=_("state")
-    )
+    state = place_link(State, "districts")
     census2011_code = models.CharField(_("Census 2011 code"), max_length=8, blank=True)
 
     class Meta:
@@ -50,14 +82,10 @@ class District(SourceNameMixin, BilingualNameModel):
         verbose_name_plural = _("districts")
 
 
-class Block(SourceNameMixin, BilingualNameModel):
+class Block(LgdVersionedMixin, SourceNameMixin, BilingualNameModel):
     """Development block (panchayat samiti)."""
 
-    lgd_code = models.PositiveIntegerField(_("LGD code"), unique=True)
-    lgd_version = models.PositiveSmallIntegerField(_("LGD version"), default=1)
-    district = models.ForeignKey(
-        District, on_delete=models.PROTECT, related_name="blocks", verbose_name=_("district")
-    )
+    district = place_link(District, "blocks")
 
     class Meta:
         ordering = ["name"]
@@ -65,14 +93,10 @@ class Block(SourceNameMixin, BilingualNameModel):
         verbose_name_plural = _("blocks")
 
 
-class Tehsil(SourceNameMixin, BilingualNameModel):
+class Tehsil(LgdVersionedMixin, SourceNameMixin, BilingualNameModel):
     """Sub-district (tehsil or sub-tehsil)."""
 
-    lgd_code = models.PositiveIntegerField(_("LGD code"), unique=True)
-    lgd_version = models.PositiveSmallIntegerField(_("LGD version"), default=1)
-    district = models.ForeignKey(
-        District, on_delete=models.PROTECT, related_name="tehsils", verbose_name=_("district")
-    )
+    district = place_link(District, "tehsils")
     census2011_code = models.CharField(_("Census 2011 code"), max_length=8, blank=True)
 
     class Meta:
@@ -81,24 +105,15 @@ class Tehsil(SourceNameMixin, BilingualNameModel):
         verbose_name_plural = _("tehsils")
 
 
-class UrbanLocalBody(SourceNameMixin, BilingualNameModel):
+class UrbanLocalBody(LgdVersionedMixin, SourceNameMixin, BilingualNameModel):
     class Kind(models.TextChoices):
         MUNICIPAL_CORPORATION = "MC", _("Municipal Corporation")
         MUNICIPAL_COUNCIL = "COUNCIL", _("Municipal Council")
         NAGAR_PANCHAYAT = "NP", _("Nagar Panchayat")
 
-    lgd_code = models.PositiveIntegerField(_("LGD code"), unique=True)
-    lgd_version = models.PositiveSmallIntegerField(_("LGD version"), default=1)
     kind = models.CharField(_("type"), max_length=10, choices=Kind.choices)
     # The 2022 LGD ULB extract carries no district; filled when known.
-    district = models.ForeignKey(
-        District,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="urban_bodies",
-        verbose_name=_("district"),
-    )
+    district = place_link(District, "urban_bodies", optional=True)
     census2011_code = models.CharField(_("Census 2011 code"), max_length=8, blank=True)
 
     class Meta:
@@ -111,18 +126,9 @@ class GramPanchayat(SourceNameMixin, BilingualNameModel):
     lgd_code = models.PositiveIntegerField(_("LGD code"), unique=True, null=True, blank=True)
     source = models.CharField(_("source"), max_length=20, default="HPSDMA")
     source_id = models.CharField(_("source id"), max_length=20)
-    district = models.ForeignKey(
-        District, on_delete=models.PROTECT, related_name="gram_panchayats", verbose_name=_("district")
-    )
+    district = place_link(District, "gram_panchayats")
     # Null where the source names no block we could match (the loader reports each such row).
-    block = models.ForeignKey(
-        Block,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="gram_panchayats",
-        verbose_name=_("block"),
-    )
+    block = place_link(Block, "gram_panchayats", optional=True)
 
     class Meta:
         ordering = ["name"]

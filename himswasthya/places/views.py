@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from himswasthya.core.errors import NotFound
+from himswasthya.core.views import found_or_404
 from himswasthya.places import services
 
 
@@ -24,10 +24,7 @@ def state_view(request: HttpRequest) -> HttpResponse:
 
 
 def district_view(request: HttpRequest, lgd_code: int) -> HttpResponse:
-    try:
-        district = services.get_district(lgd_code)
-    except NotFound as exc:
-        raise Http404(exc.message) from exc
+    district = found_or_404(services.get_district, lgd_code)
     context = {
         "district": district,
         "blocks": services.blocks_with_counts(district),
@@ -38,10 +35,7 @@ def district_view(request: HttpRequest, lgd_code: int) -> HttpResponse:
 
 
 def block_view(request: HttpRequest, lgd_code: int) -> HttpResponse:
-    try:
-        block = services.get_block(lgd_code)
-    except NotFound as exc:
-        raise Http404(exc.message) from exc
+    block = found_or_404(services.get_block, lgd_code)
     context = {
         "block": block,
         "district": block.district,
@@ -51,10 +45,7 @@ def block_view(request: HttpRequest, lgd_code: int) -> HttpResponse:
 
 
 def no_block_view(request: HttpRequest, lgd_code: int) -> HttpResponse:
-    try:
-        district = services.get_district(lgd_code)
-    except NotFound as exc:
-        raise Http404(exc.message) from exc
+    district = found_or_404(services.get_district, lgd_code)
     context = {
         "block": None,
         "district": district,

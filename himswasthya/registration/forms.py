@@ -79,3 +79,15 @@ class ScanShareCounterForm(forms.Form):
 
     def clean_name(self) -> str:
         return self.cleaned_data["name"][:100]
+
+
+class ScanShareRegisterForm(forms.Form):
+    """A scan-and-share token into a department (the service checks that it is one of the facility's)."""
+
+    department = forms.IntegerField(
+        error_messages={
+            "required": _("Choose a department of this facility."),
+            "invalid": _("Choose a department of this facility."),
+        }
+    )
+    fee_exemption = FeeExemptionField(error_messages={"invalid_choice": _("Unknown fee exemption category.")})

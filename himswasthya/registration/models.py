@@ -7,11 +7,11 @@ Invariants held by the database, not only by Python:
 - one person holds at most one active appointment per department and day (a partial unique constraint).
 """
 
-from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from himswasthya.accounts.scoping import ScopePaths
+from himswasthya.core.fields import protected_fk, user_reference
 from himswasthya.core.privacy import PERSON_LINK, STAFF_ACTION, LegalBasis, PersonalData
 from himswasthya.facilities.models import Department, Facility, OpdSession
 from himswasthya.people.models import Person
@@ -22,15 +22,9 @@ class SessionDay(models.Model):
 
     scope_paths = ScopePaths(facility="facility", district="facility__district")
 
-    session = models.ForeignKey(
-        OpdSession, on_delete=models.PROTECT, related_name="days", verbose_name=_("session")
-    )
-    facility = models.ForeignKey(
-        Facility, on_delete=models.PROTECT, related_name="+", verbose_name=_("facility")
-    )
-    department = models.ForeignKey(
-        Department, on_delete=models.PROTECT, related_name="+", verbose_name=_("department")
-    )
+    session = protected_fk(OpdSession, related_name="days", verbose_name=_("session"))
+    facility = protected_fk(Facility, related_name="+", verbose_name=_("facility"))
+    department = protected_fk(Department, related_name="+", verbose_name=_("department"))
     date = models.DateField(_("date"))
     starts_at = models.TimeField(_("starts at"))
     ends_at = models.TimeField(_("ends at"))
@@ -105,20 +99,12 @@ class Appointment(models.Model):
     )
 
     number = models.CharField(_("appointment number"), max_length=32, unique=True)
-    session_day = models.ForeignKey(
-        SessionDay, on_delete=models.PROTECT, related_name="appointments", verbose_name=_("session day")
-    )
+    session_day = protected_fk(SessionDay, related_name="appointments", verbose_name=_("session day"))
     # Copied from the session day so the database can enforce one active appointment per department and day.
-    facility = models.ForeignKey(
-        Facility, on_delete=models.PROTECT, related_name="+", verbose_name=_("facility")
-    )
-    department = models.ForeignKey(
-        Department, on_delete=models.PROTECT, related_name="+", verbose_name=_("department")
-    )
+    facility = protected_fk(Facility, related_name="+", verbose_name=_("facility"))
+    department = protected_fk(Department, related_name="+", verbose_name=_("department"))
     date = models.DateField(_("date"))
-    person = models.ForeignKey(
-        Person, on_delete=models.PROTECT, related_name="appointments", verbose_name=_("patient")
-    )
+    person = protected_fk(Person, related_name="appointments", verbose_name=_("patient"))
     token_number = models.PositiveIntegerField(_("token number"))
     channel = models.CharField(_("channel"), max_length=12, choices=Channel.choices)
     status = models.CharField(
@@ -127,14 +113,7 @@ class Appointment(models.Model):
     fee_exemption = models.CharField(
         _("fee exemption"), max_length=10, choices=FeeExemption.choices, default=FeeExemption.NONE
     )
-    booked_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("booked by"),
-    )
+    booked_by = user_reference(_("booked by"))
     booked_at = models.DateTimeField(_("booked at"), auto_now_add=True)
     checked_in_at = models.DateTimeField(_("checked in at"), null=True, blank=True)
     called_at = models.DateTimeField(_("called at"), null=True, blank=True)

@@ -11,6 +11,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from himswasthya.accounts.scoping import ScopePaths
+from himswasthya.core.fields import cascade_fk, protected_fk, set_null_fk
 from himswasthya.core.privacy import PERSON_LINK, STAFF_ACTION, LegalBasis, PersonalData
 from himswasthya.facilities.models import Department, Facility
 from himswasthya.people.models import Person
@@ -31,23 +32,14 @@ class ScanShareCounter(models.Model):
         "name": "a counter's name",
     }
 
-    facility = models.ForeignKey(
-        Facility, on_delete=models.CASCADE, related_name="scan_share_counters", verbose_name=_("facility")
-    )
+    facility = cascade_fk(Facility, related_name="scan_share_counters", verbose_name=_("facility"))
     code = models.CharField(
         _("counter code"),
         max_length=20,
         help_text=_("The counter-id in the QR; ABDM returns it to us as the share's context."),
     )
     name = models.CharField(_("counter name"), max_length=100)
-    department = models.ForeignKey(
-        Department,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("department"),
-    )
+    department = set_null_fk(Department, related_name="+", verbose_name=_("department"))
     is_active = models.BooleanField(_("active"), default=True)
 
     class Meta:
@@ -70,9 +62,7 @@ class ScanShareDay(models.Model):
 
     personal_data_exempt = {"last_token": "a running number"}
 
-    facility = models.ForeignKey(
-        Facility, on_delete=models.CASCADE, related_name="+", verbose_name=_("facility")
-    )
+    facility = cascade_fk(Facility, related_name="+", verbose_name=_("facility"))
     date = models.DateField(_("date"))
     last_token = models.PositiveIntegerField(_("last token issued"), default=0)
 
@@ -108,57 +98,27 @@ class ScanShareToken(models.Model):
     }
     scope_paths = ScopePaths(facility="facility", district="facility__district")
 
-    facility = models.ForeignKey(
-        Facility, on_delete=models.CASCADE, related_name="scan_share_tokens", verbose_name=_("facility")
-    )
+    facility = cascade_fk(Facility, related_name="scan_share_tokens", verbose_name=_("facility"))
     date = models.DateField(_("date"))
     token_number = models.PositiveIntegerField(_("token number"))
     hip_id = models.CharField(_("HIP id"), max_length=30)
     context = models.CharField(_("counter code"), max_length=64, blank=True)
-    counter = models.ForeignKey(
-        ScanShareCounter,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="tokens",
-        verbose_name=_("counter"),
-    )
+    counter = set_null_fk(ScanShareCounter, related_name="tokens", verbose_name=_("counter"))
     abha_address = models.CharField(_("ABHA address"), max_length=64)
     abha_number = models.CharField(_("ABHA number"), max_length=14, blank=True)
     name = models.CharField(_("name"), max_length=200)
     gender = models.CharField(_("sex"), max_length=1, blank=True)
     year_of_birth = models.PositiveSmallIntegerField(_("year of birth"), null=True, blank=True)
     mobile = models.CharField(_("mobile"), max_length=10, blank=True)
-    person = models.ForeignKey(
-        Person,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="scan_share_tokens",
-        verbose_name=_("person"),
-    )
+    person = protected_fk(Person, related_name="scan_share_tokens", verbose_name=_("person"), optional=True)
     status = models.CharField(
         _("status"), max_length=12, choices=ScanShareStatus.choices, default=ScanShareStatus.WAITING
     )
-    appointment = models.ForeignKey(
-        "registration.Appointment",
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("appointment"),
-    )
+    appointment = set_null_fk("registration.Appointment", related_name="+", verbose_name=_("appointment"))
     request_id = models.CharField(_("REQUEST-ID of the first share"), max_length=64, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     expires_at = models.DateTimeField(_("expires at"))
-    registered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("registered by"),
-    )
+    registered_by = set_null_fk(settings.AUTH_USER_MODEL, related_name="+", verbose_name=_("registered by"))
 
     class Meta:
         ordering = ["-created_at", "-pk"]

@@ -32,7 +32,7 @@ from himswasthya.core.documents import qr_svg
 from himswasthya.core.errors import DomainError, NotFound
 from himswasthya.facilities.models import Department, Facility
 from himswasthya.registration import scan_share
-from himswasthya.registration.forms import ScanShareCounterForm
+from himswasthya.registration.forms import ScanShareCounterForm, ScanShareRegisterForm
 from himswasthya.registration.scan_share_models import ScanShareCounter
 
 logger = logging.getLogger(__name__)
@@ -205,16 +205,17 @@ def clerk_list_rows(request: HttpRequest) -> HttpResponse:
 @role_required(*scan_share.CLERK_ROLES)
 @require_POST
 def register_token(request: HttpRequest, token_id: int) -> HttpResponse:
+    form = ScanShareRegisterForm(request.POST)
     try:
-        department_id = int(request.POST.get("department") or 0)
-    except ValueError:
-        department_id = 0
-    try:
+        if not form.is_valid():
+            # Another facility's token stays a 404 (below), never a message about the form.
+            scan_share.token_for(request.user, token_id)
+            raise DomainError(str(next(iter(form.errors.values()))[0]))
         appointment = scan_share.do_register_token(
             actor=request.user,
             token_id=token_id,
-            department_id=department_id,
-            fee_exemption=request.POST.get("fee_exemption", ""),
+            department_id=form.cleaned_data["department"],
+            fee_exemption=form.cleaned_data["fee_exemption"],
         )
     except NotFound as exc:  # another facility's token: 404 as everywhere else, not a message (SEC-26)
         raise Http404 from exc

@@ -332,6 +332,38 @@ def _insert_appointment(**fields: Any) -> Appointment:
         raise
 
 
+def _insert_with_token(
+    taken: tuple[int, int], *, date: datetime.date, person: Person, actor: Any, **fields: Any
+) -> Appointment:
+    """Insert the appointment holding `taken` (session day id, token) and give its patient a UHID if they
+    have none yet (`appointment.uhid`)."""
+    day_id, token = taken
+    appointment = _insert_appointment(
+        number=appointment_number(date, day_id, token),
+        session_day_id=day_id,
+        date=date,
+        person=person,
+        token_number=token,
+        booked_by=actor,
+        **fields,
+    )
+    appointment.uhid = state_uhid(person) or do_issue_uhid(person, actor=actor)  # type: ignore[attr-defined]
+    return appointment
+
+
+def _audit_appointment(action: str, appointment: Appointment, actor: Any, **extra: Any) -> None:
+    """The audit row of something done to (or read of) `appointment`, in its facility."""
+    record(
+        action,
+        object_type="registration.Appointment",
+        object_id=appointment.pk,
+        actor=actor,
+        purpose=PURPOSE,
+        facility_id=appointment.facility_id,
+        **extra,
+    )
+
+
 def _book(
     *,
     actor: Any,
@@ -350,27 +382,20 @@ def _book(
         taken = _take_token("online", day_id=day.pk)
         if taken is None:
             raise _session_full()
-    day_id, token = taken
-    appointment = _insert_appointment(
-        number=appointment_number(date, day_id, token),
-        session_day_id=day_id,
-        facility_id=session.facility_id,
-        department_id=session.department_id,
+    appointment = _insert_with_token(
+        taken,
         date=date,
         person=person,
-        token_number=token,
+        actor=actor,
+        facility_id=session.facility_id,
+        department_id=session.department_id,
         channel=Channel.ONLINE,
         fee_exemption=fee_exemption,
-        booked_by=actor,
     )
-    appointment.uhid = state_uhid(person) or do_issue_uhid(person, actor=actor)  # type: ignore[attr-defined]
-    record(
+    _audit_appointment(
         audit_action,
-        object_type="registration.Appointment",
-        object_id=appointment.pk,
-        actor=actor,
-        purpose=PURPOSE,
-        facility_id=session.facility_id,
+        appointment,
+        actor,
         district_id=session.facility.district_id,  # the API loads the facility with the session
         detail={
             "number": appointment.number,
@@ -661,29 +686,22 @@ def do_register_walk_in(
                 break
         else:
             raise SessionFull(_("All walk-in places of this department are taken today."), field="department")
-        day_id, token = taken
-        appointment = _insert_appointment(
-            number=appointment_number(today, day_id, token),
-            session_day_id=day_id,
-            facility_id=facility.pk,
-            department_id=department.pk,
+        appointment = _insert_with_token(
+            taken,
             date=today,
             person=person,
-            token_number=token,
+            actor=actor,
+            facility_id=facility.pk,
+            department_id=department.pk,
             channel=channel,
             status=AppointmentStatus.CHECKED_IN,
             checked_in_at=timezone.now(),
             fee_exemption=fee_exemption,
-            booked_by=actor,
         )
-        appointment.uhid = state_uhid(person) or do_issue_uhid(person, actor=actor)  # type: ignore[attr-defined]
-        record(
+        _audit_appointment(
             AuditAction.APPOINTMENT_WALK_IN,
-            object_type="registration.Appointment",
-            object_id=appointment.pk,
-            actor=actor,
-            purpose=PURPOSE,
-            facility_id=facility.pk,
+            appointment,
+            actor,
             detail={
                 "number": appointment.number,
                 "person": person.pk,
@@ -709,14 +727,7 @@ def find_appointment_for_counter(actor: Any, number_or_qr: str) -> Appointment:
         Appointment.objects.select_related("person", "department", "facility", "session_day"),
         number=number,
     )
-    record(
-        AuditAction.APPOINTMENT_READ,
-        object_type="registration.Appointment",
-        object_id=appointment.pk,
-        actor=actor,
-        purpose=PURPOSE,
-        facility_id=appointment.facility_id,
-    )
+    _audit_appointment(AuditAction.APPOINTMENT_READ, appointment, actor)
     return appointment
 
 
@@ -749,14 +760,7 @@ def do_check_in(*, actor: Any, appointment: Appointment) -> Appointment:
         ).update(status=AppointmentStatus.CHECKED_IN, checked_in_at=now)
         if not changed:
             raise Conflict(_("This appointment was changed meanwhile."), field="number", code="not_booked")
-        record(
-            AuditAction.APPOINTMENT_CHECK_IN,
-            object_type="registration.Appointment",
-            object_id=appointment.pk,
-            actor=actor,
-            purpose=PURPOSE,
-            facility_id=appointment.facility_id,
-        )
+        _audit_appointment(AuditAction.APPOINTMENT_CHECK_IN, appointment, actor)
     appointment.status, appointment.checked_in_at = AppointmentStatus.CHECKED_IN, now
     return appointment
 
@@ -802,14 +806,8 @@ def do_cancel_appointment(*, actor: Any, appointment: Appointment) -> Appointmen
     with transaction.atomic():
         SessionDay.objects.select_for_update().filter(pk=appointment.session_day_id).first()
         _cancel_locked(actor, appointment)
-        record(
-            AuditAction.APPOINTMENT_CANCEL,
-            object_type="registration.Appointment",
-            object_id=appointment.pk,
-            actor=actor,
-            purpose=PURPOSE,
-            facility_id=appointment.facility_id,
-            detail={"number": appointment.number},
+        _audit_appointment(
+            AuditAction.APPOINTMENT_CANCEL, appointment, actor, detail={"number": appointment.number}
         )
         notifications.queue_appointment_sms(
             "appointment_cancelled", appointment, _contact_mobile(appointment.person, actor)
@@ -869,12 +867,5 @@ def get_appointment(actor: Any, number: str) -> Appointment:
         appointments_of(actor),
         number=(number or "").strip().upper(),
     )
-    record(
-        AuditAction.APPOINTMENT_READ,
-        object_type="registration.Appointment",
-        object_id=appointment.pk,
-        actor=actor,
-        purpose=PURPOSE,
-        facility_id=appointment.facility_id,
-    )
+    _audit_appointment(AuditAction.APPOINTMENT_READ, appointment, actor)
     return appointment

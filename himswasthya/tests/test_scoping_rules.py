@@ -30,6 +30,7 @@ from himswasthya.accounts.scoping import (
 from himswasthya.accounts.tests.fixtures import _user
 from himswasthya.core.errors import DomainError, Forbidden, NotFound
 from himswasthya.himparivar.models import Family, Member, MemberStatus
+from himswasthya.himparivar.tests.factories import member_of
 from himswasthya.people.models import Person
 
 pytestmark = pytest.mark.django_db
@@ -137,17 +138,7 @@ def world(
             mobile=mobile,
             district=family.district,
         )
-        Member.objects.create(
-            member_id=f"SCOPE-M{n}",
-            family=family,
-            person=person,
-            relation=relation,
-            name_roman=person.name_roman,
-            sex=person.sex,
-            year_of_birth=year,
-            mobile=mobile,
-            status=status,
-        )
+        member_of(family, person, f"SCOPE-M{n}", relation, status=status)
         return person
 
     shimla = Family.objects.create(family_id="SCOPE-FAM-SML", district=persona_district)

@@ -20,22 +20,30 @@ DEMO_ABHA = DEMO_ACCOUNT["abha_number"]
 DEMO_ADDRESS = DEMO_ACCOUNT["abha_address"]
 
 
-def _forget_cached_abdm_state(config: AbdmConfig) -> None:
+def forget_cached_abdm_state() -> None:
+    """Drop the client's cached gateway session, certificate and keys (of the configured gateway)."""
+    config = AbdmConfig.from_settings()
     cache.delete_many([config.cache_key(what) for what in ("session", "certificate", "jwks")])
+
+
+def point_the_client_at_the_simulator(settings, live_server_url: str) -> None:
+    """Our client (and the simulator's own credentials) set up for the simulator served by `live_server_url`,
+    with quick retries and nothing cached from an earlier test. Call `forget_cached_abdm_state` at the end."""
+    settings.ABDM_GATEWAY_URL = f"{live_server_url}/abdm-sim/gateway"
+    settings.ABDM_ABHA_URL = f"{live_server_url}/abdm-sim/abha"
+    settings.ABDM_CLIENT_ID = settings.ABDM_SIMULATOR_CLIENT_ID = "SBX_TEST"
+    settings.ABDM_CLIENT_SECRET = settings.ABDM_SIMULATOR_CLIENT_SECRET = "test-secret"
+    settings.ABDM_RETRY_BACKOFF_SECONDS = 0.01
+    forget_cached_abdm_state()
 
 
 @pytest.fixture
 def abdm_sim(live_server, settings) -> Iterator[str]:
     """Point the client at the simulator of the live server; returns the live server URL."""
-    settings.ABDM_GATEWAY_URL = f"{live_server.url}/abdm-sim/gateway"
-    settings.ABDM_ABHA_URL = f"{live_server.url}/abdm-sim/abha"
-    settings.ABDM_CLIENT_ID = settings.ABDM_SIMULATOR_CLIENT_ID = "SBX_TEST"
-    settings.ABDM_CLIENT_SECRET = settings.ABDM_SIMULATOR_CLIENT_SECRET = "test-secret"
-    settings.ABDM_RETRY_BACKOFF_SECONDS = 0.01
+    point_the_client_at_the_simulator(settings, live_server.url)
     settings.ABDM_TIMEOUT_SECONDS = 10
-    _forget_cached_abdm_state(AbdmConfig.from_settings())
     yield live_server.url
-    _forget_cached_abdm_state(AbdmConfig.from_settings())
+    forget_cached_abdm_state()
 
 
 @pytest.fixture

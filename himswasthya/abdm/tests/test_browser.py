@@ -3,17 +3,16 @@
 from __future__ import annotations
 
 import pytest
-from django.conf import settings as django_settings
+
+from himswasthya.accounts.tests.fixtures import sign_in_page
 
 from .conftest import DEMO_ABHA
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_a_clerk_verifies_an_abha_with_an_otp(abdm_sim, demo_account, clerk, login_as, page, live_server):
-    name = django_settings.SESSION_COOKIE_NAME
-    session = login_as(clerk).cookies[name].value
-    page.context.add_cookies([{"name": name, "value": session, "url": live_server.url}])
+def test_a_clerk_verifies_an_abha_with_an_otp(abdm_sim, demo_account, clerk, page, live_server):
+    sign_in_page(page, live_server, clerk)
     page.goto("/abdm/verify/")
     page.get_by_role("textbox", name="ABHA number").fill(DEMO_ABHA)
     page.get_by_role("button", name="Send OTP").click()

@@ -33,6 +33,20 @@ def _wrong(code: str) -> str:
     return f"{(int(code) + 1) % 1_000_000:06d}"
 
 
+def _wrong_codes_after_the_password(client, user, wrong: int):
+    """`user`, with a verified device, signs in with the password and enters `wrong` wrong codes."""
+    device = verified_device(user)
+    _password(client, user.username)
+    for _ in range(wrong):
+        client.post(MFA_PAGE, {"code": _wrong(totp_code(device))})
+    return device
+
+
+def _mfa_failure_reasons() -> list[str]:
+    failures = apps.get_model("audit", "AuditEntry").objects.filter(action="auth.mfa_failed").order_by("pk")
+    return [e.detail["reason"] for e in failures]
+
+
 def _actions() -> list[str]:
     return list(apps.get_model("audit", "AuditEntry").objects.order_by("pk").values_list("action", flat=True))
 
@@ -133,10 +147,7 @@ def test_first_sign_in_enrols_an_authenticator(client, grievance_officer):
 @pytest.mark.django_db
 def test_wrong_codes_count_towards_the_lockout(client, state_admin, settings):
     settings.LOGIN_MAX_FAILURES = 3
-    device = verified_device(state_admin)
-    _password(client, "state_admin")
-    client.post(MFA_PAGE, {"code": _wrong(totp_code(device))})
-    client.post(MFA_PAGE, {"code": _wrong(totp_code(device))})
+    device = _wrong_codes_after_the_password(client, state_admin, 2)
     # Signing in again with the password does not reset the count for a second-factor user.
     client.post("/logout/")
     assert _password(client, "state_admin")["Location"] == MFA_PAGE
@@ -147,20 +158,13 @@ def test_wrong_codes_count_towards_the_lockout(client, state_admin, settings):
     # Locked: the right password and then the right code get nowhere.
     response = _password(client, "state_admin")
     assert response.status_code == 200 and SESSION_KEY not in client.session
-    reasons = [
-        e.detail["reason"]
-        for e in apps.get_model("audit", "AuditEntry").objects.filter(action="auth.mfa_failed").order_by("pk")
-    ]
-    assert reasons == ["wrong_code"] * 3
+    assert _mfa_failure_reasons() == ["wrong_code"] * 3
 
 
 @pytest.mark.django_db
 def test_a_verified_code_clears_the_failure_count(client, state_admin, settings):
     settings.LOGIN_MAX_FAILURES = 3
-    device = verified_device(state_admin)
-    _password(client, "state_admin")
-    client.post(MFA_PAGE, {"code": _wrong(totp_code(device))})
-    client.post(MFA_PAGE, {"code": _wrong(totp_code(device))})
+    device = _wrong_codes_after_the_password(client, state_admin, 2)
     assert client.post(MFA_PAGE, {"code": totp_code(device)}).status_code == 302
     client.post("/logout/")
     _password(client, "state_admin")
@@ -171,28 +175,19 @@ def test_a_verified_code_clears_the_failure_count(client, state_admin, settings)
 @pytest.mark.django_db
 def test_the_device_throttles_fast_guesses(client, state_admin, settings):
     settings.OTP_TOTP_THROTTLE_FACTOR = 30
-    device = verified_device(state_admin)
-    _password(client, "state_admin")
-    client.post(MFA_PAGE, {"code": _wrong(totp_code(device))})
+    device = _wrong_codes_after_the_password(client, state_admin, 1)
     response = client.post(MFA_PAGE, {"code": totp_code(device)})
     assert response.status_code == 200
     assert "Too many wrong codes. Wait 30 seconds" in response.content.decode()
     assert client.get("/home/").status_code == 302
-    reasons = [
-        e.detail["reason"]
-        for e in apps.get_model("audit", "AuditEntry").objects.filter(action="auth.mfa_failed").order_by("pk")
-    ]
-    assert reasons == ["wrong_code", "throttled"]
+    assert _mfa_failure_reasons() == ["wrong_code", "throttled"]
 
 
 @pytest.mark.django_db
 def test_codes_are_rate_limited_per_network(client, state_admin, settings):
     settings.OTP_MAX_VERIFY_PER_IP_PER_HOUR = 2
     settings.LOGIN_MAX_FAILURES = 10
-    device = verified_device(state_admin)
-    _password(client, "state_admin")
-    for _ in range(2):
-        client.post(MFA_PAGE, {"code": _wrong(totp_code(device))})
+    device = _wrong_codes_after_the_password(client, state_admin, 2)
     response = client.post(MFA_PAGE, {"code": totp_code(device)})
     assert "Too many attempts from this network" in response.content.decode()
     assert client.get("/home/").status_code == 302

@@ -12,25 +12,14 @@ from django.utils import timezone
 from himswasthya.audit import chain, services
 from himswasthya.audit.models import AuditEntry, ChainHead
 from himswasthya.audit.tests.conftest import as_attacker, raw
+from himswasthya.audit.tests.test_tamper import entries, forged_entry, insert_row, record
 
 TABLE = AuditEntry._meta.db_table
 
 
 def _sealed_chain(actor=None, n: int = 5) -> list[AuditEntry]:
-    for i in range(n):
-        services.record(
-            "person.read",
-            object_type="people.Person",
-            object_id=100 + i,
-            purpose="opd",
-            actor=actor,
-            facility_id=None,
-            district_id=3,
-            ip="10.0.0.1",
-            detail={"page": i},
-        )
-    chain.seal_pending()
-    return list(AuditEntry.objects.order_by("seq"))
+    record(n, actor=actor)
+    return entries()
 
 
 @pytest.mark.django_db
@@ -127,25 +116,9 @@ def test_an_inserted_entry_is_detected_even_with_a_correct_own_hash(state_admin)
     with as_attacker():
         for e in reversed(entries[2:]):
             raw(f"UPDATE {TABLE} SET seq = seq + 1 WHERE id = %s", [e.id])
-        forged = AuditEntry(
-            id=entries[-1].id + 100,
-            seq=3,
-            created_at=entries[1].created_at,
-            action="person.read",
-            object_type="people.Person",
-            object_id="555",
-            actor_role="",
-            detail={},
-            prev_hash=entries[1].entry_hash,
-            sealed_at=timezone.now(),
-        )
+        forged = forged_entry(entries[1], 3)
         forged.entry_hash = chain.compute_hash(forged.prev_hash, forged)
-        raw(
-            f"INSERT INTO {TABLE} (id, seq, created_at, actor_role, action, object_type, object_id, purpose, "
-            f"detail, prev_hash, entry_hash, sealed_at) "
-            f"VALUES (%s, 3, %s, '', 'person.read', 'people.Person', '555', '', '{{}}', %s, %s, %s)",
-            [forged.id, forged.created_at, forged.prev_hash, forged.entry_hash, forged.sealed_at],
-        )
+        insert_row(forged)
         raw("UPDATE audit_chainhead SET last_seq = 6")
     result = chain.verify_chain()
     assert not result.ok

@@ -8,8 +8,6 @@ import importlib
 import json
 import os
 import stat
-import subprocess
-import sys
 from io import StringIO
 from pathlib import Path
 from types import SimpleNamespace
@@ -24,6 +22,7 @@ from himswasthya.audit import chain, checkpoints, keys
 from himswasthya.audit.models import AuditEntry, ChainHead
 from himswasthya.audit.tests.conftest import as_attacker, raw
 from himswasthya.audit.tests.test_tamper import assert_broken, entries, record, set_head, verify_audit
+from himswasthya.core.tests.settings_probe import settings_import
 
 TABLE = AuditEntry._meta.db_table
 KEY_A = base64.urlsafe_b64encode(b"A" * 32).decode()
@@ -265,26 +264,12 @@ def test_standard_and_url_safe_base64_are_the_same_key():
     [(None, "AUDIT_HMAC_KEYS must be set when DEBUG is off"), ("c2hvcnQ=", "AUDIT_HMAC_KEYS: key 1 must be")],
 )
 def test_settings_require_a_key_when_debug_is_off(value, error):
-    env = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "AUDIT_HMAC_KEYS"}}
-    env.update(DEBUG="0", SECRET_KEY="x" * 50, FIELD_ENCRYPTION_KEYS=KEY_A)
+    env = {"DEBUG": "0", "SECRET_KEY": "x" * 50, "FIELD_ENCRYPTION_KEYS": KEY_A}
     if value is not None:
         env["AUDIT_HMAC_KEYS"] = value
-    done = subprocess.run(
-        [sys.executable, "-c", "import himswasthya.settings"],
-        env=env,
-        capture_output=True,
-        text=True,
-        cwd=Path(__file__).resolve().parents[3],
-    )
+    done = settings_import(env, also_only_from_env={"AUDIT_HMAC_KEYS"})
     assert done.returncode != 0 and error in done.stderr
-    env["AUDIT_HMAC_KEYS"] = KEY_B
-    ok = subprocess.run(
-        [sys.executable, "-c", "import himswasthya.settings"],
-        env=env,
-        capture_output=True,
-        text=True,
-        cwd=Path(__file__).resolve().parents[3],
-    )
+    ok = settings_import({**env, "AUDIT_HMAC_KEYS": KEY_B}, also_only_from_env={"AUDIT_HMAC_KEYS"})
     assert ok.returncode == 0, ok.stderr
 
 

@@ -28,13 +28,15 @@ HEAD = ChainHead._meta.db_table
 pytestmark = pytest.mark.django_db
 
 
-def record(n: int, start: int = 0) -> None:
+def record(n: int, start: int = 0, actor=None) -> None:
+    """`n` sealed `person.read` entries (of `actor`, if given)."""
     for i in range(start, start + n):
         services.record(
             "person.read",
             object_type="people.Person",
             object_id=100 + i,
             purpose="opd",
+            actor=actor,
             district_id=3,
             ip="10.0.0.1",
             detail={"page": i},
@@ -93,6 +95,22 @@ def insert_row(e: AuditEntry) -> None:
     )
 
 
+def forged_entry(after: AuditEntry, seq: int, **fields) -> AuditEntry:
+    """An unsaved `person.read` entry at `seq`, linked onto `after` (and made at its time unless `fields` say
+    otherwise), with an id above every entry's: the attacker hashes it, then writes it with `insert_row`."""
+    values = {
+        "id": AuditEntry.objects.latest("id").id + 100,
+        "seq": seq,
+        "created_at": after.created_at,
+        "action": "person.read",
+        "object_type": "people.Person",
+        "object_id": "555",
+        "prev_hash": after.entry_hash,
+        "sealed_at": timezone.now(),
+    }
+    return AuditEntry(**{**values, **fields})
+
+
 def set_head(seq: int, last_hash: str) -> None:
     raw(f"UPDATE {HEAD} SET last_seq = %s, last_hash = %s WHERE id = 1", [seq, last_hash])
 
@@ -148,17 +166,7 @@ def test_c2_insert_a_forged_entry_in_the_middle(sealed):
     with as_attacker():
         for e in reversed(sealed[2:]):
             raw(f"UPDATE {TABLE} SET seq = seq + 1 WHERE id = %s", [e.id])
-        forged = AuditEntry(
-            id=sealed[-1].id + 100,
-            seq=3,
-            created_at=sealed[1].created_at,
-            action="person.read",
-            object_type="people.Person",
-            object_id="555",
-            key_id=sealed[1].key_id,
-            prev_hash=sealed[1].entry_hash,
-            sealed_at=timezone.now(),
-        )
+        forged = forged_entry(sealed[1], 3, key_id=sealed[1].key_id)
         forged.entry_hash = forge_hash("wrong_key", forged.prev_hash, forged)
         insert_row(forged)
         set_head(7, sealed[-1].entry_hash)
@@ -167,17 +175,7 @@ def test_c2_insert_a_forged_entry_in_the_middle(sealed):
 
 def test_c3_append_a_forged_entry_and_move_the_head(sealed):
     with as_attacker():
-        forged = AuditEntry(
-            id=sealed[-1].id + 100,
-            seq=7,
-            created_at=timezone.now(),
-            action="person.read",
-            object_type="people.Person",
-            object_id="555",
-            key_id=sealed[-1].key_id,
-            prev_hash=sealed[-1].entry_hash,
-            sealed_at=timezone.now(),
-        )
+        forged = forged_entry(sealed[-1], 7, created_at=timezone.now(), key_id=sealed[-1].key_id)
         forged.entry_hash = forge_hash("wrong_key", forged.prev_hash, forged)
         insert_row(forged)
         set_head(7, forged.entry_hash)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime
+import functools
 import itertools
 import random
 import time
@@ -151,11 +152,14 @@ def _drive(
     member,
     facility: Facility,
     package: Package,
-    codes: list[str],
-    start: datetime.datetime,
+    codes: dict[str, list[str]],
+    now: datetime.datetime,
     rng: random.Random,
 ) -> Case:
-    """Raise a case at `start` and take it through the services to `target`."""
+    """Raise a case at a time that suits `target` (before `now`), with an ICD-10 code of the package's
+    specialty (`codes` by specialty), and take it through the services to `target`."""
+    start = _when(rng, target, now, package)
+    icd10 = codes.get(package.specialty.code) or codes["SG"]
     valid_from = member.enrolment.valid_from
     earliest = timezone.make_aware(datetime.datetime.combine(valid_from, datetime.time(9)))
     t = max(start, earliest)
@@ -165,7 +169,7 @@ def _drive(
             enrolled_member=member,
             facility=facility,
             package_ids=[package.pk],
-            provisional_icd10_codes=codes[:1],
+            provisional_icd10_codes=icd10[:1],
             treating_doctor=DEMO_DOCTOR,
         )
     Case.objects.filter(pk=case.pk).update(raised_at=t)
@@ -199,7 +203,7 @@ def _drive(
             actor=desk,
             case=case,
             discharged_at=discharged,
-            final_icd10_codes=codes[:1],
+            final_icd10_codes=icd10[:1],
             discharge_summary="Treated under the package; stable at discharge (synthetic demo case).",
         )
     if target == "discharged":
@@ -272,7 +276,7 @@ def make_demo(stdout, *, families: int = FAMILIES) -> None:
         status=EnrolmentStatus.ACTIVE, valid_from__lte=today, valid_to__gte=today
     )
     rng = random.Random(2026)
-    now = timezone.localtime()
+    drive = functools.partial(_drive, officer=officer, codes=codes, now=timezone.localtime(), rng=rng)
     made: Counter[str] = Counter()
     refused = 0
 
@@ -285,17 +289,7 @@ def make_demo(stdout, *, families: int = FAMILIES) -> None:
         for target, member in (("claim_paid", members[0]), ("preauth_pending", members[-1])):
             needing = [p for p in packages if p.needs_preauth] or packages
             package = needing[0] if target == "claim_paid" else needing[min(1, len(needing) - 1)]
-            _drive(
-                target,
-                desk=desk,
-                officer=officer,
-                member=member,
-                facility=facility,
-                package=package,
-                codes=codes.get(package.specialty.code) or codes["SG"],
-                start=_when(rng, target, now, package),
-                rng=rng,
-            )
+            drive(target, desk=desk, member=member, facility=facility, package=package)
             made[target] += 1
     elif citizen_enrolment is None:
         stdout.write(f"  claims: the demo citizen's family ({DEMO_CITIZEN_MOBILE}) has no active enrolment")
@@ -334,16 +328,8 @@ def make_demo(stdout, *, families: int = FAMILIES) -> None:
                 package = packages[rng.randrange(len(packages))]
                 try:
                     with transaction.atomic():
-                        _drive(
-                            target,
-                            desk=desks[facility.pk],
-                            officer=officer,
-                            member=member,
-                            facility=facility,
-                            package=package,
-                            codes=codes.get(package.specialty.code) or codes["SG"],
-                            start=_when(rng, target, now, package),
-                            rng=rng,
+                        drive(
+                            target, desk=desks[facility.pk], member=member, facility=facility, package=package
                         )
                 except DomainError:
                     refused += 1  # e.g. a package above the family's remaining cover

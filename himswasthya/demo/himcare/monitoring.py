@@ -48,12 +48,14 @@ def _case(
     enrolled: EnrolledMember | None,
     facility: Facility,
     *,
-    person=None,
     days_ago: int,
-    stay_days: int | None,
-    package: Package | None,
     status: str,
+    stay_days: int | None = None,
+    package: Package | None = None,
+    person=None,
 ) -> Case:
+    """A case admitted `days_ago` days ago (discharged after `stay_days`, if given), at the package's rate
+    (or ₹10,000 without one), for `person` (default: the enrolled member)."""
     assert enrolled is not None  # the enrolments chosen have members
     now = timezone.now()
     admitted = now - datetime.timedelta(days=days_ago)
@@ -99,26 +101,8 @@ def seed_suspicious_cases(stdout) -> int:
     made = 0
     with transaction.atomic():
         first = enrolments[0].members.order_by("pk").first()
-        _case(
-            1,
-            enrolments[0],
-            first,
-            hospitals[0],
-            days_ago=4,
-            stay_days=None,
-            package=None,
-            status=CaseStatus.ADMITTED,
-        )
-        _case(
-            2,
-            enrolments[0],
-            first,
-            hospitals[1],
-            days_ago=3,
-            stay_days=2,
-            package=None,
-            status=CaseStatus.DISCHARGED,
-        )
+        _case(1, enrolments[0], first, hospitals[0], days_ago=4, status=CaseStatus.ADMITTED)
+        _case(2, enrolments[0], first, hospitals[1], days_ago=3, stay_days=2, status=CaseStatus.DISCHARGED)
         made += 2
         if one_time is not None:
             second = enrolments[1].members.order_by("pk").first()
@@ -139,7 +123,6 @@ def seed_suspicious_cases(stdout) -> int:
                 second,
                 hospitals[-1],
                 days_ago=2,
-                stay_days=None,
                 package=one_time,
                 status=CaseStatus.ADMITTED,
             )
@@ -158,11 +141,9 @@ def seed_suspicious_cases(stdout) -> int:
                 enrolments[2],
                 third,
                 hospitals[0],
-                person=stranger.person,
                 days_ago=1,
-                stay_days=None,
-                package=None,
                 status=CaseStatus.ADMITTED,
+                person=stranger.person,
             )
             made += 1
     return made

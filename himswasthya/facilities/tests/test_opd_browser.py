@@ -5,19 +5,17 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from django.conf import settings as django_settings
 from django.utils import timezone
+
+from himswasthya.accounts.tests.fixtures import sign_in_page
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_the_facility_admin_adds_a_session_and_a_closure(
-    facility_admin, opd_facility, medicine, login_as, page, live_server
+    facility_admin, opd_facility, medicine, page, live_server
 ):
-    name = django_settings.SESSION_COOKIE_NAME
-    page.context.add_cookies(
-        [{"name": name, "value": login_as(facility_admin).cookies[name].value, "url": live_server.url}]
-    )
+    sign_in_page(page, live_server, facility_admin)
     page.goto(f"/facilities/{opd_facility.code}/opd/")
     assert page.get_by_text("No OPD sessions set up yet.").is_visible()
 

@@ -209,36 +209,16 @@ def test_it_adds_and_removes_closures(facility_admin, opd_facility, medicine):
 
 
 def test_closure_rules(facility_admin, opd_facility, not_offered):
-    add = s.do_add_opd_closure
-    past = TODAY - dt.timedelta(days=1)
-    assert (
-        _error(
-            lambda: add(actor=facility_admin, facility=opd_facility, date=past, reason="x", today=TODAY)
-        ).field
-        == "date"
-    )
-    assert (
-        _error(
-            lambda: add(actor=facility_admin, facility=opd_facility, date=TODAY, reason=" ", today=TODAY)
-        ).field
-        == "reason"
-    )
-    error = _error(
-        lambda: add(
-            actor=facility_admin,
-            facility=opd_facility,
-            date=TODAY,
-            reason="x",
-            department=not_offered,
-            today=TODAY,
-        )
-    )
-    assert error.field == "department"
-    add(actor=facility_admin, facility=opd_facility, date=TODAY, reason="Holiday", today=TODAY)
-    error = _error(
-        lambda: add(actor=facility_admin, facility=opd_facility, date=TODAY, reason="Again", today=TODAY)
-    )
-    assert isinstance(error, Conflict)
+    closure_today = {"actor": facility_admin, "facility": opd_facility, "date": TODAY, "today": TODAY}
+
+    def refused(**change) -> DomainError:
+        return _error(lambda: s.do_add_opd_closure(**{**closure_today, "reason": "x", **change}))
+
+    assert refused(date=TODAY - dt.timedelta(days=1)).field == "date"
+    assert refused(reason=" ").field == "reason"
+    assert refused(department=not_offered).field == "department"
+    s.do_add_opd_closure(**closure_today, reason="Holiday")
+    assert isinstance(refused(reason="Again"), Conflict)
     closure = OpdClosure.objects.get()
     later = TODAY + dt.timedelta(days=1)
     error = _error(
@@ -287,7 +267,8 @@ def test_a_twin_created_meanwhile_is_a_conflict_not_a_crash(
     facility_admin, opd_facility, medicine, monkeypatch
 ):
     _session(facility_admin, opd_facility, medicine)
-    monkeypatch.setattr(s, "_check_session", lambda **kwargs: None)  # as if a concurrent request won the race
+    # as if a concurrent request won the race:
+    monkeypatch.setattr(s, "_check_session", lambda *args, **kwargs: None)
     error = _error(lambda: _session(facility_admin, opd_facility, medicine, starts_at=T(14), ends_at=T(16)))
     assert isinstance(error, Conflict) and error.field == "kind"
     assert OpdSession.objects.count() == 1

@@ -22,6 +22,7 @@ GET  /icd10?q=                       ICD-10 codes usable as a diagnosis (staff)
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 from typing import Any
 
 from django.db.models import Q
@@ -291,10 +292,6 @@ def _claim_of(request: HttpRequest, claim_id: int) -> Claim:
     return claim
 
 
-def _docs(items: list[CaseDocumentRef]) -> list[dict[str, str]]:
-    return [{"kind": d.kind, "reference": d.reference} for d in items]
-
-
 # --- reading --------------------------------------------------------------------------------------------
 @router.get("/cases", response={200: list[CaseRow]}, auth=_readers)
 def list_cases(request: HttpRequest, status: str = "", q: str = "", limit: int = 100) -> list[dict[str, Any]]:
@@ -360,6 +357,13 @@ def icd10_matches(q: str, limit: int = 20):
     )
 
 
+def _act(request: HttpRequest, service: Callable[..., Any], payload: Schema, **target: Any) -> dict[str, Any]:
+    """Call a service of cases/services.py on its target (case= or claim=) with the payload's fields as its
+    keyword arguments (each schema is named after them); the answer is the case as it now is."""
+    result = service(actor=request.user, **target, **payload.model_dump())
+    return _full(request.user, result if isinstance(result, Case) else result.case)
+
+
 # --- the hospital's actions -----------------------------------------------------------------------------
 @router.post("/preauths", response={201: CaseOut, **errors(409)}, auth=_hospital)
 def raise_preauth(request: HttpRequest, payload: PreauthIn) -> Status:
@@ -378,62 +382,34 @@ def raise_preauth(request: HttpRequest, payload: PreauthIn) -> Status:
         actor=request.user,
         enrolled_member=member,
         facility=facility,
-        package_ids=payload.package_ids,
-        provisional_icd10_codes=payload.provisional_icd10_codes,
-        estimated_paise=payload.estimated_paise,
-        is_emergency=payload.is_emergency,
-        documents=_docs(payload.documents),
-        treating_doctor=payload.treating_doctor,
+        **payload.model_dump(exclude={"enrolled_member_id", "facility_id"}),
     )
     return Status(201, _full(request.user, case))
 
 
 @router.post("/cases/{case_id}/answer-query", response={200: CaseOut, **errors(409)}, auth=_hospital)
 def answer_query(request: HttpRequest, case_id: int, payload: AnswerIn) -> dict[str, Any]:
-    case = services.do_answer_query(
-        actor=request.user,
-        case=_case(request, case_id),
-        text=payload.text,
-        documents=_docs(payload.documents),
-    )
-    return _full(request.user, case)
+    return _act(request, services.do_answer_query, payload, case=_case(request, case_id))
 
 
 @router.post("/cases/{case_id}/cancel", response={200: CaseOut, **errors(409)}, auth=_hospital_or_officer)
 def cancel(request: HttpRequest, case_id: int, payload: CaseCancelIn) -> dict[str, Any]:
-    case = services.do_cancel_case(actor=request.user, case=_case(request, case_id), reason=payload.reason)
-    return _full(request.user, case)
+    return _act(request, services.do_cancel_case, payload, case=_case(request, case_id))
 
 
 @router.post("/cases/{case_id}/admit", response={200: CaseOut, **errors(409)}, auth=_hospital)
 def admit(request: HttpRequest, case_id: int, payload: AdmitIn) -> dict[str, Any]:
-    case = services.do_admit(
-        actor=request.user, case=_case(request, case_id), admitted_at=payload.admitted_at
-    )
-    return _full(request.user, case)
+    return _act(request, services.do_admit, payload, case=_case(request, case_id))
 
 
 @router.post("/cases/{case_id}/discharge", response={200: CaseOut, **errors(409)}, auth=_hospital)
 def discharge(request: HttpRequest, case_id: int, payload: DischargeIn) -> dict[str, Any]:
-    case = services.do_discharge(
-        actor=request.user,
-        case=_case(request, case_id),
-        discharged_at=payload.discharged_at,
-        final_icd10_codes=payload.final_icd10_codes,
-        discharge_summary=payload.discharge_summary,
-    )
-    return _full(request.user, case)
+    return _act(request, services.do_discharge, payload, case=_case(request, case_id))
 
 
 @router.post("/cases/{case_id}/claim", response={201: CaseOut, **errors(409)}, auth=_hospital)
 def submit_claim(request: HttpRequest, case_id: int, payload: ClaimIn) -> Status:
-    claim = services.do_submit_claim(
-        actor=request.user,
-        case=_case(request, case_id),
-        claimed_paise=payload.claimed_paise,
-        documents=_docs(payload.documents),
-    )
-    return Status(201, _full(request.user, claim.case))
+    return Status(201, _act(request, services.do_submit_claim, payload, case=_case(request, case_id)))
 
 
 @router.post("/cases/{case_id}/documents", response={201: CaseDocumentOut, **errors(409)}, auth=_hospital)
@@ -448,46 +424,19 @@ def upload_document(
 # --- the officer's actions ------------------------------------------------------------------------------
 @router.post("/cases/{case_id}/decide", response={200: CaseOut, **errors(409)}, auth=_officer)
 def decide(request: HttpRequest, case_id: int, payload: DecideIn) -> dict[str, Any]:
-    case = services.do_decide_preauth(
-        actor=request.user,
-        case=_case(request, case_id),
-        decision=payload.decision,
-        approved_paise=payload.approved_paise,
-        note=payload.note,
-    )
-    return _full(request.user, case)
+    return _act(request, services.do_decide_preauth, payload, case=_case(request, case_id))
 
 
 @router.post("/claims/{claim_id}/adjudicate", response={200: CaseOut, **errors(409)}, auth=_officer)
 def adjudicate(request: HttpRequest, claim_id: int, payload: AdjudicateIn) -> dict[str, Any]:
-    claim = services.do_adjudicate_claim(
-        actor=request.user,
-        claim=_claim_of(request, claim_id),
-        decision=payload.decision,
-        approved_paise=payload.approved_paise,
-        reason=payload.reason,
-        note=payload.note,
-    )
-    return _full(request.user, claim.case)
+    return _act(request, services.do_adjudicate_claim, payload, claim=_claim_of(request, claim_id))
 
 
 @router.post("/claims/{claim_id}/answer-query", response={200: CaseOut, **errors(409)}, auth=_hospital)
 def answer_claim_query(request: HttpRequest, claim_id: int, payload: AnswerIn) -> dict[str, Any]:
-    claim = services.do_answer_claim_query(
-        actor=request.user,
-        claim=_claim_of(request, claim_id),
-        text=payload.text,
-        documents=_docs(payload.documents),
-    )
-    return _full(request.user, claim.case)
+    return _act(request, services.do_answer_claim_query, payload, claim=_claim_of(request, claim_id))
 
 
 @router.post("/claims/{claim_id}/payment", response={200: CaseOut, **errors(409)}, auth=_officer)
 def record_payment(request: HttpRequest, claim_id: int, payload: ClaimPaymentIn) -> dict[str, Any]:
-    claim = services.do_record_claim_payment(
-        actor=request.user,
-        claim=_claim_of(request, claim_id),
-        payment_ref=payload.payment_ref,
-        paid_at=payload.paid_at,
-    )
-    return _full(request.user, claim.case)
+    return _act(request, services.do_record_claim_payment, payload, claim=_claim_of(request, claim_id))

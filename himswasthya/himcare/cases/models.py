@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from himswasthya.accounts.scoping import ScopePaths
 from himswasthya.codelists.models import Icd10Code
+from himswasthya.core.fields import cascade_fk, protected_fk
 from himswasthya.core.privacy import PERSON_LINK, STAFF_ACTION
 from himswasthya.facilities.models import Facility
 from himswasthya.himcare.common import CLAIM_DATA, ENROLMENT_DATA, OFFICER_ROLES, staff_reference
@@ -72,21 +73,12 @@ class Case(models.Model):
     )
 
     case_no = models.CharField(_("case number"), max_length=24, unique=True)
-    enrolment = models.ForeignKey(
-        Enrolment, on_delete=models.PROTECT, related_name="cases", verbose_name=_("enrolment")
+    enrolment = protected_fk(Enrolment, related_name="cases", verbose_name=_("enrolment"))
+    enrolled_member = protected_fk(
+        EnrolledMember, related_name="cases", verbose_name=_("patient (enrolled member)")
     )
-    enrolled_member = models.ForeignKey(
-        EnrolledMember,
-        on_delete=models.PROTECT,
-        related_name="cases",
-        verbose_name=_("patient (enrolled member)"),
-    )
-    person = models.ForeignKey(
-        Person, on_delete=models.PROTECT, related_name="himcare_cases", verbose_name=_("patient")
-    )
-    facility = models.ForeignKey(
-        Facility, on_delete=models.PROTECT, related_name="himcare_cases", verbose_name=_("hospital")
-    )
+    person = protected_fk(Person, related_name="himcare_cases", verbose_name=_("patient"))
+    facility = protected_fk(Facility, related_name="himcare_cases", verbose_name=_("hospital"))
     status = models.CharField(
         _("status"), max_length=20, choices=CaseStatus.choices, default=CaseStatus.PREAUTH_PENDING
     )
@@ -141,10 +133,8 @@ class CasePackage(models.Model):
         facility="case__facility", district="case__facility__district", state_roles=OFFICER_ROLES
     )
 
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="packages", verbose_name=_("case"))
-    package = models.ForeignKey(
-        Package, on_delete=models.PROTECT, related_name="+", verbose_name=_("package")
-    )
+    case = cascade_fk(Case, related_name="packages", verbose_name=_("case"))
+    package = protected_fk(Package, related_name="+", verbose_name=_("package"))
     rate_paise = models.BigIntegerField(_("rate (paise)"))
     quantity = models.PositiveSmallIntegerField(_("quantity"), default=1)
 
@@ -173,10 +163,8 @@ class CaseDiagnosis(models.Model):
         facility="case__facility", district="case__facility__district", state_roles=OFFICER_ROLES
     )
 
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="diagnoses", verbose_name=_("case"))
-    icd10 = models.ForeignKey(
-        Icd10Code, on_delete=models.PROTECT, related_name="+", verbose_name=_("ICD-10 code")
-    )
+    case = cascade_fk(Case, related_name="diagnoses", verbose_name=_("case"))
+    icd10 = protected_fk(Icd10Code, related_name="+", verbose_name=_("ICD-10 code"))
     kind = models.CharField(_("kind"), max_length=12, choices=DiagnosisKind.choices)
     is_primary = models.BooleanField(_("primary"), default=False)
 
@@ -199,7 +187,7 @@ class CaseEvent(models.Model):
         facility="case__facility", district="case__facility__district", state_roles=OFFICER_ROLES
     )
 
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events", verbose_name=_("case"))
+    case = cascade_fk(Case, related_name="events", verbose_name=_("case"))
     from_status = models.CharField(_("from"), max_length=20, blank=True)
     to_status = models.CharField(_("to"), max_length=20)
     actor = staff_reference(_("by"))
@@ -329,22 +317,8 @@ class Document(models.Model):
         state_roles=OFFICER_ROLES,
     )
 
-    enrolment = models.ForeignKey(
-        Enrolment,
-        on_delete=models.CASCADE,
-        null=True,
-        blank=True,
-        related_name="documents",
-        verbose_name=_("enrolment"),
-    )
-    case = models.ForeignKey(
-        Case,
-        on_delete=models.CASCADE,
-        null=True,
-        blank=True,
-        related_name="documents",
-        verbose_name=_("case"),
-    )
+    enrolment = cascade_fk(Enrolment, related_name="documents", verbose_name=_("enrolment"), optional=True)
+    case = cascade_fk(Case, related_name="documents", verbose_name=_("case"), optional=True)
     kind = models.CharField(_("kind"), max_length=20, choices=DocumentKind.choices)
     reference = models.CharField(_("document number"), max_length=100, blank=True)
     file = models.FileField(_("file"), upload_to="himcare/%Y/%m/", blank=True)
@@ -394,12 +368,8 @@ class MisuseFlag(models.Model):
     scope_paths = ScopePaths(district="facility__district", state_roles=OFFICER_ROLES)
 
     rule = models.CharField(_("rule"), max_length=24, choices=MisuseRule.choices)
-    case = models.ForeignKey(
-        Case, on_delete=models.CASCADE, null=True, blank=True, related_name="flags", verbose_name=_("case")
-    )
-    facility = models.ForeignKey(
-        Facility, on_delete=models.PROTECT, related_name="himcare_flags", verbose_name=_("hospital")
-    )
+    case = cascade_fk(Case, related_name="flags", verbose_name=_("case"), optional=True)
+    facility = protected_fk(Facility, related_name="himcare_flags", verbose_name=_("hospital"))
     details = models.JSONField(_("details"), default=dict)
     status = models.CharField(_("status"), max_length=10, choices=FlagStatus.choices, default=FlagStatus.OPEN)
     raised_at = models.DateTimeField(_("raised at"), auto_now_add=True)
@@ -439,17 +409,8 @@ class WalletEntry(models.Model):
         state_roles=OFFICER_ROLES,
     )
 
-    wallet = models.ForeignKey(
-        Wallet, on_delete=models.PROTECT, related_name="entries", verbose_name=_("wallet")
-    )
-    case = models.ForeignKey(
-        "Case",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="wallet_entries",
-        verbose_name=_("case"),
-    )
+    wallet = protected_fk(Wallet, related_name="entries", verbose_name=_("wallet"))
+    case = protected_fk("Case", related_name="wallet_entries", verbose_name=_("case"), optional=True)
     kind = models.CharField(_("kind"), max_length=8, choices=WalletEntryKind.choices)
     amount_paise = models.BigIntegerField(_("amount (paise)"))
     actor = staff_reference(_("by"))

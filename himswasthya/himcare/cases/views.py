@@ -5,10 +5,11 @@ Thin views over services.py; amounts are typed in rupees and kept in paise."""
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -22,8 +23,8 @@ from himswasthya.accounts.scoping import role_required, scope_queryset
 from himswasthya.audit.actions import AuditAction
 from himswasthya.audit.services import record_read
 from himswasthya.core.errors import DomainError, NotFound
-from himswasthya.core.money import clean_rupees, rupees
-from himswasthya.himcare.cases import services
+from himswasthya.core.money import rupees
+from himswasthya.himcare.cases import forms, services
 from himswasthya.himcare.cases.api import icd10_matches
 from himswasthya.himcare.cases.wallet import balance
 from himswasthya.himcare.enrolment.verification import VerificationRequired, require_verified
@@ -44,53 +45,23 @@ from himswasthya.himcare.models import (
 STAFF_READERS = tuple(r for r in services.READER_ROLES if r != Role.CITIZEN)
 
 
-# --- small parsers: a DomainError names the field -------------------------------------------------------
-def _paise(value: str, field: str) -> int | None:
-    """An amount typed in rupees (the core money field), as paise; a DomainError names the field."""
-    try:
-        return clean_rupees(value)
-    except ValidationError as exc:
-        raise DomainError(exc.messages[0], field=field, code=exc.code or "invalid_amount") from None
-
-
-def _when(value: str, field: str) -> datetime.datetime | None:
-    value = (value or "").strip()
-    if not value:
-        return None
-    try:
-        parsed = datetime.datetime.fromisoformat(value)
-    except ValueError:
-        raise DomainError(_("Enter a date and time."), field=field, code="invalid_datetime") from None
-    return timezone.make_aware(parsed) if timezone.is_naive(parsed) else parsed
-
-
-def _codes(value: str) -> list[str]:
-    return [c for c in value.replace(";", ",").replace(" ", ",").split(",") if c.strip()]
-
-
-def _uploads(request: HttpRequest, kind_field: str = "document_kind") -> list[tuple[str, Any]]:
-    kind = request.POST.get(kind_field) or DocumentKind.OTHER
-    return [(kind, f) for f in request.FILES.getlist("documents")]
-
-
 def _local_input(when: datetime.datetime) -> str:
     return timezone.localtime(when).strftime("%Y-%m-%dT%H:%M")
 
 
 # --- new pre-authorisation ------------------------------------------------------------------------------
-def _member_for_desk(request: HttpRequest) -> EnrolledMember:
+def _member_for_desk(request: HttpRequest, choice: forms.MemberChoiceForm) -> EnrolledMember:
     """The enrolled member chosen at verification. Any scheme desk may treat any beneficiary (the
     verification exception of the contract), but only one of a family this user has just verified
     (identifier and second fact, verification.require_verified: VerificationRequired otherwise, the same
     for an id that does not exist); the read is audited."""
-    try:
-        member_id = int(request.GET.get("enrolled_member") or request.POST.get("enrolled_member") or 0)
-    except ValueError:
-        member_id = 0
+    member_id = choice.cleaned_data.get("enrolled_member") if choice.is_valid() else None
     member = (
         EnrolledMember.objects.select_related("enrolment__scheme_year", "person", "member")
         .filter(pk=member_id)
         .first()
+        if member_id
+        else None
     )
     member = require_verified(request, member)
     if member.enrolment.status != EnrolmentStatus.ACTIVE:
@@ -104,8 +75,9 @@ def _member_for_desk(request: HttpRequest) -> EnrolledMember:
 @role_required(*services.HOSPITAL_ROLES)
 @require_http_methods(["GET", "POST"])
 def new_case_view(request: HttpRequest) -> HttpResponse:
+    choice = forms.MemberChoiceForm(request.GET if request.method == "GET" else request.POST)
     try:
-        member = _member_for_desk(request)
+        member = _member_for_desk(request, choice)
     except VerificationRequired as exc:
         return render(request, "himcare/cases/verify_first.html", {"message": exc.message}, status=exc.status)
     facility = request.user.facility
@@ -114,25 +86,17 @@ def new_case_view(request: HttpRequest) -> HttpResponse:
         facility=facility, status=EmpanelmentStatus.ACTIVE, valid_from__lte=today, valid_to__gte=today
     ).values_list("specialty_id", flat=True)
     specialties = Specialty.objects.filter(pk__in=empanelled).order_by("code")
-    chosen_specialty = request.GET.get("specialty") or request.POST.get("specialty") or ""
+    chosen_specialty = choice.cleaned_data.get("specialty", "")
     packages = Package.objects.filter(is_active=True, specialty__in=specialties).select_related("specialty")
     if chosen_specialty:
         packages = packages.filter(specialty__code=chosen_specialty)
     errors: dict[str, str] = {}
     status = 200
-    if request.method == "POST":
+    form = forms.PreauthForm(request.POST, request.FILES) if request.method == "POST" else forms.PreauthForm()
+    if form.is_bound:
         try:
-            package_ids = [int(p) for p in request.POST.getlist("packages") if p.isdigit()]
             case = services.do_raise_preauth(
-                actor=request.user,
-                enrolled_member=member,
-                facility=facility,
-                package_ids=package_ids,
-                provisional_icd10_codes=_codes(request.POST.get("icd10_codes", "")),
-                estimated_paise=_paise(request.POST.get("estimated", ""), "estimated_paise"),
-                is_emergency=bool(request.POST.get("is_emergency")),
-                documents=_uploads(request),
-                treating_doctor=request.POST.get("treating_doctor", ""),
+                actor=request.user, enrolled_member=member, facility=facility, **form.arguments()
             )
         except DomainError as exc:
             shown = {"package_ids", "provisional_icd10_codes", "estimated_paise", "file", "kind"}
@@ -154,10 +118,10 @@ def new_case_view(request: HttpRequest) -> HttpResponse:
             "specialties": specialties,
             "chosen_specialty": chosen_specialty,
             "packages": packages,
-            "checked": set(request.POST.getlist("packages")),
+            "checked": set(form["packages"].value() or ()),
             "available": rupees(now.available_paise),
             "errors": errors,
-            "form": request.POST,
+            "form": form.data,
             "document_kinds": DocumentKind.choices,
         },
         status=status,
@@ -170,6 +134,17 @@ def icd10_search_view(request: HttpRequest) -> HttpResponse:
     return render(
         request, "himcare/cases/_icd10_results.html", {"codes": icd10_matches(request.GET.get("q", ""))}
     )
+
+
+def _money(enrolment: Enrolment | int) -> dict[str, str]:
+    """The family's wallet as the pages show it (the table of _wallet.html)."""
+    now = balance(enrolment)
+    return {
+        "cover": rupees(now.cover_paise),
+        "blocked": rupees(now.blocked_paise),
+        "consumed": rupees(now.consumed_paise),
+        "available": rupees(now.available_paise),
+    }
 
 
 # --- lists ----------------------------------------------------------------------------------------------
@@ -220,15 +195,7 @@ def my_claims_view(request: HttpRequest) -> HttpResponse:
     for case in rows:
         claim = getattr(case, "claim", None)
         case.approved = rupees(claim.approved_paise) if claim and claim.approved_paise is not None else ""
-    money = None
-    if enrolment is not None:
-        now = balance(enrolment)
-        money = {
-            "cover": rupees(now.cover_paise),
-            "blocked": rupees(now.blocked_paise),
-            "consumed": rupees(now.consumed_paise),
-            "available": rupees(now.available_paise),
-        }
+    money = _money(enrolment) if enrolment is not None else None
     return render(request, "himcare/cases/mine.html", {"cases": rows, "money": money, "enrolment": enrolment})
 
 
@@ -248,7 +215,6 @@ def _detail_context(request: HttpRequest, case_id: int) -> dict[str, Any]:
         claim = case.claim
     except Claim.DoesNotExist:
         claim = None
-    now = balance(case.enrolment_id)
     labels = dict(CaseStatus.choices)
     events = [
         {
@@ -272,12 +238,7 @@ def _detail_context(request: HttpRequest, case_id: int) -> dict[str, Any]:
         "amounts": amounts,
         "claim": claim,
         "actions": services.actions_for(request.user, case),
-        "money": {
-            "cover": rupees(now.cover_paise),
-            "blocked": rupees(now.blocked_paise),
-            "consumed": rupees(now.consumed_paise),
-            "available": rupees(now.available_paise),
-        },
+        "money": _money(case.enrolment_id),
         "claim_deadline": services.claim_deadline(case),
         "now_input": _local_input(timezone.now()),
         "reasons": ClaimReason.choices,
@@ -307,102 +268,89 @@ def case_detail_view(request: HttpRequest, case_id: int) -> HttpResponse:
     return render(request, "himcare/cases/detail.html", context)
 
 
-def _run(request: HttpRequest, action: str, case) -> Any:
-    post = request.POST
-    user = request.user
-    if action == "decide_preauth":
-        return services.do_decide_preauth(
-            actor=user,
-            case=case,
-            decision=post.get("decision", ""),
-            approved_paise=_paise(post.get("approved", ""), "approved_paise"),
-            note=post.get("note", ""),
-        )
-    if action == "answer_query":
-        return services.do_answer_query(
-            actor=user, case=case, text=post.get("text", ""), documents=_uploads(request)
-        )
-    if action == "cancel":
-        return services.do_cancel_case(actor=user, case=case, reason=post.get("reason", ""))
-    if action == "admit":
-        return services.do_admit(
-            actor=user, case=case, admitted_at=_when(post.get("admitted_at", ""), "admitted_at")
-        )
-    if action == "discharge":
-        return services.do_discharge(
-            actor=user,
-            case=case,
-            discharged_at=_when(post.get("discharged_at", ""), "discharged_at"),
-            final_icd10_codes=_codes(post.get("final_icd10_codes", "")),
-            discharge_summary=post.get("discharge_summary", ""),
-        )
-    if action == "submit_claim":
-        return services.do_submit_claim(
-            actor=user,
-            case=case,
-            claimed_paise=_paise(post.get("claimed", ""), "claimed_paise"),
-            documents=_uploads(request),
-        )
+@dataclass(frozen=True)
+class CaseAction:
+    """An action of the case page: the form of its POST body, the service it calls, the message when done."""
+
+    form: type[forms.CaseActionForm]
+    service: Callable[..., Any]
+    done: Any
+    on_claim: bool = False  # the service takes the case's claim, not the case
+
+
+ACTIONS = {
+    "decide_preauth": CaseAction(
+        forms.DecidePreauthForm,
+        services.do_decide_preauth,
+        _("The pre-authorisation decision is recorded."),
+    ),
+    "answer_query": CaseAction(
+        forms.AnswerQueryForm, services.do_answer_query, _("The answer is sent to the HIMCARE officer.")
+    ),
+    "cancel": CaseAction(
+        forms.CancelForm,
+        services.do_cancel_case,
+        _("The case is cancelled and the family's balance released."),
+    ),
+    "admit": CaseAction(forms.AdmitForm, services.do_admit, _("The admission is recorded.")),
+    "discharge": CaseAction(forms.DischargeForm, services.do_discharge, _("The discharge is recorded.")),
+    "submit_claim": CaseAction(forms.SubmitClaimForm, services.do_submit_claim, _("The claim is submitted.")),
+    "adjudicate_claim": CaseAction(
+        forms.AdjudicateClaimForm,
+        services.do_adjudicate_claim,
+        _("The claim decision is recorded."),
+        on_claim=True,
+    ),
+    "answer_claim_query": CaseAction(
+        forms.AnswerQueryForm,
+        services.do_answer_claim_query,
+        _("The answer is sent to the HIMCARE officer."),
+        on_claim=True,
+    ),
+    "record_payment": CaseAction(
+        forms.RecordPaymentForm,
+        services.do_record_claim_payment,
+        _("The payment is recorded."),
+        on_claim=True,
+    ),
+}
+
+
+def _run(request: HttpRequest, action: CaseAction, case, form: forms.CaseActionForm) -> Any:
+    """The action's service called with the form's values on the case, or on its claim (none yet: 404)."""
+    if not action.on_claim:
+        return action.service(actor=request.user, case=case, **form.arguments())
     claim = Claim.objects.filter(case=case).first()
     if claim is None:
         raise Http404
-    if action == "adjudicate_claim":
-        return services.do_adjudicate_claim(
-            actor=user,
-            claim=claim,
-            decision=post.get("decision", ""),
-            approved_paise=_paise(post.get("approved", ""), "approved_paise"),
-            reason=post.get("reason", ""),
-            note=post.get("note", ""),
-        )
-    if action == "answer_claim_query":
-        return services.do_answer_claim_query(
-            actor=user, claim=claim, text=post.get("text", ""), documents=_uploads(request)
-        )
-    if action == "record_payment":
-        return services.do_record_claim_payment(
-            actor=user, claim=claim, payment_ref=post.get("payment_ref", "")
-        )
-    raise Http404
-
-
-DONE = {
-    "decide_preauth": _("The pre-authorisation decision is recorded."),
-    "answer_query": _("The answer is sent to the HIMCARE officer."),
-    "cancel": _("The case is cancelled and the family's balance released."),
-    "admit": _("The admission is recorded."),
-    "discharge": _("The discharge is recorded."),
-    "submit_claim": _("The claim is submitted."),
-    "adjudicate_claim": _("The claim decision is recorded."),
-    "answer_claim_query": _("The answer is sent to the HIMCARE officer."),
-    "record_payment": _("The payment is recorded."),
-}
+    return action.service(actor=request.user, claim=claim, **form.arguments())
 
 
 @role_required(*services.HOSPITAL_ROLES, *services.OFFICER_ROLES)
 @require_POST
 def case_action_view(request: HttpRequest, case_id: int, action: str) -> HttpResponse:
-    if action not in DONE:
+    if action not in ACTIONS:
         raise Http404
     try:
         case = services.get_case(request.user, case_id)
     except NotFound:
         raise Http404 from None
+    form = ACTIONS[action].form(request.POST, request.FILES)
     try:
-        result = _run(request, action, case)
+        result = _run(request, ACTIONS[action], case, form)
     except DomainError as exc:
         context = _detail_context(request, case_id)
         shown_in_form = action in context["actions"]
         context.update(
             errors={exc.field or "general": str(exc.message)},
-            form=request.POST,
+            form=form.data,
             failed_action=action if shown_in_form else "",
         )
         return render(request, "himcare/cases/detail.html", context, status=exc.status)
-    messages.success(request, DONE[action])
+    messages.success(request, ACTIONS[action].done)
     for warning in getattr(result, "warnings", []) or []:
         messages.warning(request, warning)
-    target = request.POST.get("next", "")
+    target = form.cleaned_data["next"]
     if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
         return redirect(target)
     return redirect(reverse("himcare:case_detail", args=[case_id]))

@@ -4,6 +4,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from himswasthya.accounts.scoping import ScopePaths
+from himswasthya.core.fields import cascade_fk
 from himswasthya.himcare.common import OFFICER_ROLES
 from himswasthya.himcare.enrolment.models import SchemeYear
 from himswasthya.places.models import GramPanchayat
@@ -16,12 +17,8 @@ class PanchayatCoverage(models.Model):
     scope_paths = ScopePaths(district="gram_panchayat__district", state_roles=OFFICER_ROLES)
     personal_data_exempt = {"members_with_abha": "a count of people, not about a person"}
 
-    scheme_year = models.ForeignKey(
-        SchemeYear, on_delete=models.CASCADE, related_name="+", verbose_name=_("scheme year")
-    )
-    gram_panchayat = models.ForeignKey(
-        GramPanchayat, on_delete=models.CASCADE, related_name="+", verbose_name=_("gram panchayat")
-    )
+    scheme_year = cascade_fk(SchemeYear, related_name="+", verbose_name=_("scheme year"))
+    gram_panchayat = cascade_fk(GramPanchayat, related_name="+", verbose_name=_("gram panchayat"))
     families = models.PositiveIntegerField(_("Him Parivar families"), default=0)
     eligible_families = models.PositiveIntegerField(_("eligible families"), default=0)
     enrolled_families = models.PositiveIntegerField(_("enrolled families"), default=0)

@@ -19,7 +19,7 @@ from himswasthya.audit.services import record_read
 from himswasthya.core.api import errors
 from himswasthya.core.errors import Conflict, NotFound
 from himswasthya.himcare.enrolment import services as svc
-from himswasthya.himcare.enrolment.cards import render_card_pdf
+from himswasthya.himcare.enrolment.cards import card_download
 from himswasthya.himcare.enrolment.eligibility import evaluate_family, scheme_year_in_force
 from himswasthya.himcare.enrolment.payments.callbacks import our_callback_url
 from himswasthya.himcare.models import Enrolment, EnrolmentStatus, Wallet
@@ -397,10 +397,4 @@ def card_pdf(request: HttpRequest, enrolment_id: int) -> HttpResponse:
     enrolment = get_enrolment(request, enrolment_id)
     if not enrolment.card_number or enrolment.status not in (EnrolmentStatus.ACTIVE, EnrolmentStatus.EXPIRED):
         raise Conflict(_("This enrolment has no card yet."), field="enrolment", code="no_card")
-    record_read(
-        "himcare.Enrolment", enrolment.pk, purpose=svc.PURPOSE, action=AuditAction.HIMCARE_ENROLMENT_CARD
-    )
-    pdf = render_card_pdf(enrolment, base_url=request.build_absolute_uri("/"))
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="himcare-{enrolment.card_number}.pdf"'
-    return response
+    return card_download(request, enrolment)

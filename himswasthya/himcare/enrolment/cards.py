@@ -11,11 +11,15 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.conf import settings
+from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 
+from himswasthya.audit.actions import AuditAction
+from himswasthya.audit.services import record_read
 from himswasthya.core.documents import html_to_pdf, pdf_fonts, qr_data_uri
+from himswasthya.himcare.enrolment.services import PURPOSE
 from himswasthya.himcare.models import Enrolment
 
 
@@ -68,3 +72,12 @@ def render_card_pdf(enrolment: Enrolment, *, base_url: str | None = None) -> byt
         pk=enrolment.pk
     )
     return html_to_pdf(render_card_html(enrolment, base_url=base_url))
+
+
+def card_download(request: HttpRequest, enrolment: Enrolment) -> HttpResponse:
+    """The card of `enrolment` as a PDF attachment, the download audited (the page and the API)."""
+    record_read("himcare.Enrolment", enrolment.pk, purpose=PURPOSE, action=AuditAction.HIMCARE_ENROLMENT_CARD)
+    pdf = render_card_pdf(enrolment, base_url=request.build_absolute_uri("/"))
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="himcare-{enrolment.card_number}.pdf"'
+    return response

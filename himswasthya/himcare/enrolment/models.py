@@ -11,6 +11,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from himswasthya.accounts.scoping import ScopePaths
+from himswasthya.core.fields import cascade_fk, protected_fk
 from himswasthya.core.privacy import PERSON_LINK, STAFF_ACTION
 from himswasthya.himcare.common import ENROLMENT_DATA, OFFICER_ROLES, staff_reference
 from himswasthya.himparivar.models import Family, Member
@@ -93,9 +94,7 @@ class Criterion(models.TextChoices):
 class CategoryRule(models.Model):
     """A category of a scheme year: its premium and the criteria (any one suffices) that admit a family."""
 
-    scheme_year = models.ForeignKey(
-        SchemeYear, on_delete=models.CASCADE, related_name="category_rules", verbose_name=_("scheme year")
-    )
+    scheme_year = cascade_fk(SchemeYear, related_name="category_rules", verbose_name=_("scheme year"))
     category = models.CharField(_("category"), max_length=3, choices=Category.choices)
     premium_paise = models.BigIntegerField(_("premium per year (paise)"))
     criteria = models.JSONField(
@@ -181,12 +180,8 @@ class Enrolment(models.Model):
 
     enrolment_no = models.CharField(_("application number"), max_length=24, unique=True)
     card_number = models.CharField(_("card number"), max_length=24, unique=True, null=True, blank=True)
-    family = models.ForeignKey(
-        Family, on_delete=models.PROTECT, related_name="himcare_enrolments", verbose_name=_("family")
-    )
-    scheme_year = models.ForeignKey(
-        SchemeYear, on_delete=models.PROTECT, related_name="enrolments", verbose_name=_("scheme year")
-    )
+    family = protected_fk(Family, related_name="himcare_enrolments", verbose_name=_("family"))
+    scheme_year = protected_fk(SchemeYear, related_name="enrolments", verbose_name=_("scheme year"))
     category = models.CharField(_("category"), max_length=3, choices=Category.choices)
     category_source = models.CharField(
         _("category decided by"), max_length=8, choices=CategorySource.choices, default=CategorySource.RULES
@@ -202,14 +197,7 @@ class Enrolment(models.Model):
     valid_to = models.DateField(_("valid to"), null=True, blank=True)
     channel = models.CharField(_("channel"), max_length=8, choices=Channel.choices)
     enrolled_by = staff_reference(_("enrolled by"))
-    renewal_of = models.ForeignKey(
-        "self",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="renewals",
-        verbose_name=_("renews"),
-    )
+    renewal_of = protected_fk("self", related_name="renewals", verbose_name=_("renews"), optional=True)
     created_at = models.DateTimeField(_("applied at"), auto_now_add=True)
     activated_at = models.DateTimeField(_("activated at"), null=True, blank=True)
     cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
@@ -258,15 +246,9 @@ class EnrolledMember(models.Model):
         state_roles=OFFICER_ROLES,
     )
 
-    enrolment = models.ForeignKey(
-        Enrolment, on_delete=models.CASCADE, related_name="members", verbose_name=_("enrolment")
-    )
-    member = models.ForeignKey(
-        Member, on_delete=models.PROTECT, related_name="himcare_coverages", verbose_name=_("family member")
-    )
-    person = models.ForeignKey(
-        Person, on_delete=models.PROTECT, related_name="himcare_coverages", verbose_name=_("person")
-    )
+    enrolment = cascade_fk(Enrolment, related_name="members", verbose_name=_("enrolment"))
+    member = protected_fk(Member, related_name="himcare_coverages", verbose_name=_("family member"))
+    person = protected_fk(Person, related_name="himcare_coverages", verbose_name=_("person"))
     unit_no = models.PositiveSmallIntegerField(_("unit"), default=1)
 
     class Meta:
@@ -303,9 +285,7 @@ class PremiumPayment(models.Model):
         state_roles=OFFICER_ROLES,
     )
 
-    enrolment = models.ForeignKey(
-        Enrolment, on_delete=models.PROTECT, related_name="payments", verbose_name=_("enrolment")
-    )
+    enrolment = protected_fk(Enrolment, related_name="payments", verbose_name=_("enrolment"))
     amount_paise = models.BigIntegerField(_("amount (paise)"))
     method = models.CharField(_("method"), max_length=8, choices=PaymentMethod.choices)
     status = models.CharField(

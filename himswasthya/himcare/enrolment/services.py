@@ -188,6 +188,37 @@ def _random_digits(n: int) -> str:
     return "".join(secrets.choice("0123456789") for _ in range(n))
 
 
+# --- the audit entries -------------------------------------------------------------------------------------
+def _audit_enrolment(
+    action: str, enrolment: Enrolment, actor: Any, detail: dict[str, Any] | None = None
+) -> None:
+    """An enrolment's audit entry, in the family's district (`actor` None: the request's user)."""
+    record(
+        action,
+        object_type="himcare.Enrolment",
+        object_id=enrolment.pk,
+        purpose=PURPOSE,
+        actor=actor,
+        district_id=enrolment.family.district_id,
+        detail=detail,
+    )
+
+
+def _audit_payment(
+    action: str, payment: PremiumPayment, actor: Any, *, district_id: int | None = None
+) -> None:
+    """A premium payment's audit entry (the district: the actor's own unless given)."""
+    record(
+        action,
+        object_type="himcare.PremiumPayment",
+        object_id=payment.pk,
+        purpose=PURPOSE,
+        actor=actor,
+        district_id=district_id,
+        detail={"enrolment": payment.enrolment_id, "amount_paise": payment.amount_paise},
+    )
+
+
 # --- enrol ------------------------------------------------------------------------------------------------
 def do_enrol_family(
     *,
@@ -290,14 +321,11 @@ def do_enrol_family(
                     reference=doc.get("reference", ""),
                     enrolment=enrolment,
                 )
-        record(
+        _audit_enrolment(
             AuditAction.HIMCARE_ENROLMENT_RENEW if renewal_of else AuditAction.HIMCARE_ENROLMENT_CREATE,
-            object_type="himcare.Enrolment",
-            object_id=enrolment.pk,
-            purpose=PURPOSE,
-            actor=actor,
-            district_id=family.district_id,
-            detail={
+            enrolment,
+            actor,
+            {
                 "channel": channel,
                 "category": rule.category,
                 "category_source": enrolment.category_source,
@@ -386,14 +414,11 @@ def _activate(
     else:  # pragma: no cover - twenty clashes in a row
         raise Conflict(_("Could not issue a card number; please try again."), field="card_number")
     Wallet.objects.create(enrolment=enrolment, cover_paise=enrolment.cover_paise)
-    record(
+    _audit_enrolment(
         AuditAction.HIMCARE_ENROLMENT_ACTIVATE,
-        object_type="himcare.Enrolment",
-        object_id=enrolment.pk,
-        purpose=PURPOSE,
-        actor=actor,
-        district_id=enrolment.family.district_id,
-        detail={"method": payment.method, "amount_paise": payment.amount_paise},
+        enrolment,
+        actor,
+        {"method": payment.method, "amount_paise": payment.amount_paise},
     )
     mobile = head_mobile(enrolment.family)
     if mobile:
@@ -447,14 +472,7 @@ def do_record_counter_payment(*, actor: Any, enrolment: Enrolment, receipt_no: s
             received_by=actor,
             paid_at=now,
         )
-        record(
-            AuditAction.HIMCARE_PAYMENT_COUNTER,
-            object_type="himcare.PremiumPayment",
-            object_id=payment.pk,
-            purpose=PURPOSE,
-            actor=actor,
-            detail={"enrolment": enrolment.pk, "amount_paise": payment.amount_paise},
-        )
+        _audit_payment(AuditAction.HIMCARE_PAYMENT_COUNTER, payment, actor)
         _activate(enrolment, actor=actor, payment=payment)
     return payment
 
@@ -491,14 +509,7 @@ def do_start_online_payment(
             status=PaymentStatus.INITIATED,
             order_id=order.id,
         )
-        record(
-            AuditAction.HIMCARE_PAYMENT_START,
-            object_type="himcare.PremiumPayment",
-            object_id=payment.pk,
-            purpose=PURPOSE,
-            actor=actor,
-            detail={"enrolment": enrolment.pk, "amount_paise": payment.amount_paise},
-        )
+        _audit_payment(AuditAction.HIMCARE_PAYMENT_START, payment, actor)
     return payment, client.checkout_url(order.id, callback)
 
 
@@ -536,14 +547,8 @@ def do_confirm_online_payment(*, order_id: str, payment_id: str, signature: str)
         payment.gateway_payment_id = payment_id[:64]
         payment.paid_at = timezone.now()
         payment.save(update_fields=["status", "gateway_payment_id", "paid_at"])
-        record(
-            AuditAction.HIMCARE_PAYMENT_CONFIRM,
-            object_type="himcare.PremiumPayment",
-            object_id=payment.pk,
-            purpose=PURPOSE,
-            actor=None,
-            district_id=enrolment.family.district_id,
-            detail={"enrolment": enrolment.pk, "amount_paise": payment.amount_paise},
+        _audit_payment(
+            AuditAction.HIMCARE_PAYMENT_CONFIRM, payment, None, district_id=enrolment.family.district_id
         )
         _activate(enrolment, actor=None, payment=payment)
     return payment
@@ -649,14 +654,7 @@ def do_cancel_enrolment(*, actor: Any, enrolment: Enrolment, reason: str) -> Enr
         enrolment.cancelled_by = actor
         enrolment.cancellation_reason = reason[:300]
         enrolment.save(update_fields=["status", "cancelled_at", "cancelled_by", "cancellation_reason"])
-        record(
-            AuditAction.HIMCARE_ENROLMENT_CANCEL,
-            object_type="himcare.Enrolment",
-            object_id=enrolment.pk,
-            purpose=PURPOSE,
-            actor=actor,
-            district_id=enrolment.family.district_id,
-        )
+        _audit_enrolment(AuditAction.HIMCARE_ENROLMENT_CANCEL, enrolment, actor)
     return enrolment
 
 

@@ -3,8 +3,10 @@ cancellation, the officers' list, and the citizen's "My HIMCARE card"."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
@@ -19,8 +21,17 @@ from himswasthya.audit.services import record_read
 from himswasthya.core.errors import DomainError
 from himswasthya.himcare.enrolment import services as svc
 from himswasthya.himcare.enrolment.api import eligibility_out, enrolment_out
-from himswasthya.himcare.enrolment.cards import render_card_pdf
+from himswasthya.himcare.enrolment.cards import card_download
 from himswasthya.himcare.enrolment.eligibility import scheme_year_in_force
+from himswasthya.himcare.enrolment.forms import (
+    CancelForm,
+    CounterPaymentForm,
+    EnrolForm,
+    MyCardEnrolForm,
+    PaymentCallbackForm,
+    RenewForm,
+    field_error,
+)
 from himswasthya.himcare.enrolment.payments.callbacks import our_callback_url
 from himswasthya.himcare.models import Category, DocumentKind, Enrolment, EnrolmentStatus
 
@@ -54,11 +65,63 @@ def _fail(request: HttpRequest, exc: DomainError) -> None:
     messages.error(request, str(exc.message))
 
 
+def _detail_page(request: HttpRequest, enrolment: Enrolment, *, status: int = 200) -> HttpResponse:
+    if not has_role(request.user, "citizen"):
+        record_read(
+            "himcare.Enrolment", enrolment.pk, purpose=svc.PURPOSE, action=AuditAction.HIMCARE_ENROLMENT_READ
+        )
+    return render(
+        request,
+        "himcare/enrolment/detail.html",
+        {
+            "enrolment": enrolment,
+            "data": enrolment_out(enrolment),
+            "is_officer": svc.is_officer(request.user),
+            "is_staff_enroller": has_role(request.user, *STAFF),
+            "renewal_opens_on": svc.renewal_opens_on(enrolment),
+            "channel": _default_channel(request.user),
+            "payments": list(enrolment.payments.all()),
+        },
+        status=status,
+    )
+
+
+def _refused(request: HttpRequest, enrolment: Enrolment, form: forms.Form) -> HttpResponse:
+    """A posted form the page never sends: the enrolment page again (400), the field and reason on top."""
+    messages.error(request, field_error(form)[1])
+    return _detail_page(request, enrolment, status=400)
+
+
+def _enrolment_action(
+    request: HttpRequest,
+    enrolment_id: int,
+    form_class: type[forms.Form],
+    do: Callable[..., Any],
+    done: str,
+) -> HttpResponse:
+    """A staff action on the enrolment page: the posted form's fields are `do`'s arguments."""
+    enrolment = _enrolment(request, enrolment_id)
+    form = form_class(request.POST)
+    if not form.is_valid():
+        return _refused(request, enrolment, form)
+    try:
+        do(actor=request.user, enrolment=enrolment, **form.cleaned_data)
+    except DomainError as exc:
+        _fail(request, exc)
+    else:
+        messages.success(request, done)
+    return redirect("himcare:enrolment", enrolment_id=enrolment.pk)
+
+
 @role_required(*STAFF)
 @require_http_methods(["GET", "POST"])
 def enrol_view(request: HttpRequest) -> HttpResponse:
     """Find a family by its Him Parivar id, see whether and how it can enrol, enrol it."""
-    family_id = (request.POST.get("family_id") or request.GET.get("family_id") or "").strip()
+    form = EnrolForm(request.POST, request.FILES) if request.method == "POST" else None
+    form_valid = form is not None and form.is_valid()
+    # The posted family id (when that field is valid), else the one asked for by GET.
+    posted_id = form.cleaned_data.get("family_id", "") if form is not None else ""
+    family_id = posted_id or (request.GET.get("family_id") or "").strip()
     context: dict[str, Any] = {
         "family_id": family_id,
         "is_officer": svc.is_officer(request.user),
@@ -77,28 +140,21 @@ def enrol_view(request: HttpRequest) -> HttpResponse:
         except DomainError as exc:
             context["error"] = str(exc.message)
             status = exc.status if exc.status != 403 else 403
-    if request.method == "POST" and "family" in context:
-        documents = []
-        upload = request.FILES.get("override_file")
-        reference = request.POST.get("override_reference", "")
-        if upload is not None or reference.strip():
-            documents.append(
-                {
-                    "kind": request.POST.get("override_kind", "category_cert"),
-                    "upload": upload,
-                    "reference": reference,
-                }
-            )
+    if form is not None and not form_valid:
+        context["error_field"], context["error"] = field_error(form)
+        status = 400
+    elif form is not None and "family" in context:
+        data = form.cleaned_data
         try:
             enrolment = svc.do_enrol_family(
                 actor=request.user,
                 family=context["family"],
-                member_ids=request.POST.getlist("member_ids"),
-                channel=request.POST.get("channel") or _default_channel(request.user),
-                category_override=request.POST.get("category_override", ""),
-                override_reason=request.POST.get("override_reason", ""),
-                override_documents=documents,
-                special_case_reason=request.POST.get("special_case_reason", ""),
+                member_ids=data["member_ids"],
+                channel=data["channel"] or _default_channel(request.user),
+                category_override=data["category_override"],
+                override_reason=data["override_reason"],
+                override_documents=form.override_documents(),
+                special_case_reason=data["special_case_reason"],
             )
         except DomainError as exc:
             context["error"] = str(exc.message)
@@ -112,24 +168,7 @@ def enrol_view(request: HttpRequest) -> HttpResponse:
 
 @role_required(*ALL)
 def enrolment_view(request: HttpRequest, enrolment_id: int) -> HttpResponse:
-    enrolment = _enrolment(request, enrolment_id)
-    if not has_role(request.user, "citizen"):
-        record_read(
-            "himcare.Enrolment", enrolment.pk, purpose=svc.PURPOSE, action=AuditAction.HIMCARE_ENROLMENT_READ
-        )
-    return render(
-        request,
-        "himcare/enrolment/detail.html",
-        {
-            "enrolment": enrolment,
-            "data": enrolment_out(enrolment),
-            "is_officer": svc.is_officer(request.user),
-            "is_staff_enroller": has_role(request.user, *STAFF),
-            "renewal_opens_on": svc.renewal_opens_on(enrolment),
-            "channel": _default_channel(request.user),
-            "payments": list(enrolment.payments.all()),
-        },
-    )
+    return _detail_page(request, _enrolment(request, enrolment_id))
 
 
 @role_required(*ALL)
@@ -137,28 +176,19 @@ def card_view(request: HttpRequest, enrolment_id: int) -> HttpResponse:
     enrolment = _enrolment(request, enrolment_id)
     if not enrolment.card_number:
         raise Http404
-    record_read(
-        "himcare.Enrolment", enrolment.pk, purpose=svc.PURPOSE, action=AuditAction.HIMCARE_ENROLMENT_CARD
-    )
-    pdf = render_card_pdf(enrolment, base_url=request.build_absolute_uri("/"))
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="himcare-{enrolment.card_number}.pdf"'
-    return response
+    return card_download(request, enrolment)
 
 
 @role_required(*STAFF)
 @require_POST
 def counter_payment_view(request: HttpRequest, enrolment_id: int) -> HttpResponse:
-    enrolment = _enrolment(request, enrolment_id)
-    try:
-        svc.do_record_counter_payment(
-            actor=request.user, enrolment=enrolment, receipt_no=request.POST.get("receipt_no", "")
-        )
-    except DomainError as exc:
-        _fail(request, exc)
-    else:
-        messages.success(request, _("Premium received. The card is issued."))
-    return redirect("himcare:enrolment", enrolment_id=enrolment.pk)
+    return _enrolment_action(
+        request,
+        enrolment_id,
+        CounterPaymentForm,
+        svc.do_record_counter_payment,
+        _("Premium received. The card is issued."),
+    )
 
 
 @role_required(*ALL)
@@ -186,17 +216,19 @@ def _after(request: HttpRequest, enrolment: Enrolment | None) -> str:
 
 def payment_callback_view(request: HttpRequest) -> HttpResponse:
     """Where the gateway sends the payer back. Only a valid signature changes anything."""
-    data = request.GET if request.method == "GET" else request.POST
-    order_id = data.get("razorpay_order_id", "")
+    form = PaymentCallbackForm(request.GET if request.method == "GET" else request.POST)
+    # Not from the gateway (a NUL character): the same as a failed payment.
+    data = form.cleaned_data if form.is_valid() else dict.fromkeys(form.fields, "")
+    order_id = data["razorpay_order_id"]
     enrolment = Enrolment.objects.filter(payments__order_id=order_id).first() if order_id else None
-    if data.get("error_code") or not data.get("razorpay_signature"):
+    if data["error_code"] or not data["razorpay_signature"]:
         messages.error(request, _("The payment did not go through. Nothing was charged; you can try again."))
         return redirect(_after(request, enrolment) if request.user.is_authenticated else "/")
     try:
         svc.do_confirm_online_payment(
             order_id=order_id,
-            payment_id=data.get("razorpay_payment_id", ""),
-            signature=data.get("razorpay_signature", ""),
+            payment_id=data["razorpay_payment_id"],
+            signature=data["razorpay_signature"],
         )
     except DomainError as exc:
         _fail(request, exc)
@@ -211,13 +243,15 @@ def payment_callback_view(request: HttpRequest) -> HttpResponse:
 @require_POST
 def renew_view(request: HttpRequest, enrolment_id: int) -> HttpResponse:
     enrolment = _enrolment(request, enrolment_id)
+    form = RenewForm(request.POST)
+    if not form.is_valid():
+        return _refused(request, enrolment, form)
     try:
         renewed = svc.do_renew_enrolment(
             actor=request.user,
             enrolment=enrolment,
             channel=_default_channel(request.user),
-            receipt_no=request.POST.get("receipt_no", ""),
-            special_case_reason=request.POST.get("special_case_reason", ""),
+            **form.cleaned_data,
         )
     except DomainError as exc:
         _fail(request, exc)
@@ -229,16 +263,9 @@ def renew_view(request: HttpRequest, enrolment_id: int) -> HttpResponse:
 @role_required(*sorted(svc.OFFICER_ROLES))
 @require_POST
 def cancel_view(request: HttpRequest, enrolment_id: int) -> HttpResponse:
-    enrolment = _enrolment(request, enrolment_id)
-    try:
-        svc.do_cancel_enrolment(
-            actor=request.user, enrolment=enrolment, reason=request.POST.get("reason", "")
-        )
-    except DomainError as exc:
-        _fail(request, exc)
-    else:
-        messages.success(request, _("The enrolment is cancelled."))
-    return redirect("himcare:enrolment", enrolment_id=enrolment.pk)
+    return _enrolment_action(
+        request, enrolment_id, CancelForm, svc.do_cancel_enrolment, _("The enrolment is cancelled.")
+    )
 
 
 @role_required(*svc.LIST_ROLES)
@@ -266,8 +293,13 @@ def my_card_view(request: HttpRequest) -> HttpResponse:
     families = list(svc.citizen_families(request.user).order_by("family_id"))
     enrolments = svc.my_enrolments(request.user)
     year = scheme_year_in_force()
-    if request.method == "POST":
-        family = next((f for f in families if f.family_id == request.POST.get("family_id")), None)
+    status = 200
+    form = MyCardEnrolForm(request.POST) if request.method == "POST" else None
+    if form is not None and not form.is_valid():
+        messages.error(request, field_error(form)[1])
+        status = 400
+    elif form is not None:
+        family = next((f for f in families if f.family_id == form.cleaned_data["family_id"]), None)
         if family is None:
             raise Http404
         try:
@@ -275,7 +307,7 @@ def my_card_view(request: HttpRequest) -> HttpResponse:
                 actor=request.user,
                 family=family,
                 channel="citizen",
-                member_ids=request.POST.getlist("member_ids") or None,
+                member_ids=form.cleaned_data["member_ids"] or None,
             )
         except DomainError as exc:
             _fail(request, exc)
@@ -297,4 +329,5 @@ def my_card_view(request: HttpRequest) -> HttpResponse:
             "scheme_year": year,
             "has_family": bool(families),
         },
+        status=status,
     )

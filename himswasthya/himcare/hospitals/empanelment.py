@@ -151,6 +151,19 @@ def empanelment_for_officer(actor: Any, empanelment_id: int) -> Empanelment:
 
 
 # --- actions -------------------------------------------------------------------------------------------
+def _audit_hospital(action: str, facility: Facility, actor: Any, detail: dict[str, Any]) -> None:
+    """An officer's act on a hospital (empanelled, registered), audited in the hospital's district."""
+    record(
+        action,
+        object_type="facilities.Facility",
+        object_id=facility.pk,
+        actor=actor,
+        purpose=AUDIT_PURPOSE,
+        district_id=facility.district_id,
+        detail=detail,
+    )
+
+
 def do_empanel(
     *,
     actor: Any,
@@ -225,14 +238,11 @@ def do_empanel(
                     field="valid_from",
                     code="already_empanelled",
                 ) from None
-        record(
+        _audit_hospital(
             AuditAction.HIMCARE_EMPANEL,
-            object_type="facilities.Facility",
-            object_id=facility.pk,
-            actor=actor,
-            purpose=AUDIT_PURPOSE,
-            district_id=facility.district_id,
-            detail={
+            facility,
+            actor,
+            {
                 "specialties": [s.code for s in specialties],
                 "valid_from": valid_from.isoformat(),
                 "valid_to": valid_to.isoformat(),
@@ -261,9 +271,15 @@ EMPANELMENT_FLOW = StateMachine(
 )
 
 
-def _change_status(
-    *, actor: Any, empanelment: Empanelment, step: str, reason: str, audit_action: str
-) -> Empanelment:
+#: The audit action of each status change.
+_STATUS_AUDIT = {
+    "suspend": AuditAction.HIMCARE_EMPANELMENT_SUSPEND,
+    "reinstate": AuditAction.HIMCARE_EMPANELMENT_REINSTATE,
+    "withdraw": AuditAction.HIMCARE_EMPANELMENT_WITHDRAW,
+}
+
+
+def _change_status(*, actor: Any, empanelment: Empanelment, step: str, reason: str) -> Empanelment:
     require_role(actor, *OFFICER_ROLES)
     reason = (reason or "").strip()
     if not reason:
@@ -275,7 +291,7 @@ def _change_status(
         before = EMPANELMENT_FLOW.apply(locked, step)
         locked.save(update_fields=["status"])
         record(
-            audit_action,
+            _STATUS_AUDIT[step],
             object_type="himcare.Empanelment",
             object_id=locked.pk,
             actor=actor,
@@ -289,33 +305,15 @@ def _change_status(
 
 
 def do_suspend(*, actor: Any, empanelment: Empanelment, reason: str) -> Empanelment:
-    return _change_status(
-        actor=actor,
-        empanelment=empanelment,
-        step="suspend",
-        reason=reason,
-        audit_action=AuditAction.HIMCARE_EMPANELMENT_SUSPEND,
-    )
+    return _change_status(actor=actor, empanelment=empanelment, step="suspend", reason=reason)
 
 
 def do_reinstate(*, actor: Any, empanelment: Empanelment, reason: str) -> Empanelment:
-    return _change_status(
-        actor=actor,
-        empanelment=empanelment,
-        step="reinstate",
-        reason=reason,
-        audit_action=AuditAction.HIMCARE_EMPANELMENT_REINSTATE,
-    )
+    return _change_status(actor=actor, empanelment=empanelment, step="reinstate", reason=reason)
 
 
 def do_withdraw(*, actor: Any, empanelment: Empanelment, reason: str) -> Empanelment:
-    return _change_status(
-        actor=actor,
-        empanelment=empanelment,
-        step="withdraw",
-        reason=reason,
-        audit_action=AuditAction.HIMCARE_EMPANELMENT_WITHDRAW,
-    )
+    return _change_status(actor=actor, empanelment=empanelment, step="withdraw", reason=reason)
 
 
 def do_register_hospital(
@@ -356,13 +354,5 @@ def do_register_hospital(
             pincode=pincode,
             phone=phone.strip(),
         )
-        record(
-            AuditAction.HIMCARE_HOSPITAL_REGISTER,
-            object_type="facilities.Facility",
-            object_id=facility.pk,
-            actor=actor,
-            purpose=AUDIT_PURPOSE,
-            district_id=district.pk,
-            detail={"ownership": ownership},
-        )
+        _audit_hospital(AuditAction.HIMCARE_HOSPITAL_REGISTER, facility, actor, {"ownership": ownership})
     return facility

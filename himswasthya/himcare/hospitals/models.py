@@ -5,6 +5,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from himswasthya.accounts.scoping import ScopePaths
+from himswasthya.core.fields import protected_fk
 from himswasthya.core.privacy import STAFF_ACTION
 from himswasthya.facilities.models import Facility
 from himswasthya.himcare.common import OFFICER_ROLES, staff_reference
@@ -40,9 +41,7 @@ class Package(models.Model):
     code = models.CharField(_("code"), max_length=16, unique=True, help_text=_("Package and procedure code."))
     package_code = models.CharField(_("package code"), max_length=12)
     procedure_code = models.CharField(_("procedure code"), max_length=16, blank=True)
-    specialty = models.ForeignKey(
-        Specialty, on_delete=models.PROTECT, related_name="packages", verbose_name=_("specialty")
-    )
+    specialty = protected_fk(Specialty, related_name="packages", verbose_name=_("specialty"))
     name = models.CharField(_("name"), max_length=300)
     rate_paise = models.BigIntegerField(_("rate (paise)"))
     kind = models.CharField(_("kind"), max_length=8, choices=PackageKind.choices)
@@ -83,12 +82,8 @@ class Empanelment(models.Model):
         state_roles=OFFICER_ROLES | {"district_officer"},
     )
 
-    facility = models.ForeignKey(
-        Facility, on_delete=models.PROTECT, related_name="empanelments", verbose_name=_("hospital")
-    )
-    specialty = models.ForeignKey(
-        Specialty, on_delete=models.PROTECT, related_name="empanelments", verbose_name=_("specialty")
-    )
+    facility = protected_fk(Facility, related_name="empanelments", verbose_name=_("hospital"))
+    specialty = protected_fk(Specialty, related_name="empanelments", verbose_name=_("specialty"))
     valid_from = models.DateField(_("valid from"))
     valid_to = models.DateField(_("valid to"))
     status = models.CharField(

@@ -6,8 +6,6 @@ import json
 import pytest
 from django.utils import timezone
 
-from himswasthya.himcare.tests.factories import make_family
-
 API = "/api/himcare"
 FACT = "1980"  # the head's year of birth: the second fact of a verification (issue #10 item 6)
 
@@ -18,35 +16,9 @@ def _post(client, path, body=None, status=200):
     return response.json()
 
 
-@pytest.fixture
-def family(persona_district, citizen):
-    """A family of everyone-else category (premium Rs 1,000) whose head is the citizen persona."""
-    family, _ = make_family(
-        persona_district,
-        [
-            {
-                "name_roman": "Asha Devi",
-                "sex": "F",
-                "year_of_birth": 1980,
-                "mobile": citizen.mobile,
-                "marital_status": "MARRIED",
-            },
-            {
-                "name_roman": "Ramesh Thakur",
-                "sex": "M",
-                "year_of_birth": 1978,
-                "relation": "HUSBAND",
-                "marital_status": "MARRIED",
-            },
-        ],
-        family_id="HP-FAM-PATH-1",
-    )
-    return family
-
-
 @pytest.mark.django_db
 def test_the_whole_path_through_the_api(
-    family,
+    married_citizen_family,
     scheme_year,
     empanelment,
     surgery_package,
@@ -59,7 +31,9 @@ def test_the_whole_path_through_the_api(
     officer, desk, me = login_as(himcare_officer), login_as(scheme_desk), login_as(citizen)
 
     # Enrol and pay the premium at the counter: the card is issued.
-    enrolment = _post(officer, "/enrolments", {"family_id": family.family_id, "channel": "officer"}, 201)
+    enrolment = _post(
+        officer, "/enrolments", {"family_id": married_citizen_family.family_id, "channel": "officer"}, 201
+    )
     assert enrolment["status"] == "pending_payment" and enrolment["premium_paise"] == 1_000_00
     paid = _post(officer, f"/enrolments/{enrolment['id']}/counter-payment", {"receipt_no": "RCPT-1"})
     card = paid["card_number"]

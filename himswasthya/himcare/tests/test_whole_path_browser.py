@@ -18,7 +18,6 @@ from django.core.cache import cache
 from himswasthya.accounts.mfa import needs_second_factor
 from himswasthya.accounts.models import User
 from himswasthya.accounts.tests.fixtures import PERSONA_PASSWORD, pass_second_factor_in_browser
-from himswasthya.himcare.tests.factories import make_family
 from himswasthya.notify import sms
 
 RECEIPT = "RCPT-WP-1"
@@ -120,37 +119,6 @@ LABELS = {
 }
 
 
-@pytest.fixture
-def family(persona_district, citizen):
-    """A family of the everyone-else category (premium ₹1,000) whose head is the citizen persona."""
-    family, members = make_family(
-        persona_district,
-        [
-            {
-                "name_roman": "Asha Devi",
-                "name_deva": "आशा देवी",
-                "sex": "F",
-                "year_of_birth": 1980,
-                "mobile": citizen.mobile,
-                "marital_status": "MARRIED",
-            },
-            {
-                "name_roman": "Ramesh Thakur",
-                "name_deva": "रमेश ठाकुर",
-                "sex": "M",
-                "year_of_birth": 1978,
-                "relation": "HUSBAND",
-                "marital_status": "MARRIED",
-            },
-        ],
-        family_id="HP-FAM-WALK-1",
-    )
-    for member in members:  # as in Him Parivar: the person carries the Devanagari name too
-        member.person.name_deva = member.name_deva
-        member.person.save()
-    return family
-
-
 def _new_page(browser, live_server):
     context = browser.new_context(
         base_url=live_server.url,
@@ -171,11 +139,17 @@ def _switch_language(page, language):
     assert page.locator("html").get_attribute("lang") == language
 
 
-def _staff_signs_in(browser, live_server, language, username):
+def _sign_in_form(browser, live_server, language, path):
+    """A new page on the sign-in form at `path`, switched to `language` with the header's button."""
     context, page = _new_page(browser, live_server)
-    text = LABELS[language]
-    page.goto("/login/")
+    page.goto(path)
     _switch_language(page, language)
+    return context, page
+
+
+def _staff_signs_in(browser, live_server, language, username):
+    context, page = _sign_in_form(browser, live_server, language, "/login/")
+    text = LABELS[language]
     page.get_by_label(text["username"]).fill(username)
     # (not by its label: in Hindi Django's own catalogue wins and labels it "कूटशब्द", not "पासवर्ड")
     page.locator("input[name=password]").fill(PERSONA_PASSWORD)
@@ -188,10 +162,8 @@ def _staff_signs_in(browser, live_server, language, username):
 
 
 def _citizen_signs_in(browser, live_server, language, mobile):
-    context, page = _new_page(browser, live_server)
+    context, page = _sign_in_form(browser, live_server, language, "/login/mobile/")
     text = LABELS[language]
-    page.goto("/login/mobile/")
-    _switch_language(page, language)
     page.get_by_label(text["mobile"]).fill(mobile)
     page.get_by_role("button", name=text["send_otp"]).click()
     page.wait_for_url("**/login/otp/")
@@ -216,7 +188,7 @@ def test_the_whole_path_in_the_browser(
     browser,
     live_server,
     settings,
-    family,
+    married_citizen_family,
     scheme_year,
     empanelment,
     surgery_package,
@@ -237,7 +209,7 @@ def test_the_whole_path_in_the_browser(
         context, officer = _staff_signs_in(browser, live_server, language, "himcare_officer")
         contexts.append(context)
         officer.get_by_role("link", name=text["enrol_link"]).click()
-        officer.get_by_label(text["family_id"]).fill(family.family_id)
+        officer.get_by_label(text["family_id"]).fill(married_citizen_family.family_id)
         officer.get_by_role("button", name=text["check"]).click()
         assert "₹1,000" in officer.get_by_test_id("category").inner_text()
         officer.get_by_role("button", name=text["enrol"], exact=True).click()

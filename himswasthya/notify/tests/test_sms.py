@@ -173,3 +173,16 @@ def test_every_opd_template_renders_and_matches_its_dlt_pattern(template, variab
         sms.SmsMessage(mobile="9876543210", template_key=template + language, variables=variables)
     )
     assert "OPD261126-12-7" in out.text and out.template_id
+
+
+def test_the_registered_pattern_is_the_literal_text_with_each_variable_shape():
+    pattern = sms.registered_pattern("Booking {number} (token {token}). -HP Health")
+    assert pattern == r"Booking\ OPD\d{6}-\d{1,10}-\d{1,4}\ \(token\ \d{1,4}\)\.\ \-HP\ Health"
+
+
+def test_every_template_has_an_english_and_a_hindi_text_and_only_known_variables():
+    keys = set(sms.TEMPLATES)
+    assert {key for key in keys if not key.endswith("_hi")} == {
+        key[: -len("_hi")] for key in keys if key.endswith("_hi")
+    }
+    assert all(sms.TEMPLATES[key].pattern for key in keys)  # an unknown {variable} fails at import (KeyError)

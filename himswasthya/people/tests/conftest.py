@@ -6,6 +6,7 @@ import pytest
 
 from himswasthya.core.validators import luhn_check_digit
 from himswasthya.people.models import IdentifierType, Person, PersonIdentifier
+from himswasthya.people.tests.factories import named_person
 from himswasthya.places.models import GramPanchayat
 
 # (roman, devanagari, sex, year of birth, district: "shimla"/"kangra", mobile)
@@ -51,21 +52,13 @@ def people(gps):
     """name -> list of Person (two Rajesh Thakurs, two Kamla Devis), each with ABHA, member id and address."""
     created: dict[str, list[Person]] = {}
     for i, (roman, deva, sex, yob, where, mobile) in enumerate(PEOPLE, start=1):
-        given, _, family = roman.partition(" ")
-        person = Person.objects.create(
-            given_name=given,
-            family_name=family,
-            name_roman=roman,
-            name_deva=deva,
-            sex=sex,
-            year_of_birth=yob,
-            mobile=mobile,
-            gram_panchayat=gps[where],
-            district=gps[where].district,
+        gp = gps[where]
+        person = named_person(
+            gp.district, roman, name_deva=deva, sex=sex, year_of_birth=yob, mobile=mobile, gram_panchayat=gp
         )
         PersonIdentifier.objects.create(person=person, id_type=IdentifierType.ABHA_NUMBER, value=abha_for(i))
         PersonIdentifier.objects.create(
-            person=person, id_type=IdentifierType.ABHA_ADDRESS, value=f"{given.lower()}.{i}@abdm"
+            person=person, id_type=IdentifierType.ABHA_ADDRESS, value=f"{person.given_name.lower()}.{i}@abdm"
         )
         PersonIdentifier.objects.create(
             person=person, id_type=IdentifierType.HIM_PARIVAR_MEMBER, value=f"HPM{i:08d}"

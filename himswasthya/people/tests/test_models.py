@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from himswasthya.people.models import IdentifierType, Person, PersonIdentifier
+from himswasthya.people.tests.factories import named_person
 from himswasthya.places.models import GramPanchayat
 
 pytestmark = pytest.mark.django_db
@@ -17,15 +18,8 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def person(persona_district):
     gp = GramPanchayat.objects.create(name="Mashobra", source_id="M1", district=persona_district)
-    return Person.objects.create(
-        given_name="Kamla",
-        family_name="Devi",
-        name_roman="Kamla Devi",
-        name_deva="कमला देवी",
-        sex="F",
-        year_of_birth=1950,
-        gram_panchayat=gp,
-        district=persona_district,
+    return named_person(
+        persona_district, "Kamla Devi", name_deva="कमला देवी", sex="F", year_of_birth=1950, gram_panchayat=gp
     )
 
 

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import threading
-
 import pytest
-from django.db import connection
 from hypothesis import given
 from hypothesis import strategies as st
 
+from himswasthya.core.tests.race import errors, race
 from himswasthya.people.models import IdentifierType, PersonIdentifier
 from himswasthya.people.services import do_issue_uhid, lookup_uhid
 from himswasthya.people.tests.conftest import first
@@ -71,22 +69,7 @@ def test_a_mistyped_uhid_is_refused_with_the_reason(people, clerk):
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_issuing_gives_one_uhid_per_person_and_distinct_numbers(people):
     persons = [first(people, "Rajesh Thakur"), first(people, "Kamla Devi"), first(people, "Anil Verma")]
-    results: list[str] = []
-    errors: list[BaseException] = []
-
-    def issue(person):
-        try:
-            results.append(do_issue_uhid(person))
-        except BaseException as exc:  # noqa: BLE001 - reported below
-            errors.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=issue, args=(p,)) for p in persons * 3]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    assert not errors
+    results = race([lambda p=p: do_issue_uhid(p) for p in persons * 3])
+    assert not errors(results), results
     assert len(set(results)) == 3  # three people, three UHIDs, each issued once
     assert PersonIdentifier.objects.filter(id_type=IdentifierType.UHID).count() == 3

@@ -13,8 +13,10 @@ import pytest
 from django.utils import timezone
 
 from himswasthya.facilities.models import Department, OpdSession
-from himswasthya.himparivar.models import Family, Member
+from himswasthya.himparivar.models import Family
+from himswasthya.himparivar.tests.factories import member_of
 from himswasthya.people.models import Person
+from himswasthya.people.tests.factories import named_person
 from himswasthya.registration import services
 
 WEDNESDAY = datetime.date(2026, 11, 25)
@@ -43,17 +45,8 @@ def clock(monkeypatch):
 
 def make_person(district, name: str = "Ramesh Kumar", mobile: str | None = None, **fields) -> Person:
     n = next(_serial)
-    given, _sep, family = name.partition(" ")
-    return Person.objects.create(
-        given_name=given,
-        family_name=family,
-        name_roman=f"{name} {n}",
-        sex=fields.pop("sex", "M"),
-        year_of_birth=fields.pop("year_of_birth", 1980),
-        mobile=mobile,
-        district=district,
-        **fields,
-    )
+    defaults = {"name_roman": f"{name} {n}", "sex": "M", "year_of_birth": 1980}
+    return named_person(district, name, mobile=mobile, **{**defaults, **fields})
 
 
 @pytest.fixture
@@ -95,20 +88,8 @@ def family(citizen, persona_district):
     fam = Family.objects.create(family_id="HP-FAM-BOOK-1", district=persona_district)
     head = make_person(persona_district, "Asha Devi", mobile=citizen.mobile, sex="F")
     child = make_person(persona_district, "Anu Devi", sex="F", year_of_birth=2015)
-    for member_id, person, relation, year, extra in (
-        ("M-BOOK-1", head, "SELF", 1980, {"mobile": citizen.mobile}),
-        ("M-BOOK-2", child, "DAUGHTER", 2015, {}),
-    ):
-        Member.objects.create(
-            member_id=member_id,
-            family=fam,
-            person=person,
-            relation=relation,
-            name_roman=person.name_roman,
-            sex="F",
-            year_of_birth=year,
-            **extra,
-        )
+    member_of(fam, head, "M-BOOK-1")
+    member_of(fam, child, "M-BOOK-2", "DAUGHTER")
     return {"head": head, "child": child}
 
 

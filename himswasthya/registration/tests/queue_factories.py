@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from himswasthya.facilities.models import Department, Facility, OpdSession
 from himswasthya.people.models import Person
+from himswasthya.people.tests.factories import named_person
 from himswasthya.registration.models import Appointment, AppointmentStatus, Channel, SessionDay
 
 _serial = itertools.count(1)
@@ -52,18 +53,8 @@ def session_day(facility: Facility, dept: Department | None = None, *, date: dat
 
 def person(facility: Facility, *, name: str = "Asha Devi", name_deva: str = "आशा देवी", **fields) -> Person:
     n = next(_serial)
-    given, _, family = name.partition(" ")
-    return Person.objects.create(
-        given_name=given,
-        family_name=family,
-        name_roman=name,
-        name_deva=name_deva,
-        sex=fields.pop("sex", "F"),
-        year_of_birth=fields.pop("year_of_birth", 1980),
-        mobile=fields.pop("mobile", f"98{n:08d}"),
-        district=facility.district,
-        **fields,
-    )
+    defaults = {"sex": "F", "year_of_birth": 1980, "mobile": f"98{n:08d}"}
+    return named_person(facility.district, name, name_deva=name_deva, **{**defaults, **fields})
 
 
 def appointment(

@@ -9,14 +9,17 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
-from django.core.cache import cache
 from django.db import OperationalError, transaction
 from django.db.models.signals import post_save
 
-from himswasthya.abdm.client import AbdmConfig
-from himswasthya.abdm.models import SimulatedAbhaAccount, SimulatedGatewayCall
+from himswasthya.abdm.models import SimulatedGatewayCall
 from himswasthya.abdm.simulator.seed import DEMO_ACCOUNT
 from himswasthya.abdm.simulator.share import SHARE_PATH, push_profile_share
+from himswasthya.abdm.tests.conftest import (  # noqa: F401 - demo_account is a fixture
+    demo_account,
+    forget_cached_abdm_state,
+    point_the_client_at_the_simulator,
+)
 
 HIP_ID = "IN0210000001"
 DEMO_ADDRESS = DEMO_ACCOUNT["abha_address"]
@@ -27,28 +30,14 @@ SMS_IDS = {
 }
 
 
-def _forget(config: AbdmConfig) -> None:
-    cache.delete_many([config.cache_key(what) for what in ("session", "certificate", "jwks")])
-
-
 @pytest.fixture
 def abdm_sim(live_server, settings) -> Iterator[str]:
     """Our client pointed at the simulator of the live server (the gateway side of scan and share)."""
-    settings.ABDM_GATEWAY_URL = f"{live_server.url}/abdm-sim/gateway"
-    settings.ABDM_ABHA_URL = f"{live_server.url}/abdm-sim/abha"
-    settings.ABDM_CLIENT_ID = settings.ABDM_SIMULATOR_CLIENT_ID = "SBX_TEST"
-    settings.ABDM_CLIENT_SECRET = settings.ABDM_SIMULATOR_CLIENT_SECRET = "test-secret"
-    settings.ABDM_RETRY_BACKOFF_SECONDS = 0.01
+    point_the_client_at_the_simulator(settings, live_server.url)
     settings.ABDM_HIP_ID = HIP_ID
     settings.SMS_DLT_TEMPLATE_IDS = {**settings.SMS_DLT_TEMPLATE_IDS, **SMS_IDS}
-    _forget(AbdmConfig.from_settings())
     yield live_server.url
-    _forget(AbdmConfig.from_settings())
-
-
-@pytest.fixture
-def demo_account(db) -> SimulatedAbhaAccount:
-    return SimulatedAbhaAccount.objects.create(**dict(DEMO_ACCOUNT))
+    forget_cached_abdm_state()
 
 
 @pytest.fixture

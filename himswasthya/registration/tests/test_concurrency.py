@@ -8,14 +8,12 @@ booking still races the others for the same session-day row.
 from __future__ import annotations
 
 import os
-import threading
 from collections import Counter
-from collections.abc import Callable
 
 import pytest
-from django.db import connection
 
 from himswasthya.core.errors import DomainError
+from himswasthya.core.tests.race import errors, race
 from himswasthya.facilities.models import OpdSession
 from himswasthya.people.models import Person
 from himswasthya.registration import services
@@ -25,30 +23,6 @@ from himswasthya.registration.tests.booking_fixtures import THURSDAY, make_perso
 pytestmark = [pytest.mark.postgres_only, pytest.mark.django_db(transaction=True)]
 
 RACE_THREADS = int(os.environ.get("BOOKING_RACE_THREADS", "40"))
-
-
-def race(jobs: list[Callable[[], object]], threads: int) -> list[object]:
-    """Run `jobs` on `threads` threads started together; each result is the return value or the error."""
-    results: list[object] = [None] * len(jobs)
-    barrier = threading.Barrier(threads)
-
-    def worker(offset: int) -> None:
-        try:
-            barrier.wait()
-            for i in range(offset, len(jobs), threads):
-                try:
-                    results[i] = jobs[i]()
-                except Exception as exc:  # noqa: BLE001 - the test counts every outcome
-                    results[i] = exc
-        finally:
-            connection.close()  # each thread's own connection
-
-    pool = [threading.Thread(target=worker, args=(n,)) for n in range(threads)]
-    for t in pool:
-        t.start()
-    for t in pool:
-        t.join(timeout=300)
-    return results
 
 
 def test_200_concurrent_bookings_never_exceed_the_quota(
@@ -63,10 +37,9 @@ def test_200_concurrent_bookings_never_exceed_the_quota(
         )
 
     results = race([job(p) for p in people], threads=min(RACE_THREADS, 200))
-    booked = [r for r in results if not isinstance(r, Exception)]
-    errors = [r for r in results if isinstance(r, Exception)]
-    assert Counter(getattr(e, "code", type(e).__name__) for e in errors) == {"session_full": 50}
-    assert len(booked) == 150
+    refused = errors(results)
+    assert Counter(getattr(e, "code", type(e).__name__) for e in refused) == {"session_full": 50}
+    assert len(results) - len(refused) == 150
     tokens = sorted(Appointment.objects.values_list("token_number", flat=True))
     assert tokens == list(range(1, 151))  # unique, without gaps
     day = SessionDay.objects.get()
@@ -84,9 +57,9 @@ def test_the_same_person_booking_twice_at_once_gets_one_appointment(
         for _ in range(8)
     ]
     results = race(jobs, threads=8)
-    errors = [r for r in results if isinstance(r, Exception)]
-    assert len(results) - len(errors) == 1
-    assert all(isinstance(e, DomainError) and e.code == "already_booked" for e in errors), errors
+    refused = errors(results)
+    assert len(results) - len(refused) == 1
+    assert all(isinstance(e, DomainError) and e.code == "already_booked" for e in refused), refused
     day = SessionDay.objects.get()
     assert (day.online_booked, day.last_token) == (1, 1)
     assert Appointment.objects.get().token_number == 1
@@ -107,7 +80,7 @@ def test_the_bench_setup_and_invariant_check(clock, clerk, persona_facility, med
         )
 
     results = race([job(p) for p in setup.person_ids], threads=10)
-    assert sum(not isinstance(r, Exception) for r in results) == 20
+    assert len(results) - len(errors(results)) == 20
     assert check_booking_invariants(setup) == {"booked": 20, "quota": 20, "last_token": 20}
     again = prepare_booking_bench(
         facility=persona_facility, department=medicine, date=THURSDAY, online_quota=20, people=30

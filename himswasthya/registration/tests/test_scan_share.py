@@ -16,6 +16,7 @@ from himswasthya.audit.models import AuditEntry
 from himswasthya.notify import sms as sms_module
 from himswasthya.notify.models import SmsOutbox
 from himswasthya.people.models import IdentifierType, Person, PersonIdentifier
+from himswasthya.people.tests.factories import make_person
 from himswasthya.registration.scan_share_models import ScanShareStatus, ScanShareToken
 from himswasthya.registration.tests.scan_share_fixtures import (
     DEMO_ABHA,
@@ -109,14 +110,7 @@ def test_tokens_count_up_per_facility_and_day(share, demo_account, hip_facility)
 def test_a_person_holding_the_abha_is_matched_not_created(
     share, demo_account, hip_facility, persona_district
 ):
-    person = Person.objects.create(
-        given_name="Ramesh",
-        family_name="Thakur",
-        name_roman="Ramesh Thakur",
-        sex="M",
-        year_of_birth=1985,
-        district=persona_district,
-    )
+    person = make_person(persona_district, name_deva="", date_of_birth=None, mobile=None)
     PersonIdentifier.objects.create(
         person=person, id_type=IdentifierType.ABHA_ADDRESS, value=DEMO_ADDRESS, verified=True, source="ABDM"
     )
@@ -128,16 +122,7 @@ def test_a_person_holding_the_abha_is_matched_not_created(
 def test_a_person_with_the_same_name_birth_sex_and_mobile_is_matched_and_linked(
     share, demo_account, hip_facility, persona_district
 ):
-    person = Person.objects.create(
-        given_name="Ramesh",
-        family_name="Thakur",
-        name_roman="Ramesh Thakur",
-        name_deva="रमेश ठाकुर",
-        sex="M",
-        year_of_birth=1985,
-        mobile="9816000001",
-        district=persona_district,
-    )
+    person = make_person(persona_district, date_of_birth=None)
     wait_for_on_share(share().request_id)
     assert Person.objects.count() == 1
     assert ScanShareToken.objects.get().person == person
@@ -277,10 +262,7 @@ def test_registering_a_token_makes_a_scan_share_walk_in(share, demo_account, hip
 @pytest.mark.postgres_only
 def test_concurrent_shares_get_unique_gapless_tokens_one_per_abha(hip_facility, settings):
     """Eight shares at once on PostgreSQL (four patients, each twice): four tokens, numbered 1-4."""
-    import threading
-
-    from django.db import connection
-
+    from himswasthya.core.tests.race import errors, race
     from himswasthya.registration import scan_share
 
     settings.SMS_DLT_TEMPLATE_IDS = {**settings.SMS_DLT_TEMPLATE_IDS}
@@ -304,24 +286,8 @@ def test_concurrent_shares_get_unique_gapless_tokens_one_per_abha(hip_facility, 
         )
         for i, name in enumerate(names)
     ]
-    barrier = threading.Barrier(8)
-    errors: list[BaseException] = []
-
-    def run(share):
-        try:
-            barrier.wait()
-            scan_share.do_receive_profile_share(share, hip_facility)
-        except BaseException as exc:  # noqa: BLE001 - reported below
-            errors.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(s,)) for s in shares * 2]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert errors == []
+    results = race([lambda s=s: scan_share.do_receive_profile_share(s, hip_facility) for s in shares * 2])
+    assert errors(results) == []
     tokens = ScanShareToken.objects.order_by("token_number")
     assert [t.token_number for t in tokens] == [1, 2, 3, 4]
     assert sorted(t.abha_address for t in tokens) == ["p0@sbx", "p1@sbx", "p2@sbx", "p3@sbx"]

@@ -7,9 +7,11 @@ import datetime
 import pytest
 from django.utils import timezone
 
+from himswasthya.accounts.tests.fixtures import sign_in_page
 from himswasthya.audit.models import AuditEntry
 from himswasthya.registration import scan_share
 from himswasthya.registration.scan_share_models import ScanShareCounter, ScanShareToken
+from himswasthya.registration.tests.booking_fixtures import make_person
 from himswasthya.registration.tests.scan_share_fixtures import DEMO_ADDRESS, HIP_ID
 
 
@@ -138,6 +140,28 @@ def test_a_token_without_a_person_cannot_be_registered(hip_facility, clerk, logi
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize("posted", [{}, {"department": "abc"}, {"department": "1", "fee_exemption": "x"}])
+def test_a_bad_registration_post_is_a_message_and_registers_nothing(hip_facility, clerk, login_as, posted):
+    person = make_person(hip_facility.district)
+    token = _token(hip_facility, 1, person=person)
+    response = login_as(clerk).post(f"/opd/scan-share/tokens/{token.pk}/register/", posted, follow=True)
+    html = response.content.decode()
+    expected = "Unknown fee exemption category." if "fee_exemption" in posted else "Choose a department"
+    assert response.status_code == 200 and expected in html
+    token.refresh_from_db()
+    assert token.status == "waiting"
+
+
+@pytest.mark.django_db
+def test_another_facilitys_token_is_a_404_even_with_a_bad_post(
+    hip_facility, persona_other_facility, clerk, login_as
+):
+    token = _token(persona_other_facility, 1)
+    url = f"/opd/scan-share/tokens/{token.pk}/register/"
+    assert login_as(clerk).post(url, {"department": "abc"}).status_code == 404
+
+
+@pytest.mark.django_db
 def test_the_pages_speak_hindi(hip_facility, clerk, login_as):
     _token(hip_facility, 1)
     client = login_as(clerk, HTTP_ACCEPT_LANGUAGE="hi")
@@ -150,11 +174,9 @@ def test_the_pages_speak_hindi(hip_facility, clerk, login_as):
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
 def test_a_shared_profile_appears_on_the_clerk_screen_without_reload(
-    share, demo_account, hip_facility, clerk, login_as, page, live_server
+    share, demo_account, hip_facility, clerk, page, live_server
 ):
-    client = login_as(clerk)
-    session = client.cookies["sessionid"].value
-    page.context.add_cookies([{"name": "sessionid", "value": session, "url": live_server.url}])
+    sign_in_page(page, live_server, clerk)
     page.goto("/opd/scan-share/")
     assert page.get_by_text("No scan-and-share tokens yet today.").is_visible()
     page.evaluate("window.__noReload = true")

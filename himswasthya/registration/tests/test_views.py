@@ -11,9 +11,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from himswasthya.facilities.models import Department, Facility, OpdClosure, OpdPolicy, OpdSession
-from himswasthya.himparivar.models import Family, Member
+from himswasthya.himparivar.models import Family
+from himswasthya.himparivar.tests.factories import member_of
 from himswasthya.notify import sms
 from himswasthya.people.models import Person
+from himswasthya.people.tests.factories import named_person
 from himswasthya.registration.models import Appointment, AppointmentStatus, Channel
 from himswasthya.registration.qr import slip_qr_payload
 
@@ -62,17 +64,7 @@ def person(
     year: int = 1985,
     sex: str = "F",
 ) -> Person:
-    given, _sep, family = name.partition(" ")
-    return Person.objects.create(
-        given_name=given,
-        family_name=family,
-        name_roman=name,
-        name_deva=name_deva,
-        sex=sex,
-        year_of_birth=year,
-        mobile=mobile,
-        district=district,
-    )
+    return named_person(district, name, name_deva=name_deva, sex=sex, year_of_birth=year, mobile=mobile)
 
 
 def family_of(mobile: str, district, *members: tuple[str, str, str, int]) -> list[Person]:
@@ -82,17 +74,7 @@ def family_of(mobile: str, district, *members: tuple[str, str, str, int]) -> lis
     people = []
     for i, (name, name_deva, sex, year) in enumerate(members):
         p = person(district, name, name_deva, mobile=mobile if i == 0 else None, year=year, sex=sex)
-        Member.objects.create(
-            member_id=f"TESTMEM{n:06d}{i}",
-            family=family,
-            person=p,
-            relation="SELF" if i == 0 else "SON",
-            name_roman=name,
-            name_deva=name_deva,
-            sex=sex,
-            year_of_birth=year,
-            mobile=mobile if i == 0 else None,
-        )
+        member_of(family, p, f"TESTMEM{n:06d}{i}", "SELF" if i == 0 else "SON")
         people.append(p)
     return people
 
@@ -140,6 +122,15 @@ def _book(who, facility, dept, date, actor_client):
     response = _post_book(actor_client, who, session_on(facility, dept, date), date)
     assert response.status_code == 302, response.content.decode()[:2000]
     return Appointment.objects.get(person=who, date=date, status=AppointmentStatus.BOOKED)
+
+
+def _book_second_refused(client: Client, first: Person, second: Person, facility, dept) -> None:
+    """`first` books today's session; booking `second` into it is refused on the page with the error shown."""
+    today = timezone.localdate()
+    _book(first, facility, dept, today, client)
+    response = _post_book(client, second, session_on(facility, dept, today), today)
+    assert response.status_code == 409
+    assert 'class="errorlist"' in response.content.decode()
 
 
 # --- citizen booking: the steps ---
@@ -233,23 +224,13 @@ def test_it_rejects_a_malformed_slot_with_a_message(login_as, citizen, asha_fami
 @pytest.mark.django_db
 def test_it_shows_the_full_session_error(login_as, citizen, asha_family, persona_facility):
     dept = opd_department(persona_facility, code="ent", online=1)
-    client = login_as(citizen)
-    today = timezone.localdate()
-    _book(asha_family[0], persona_facility, dept, today, client)
-    response = _post_book(client, asha_family[1], session_on(persona_facility, dept, today), today)
-    assert response.status_code == 409
-    assert 'class="errorlist"' in response.content.decode()
+    _book_second_refused(login_as(citizen), asha_family[0], asha_family[1], persona_facility, dept)
     assert Appointment.objects.filter(person=asha_family[1]).count() == 0
 
 
 @pytest.mark.django_db
 def test_it_shows_the_duplicate_appointment_error(login_as, citizen, asha_family, persona_facility, dept):
-    client = login_as(citizen)
-    today = timezone.localdate()
-    _book(asha_family[0], persona_facility, dept, today, client)
-    response = _post_book(client, asha_family[0], session_on(persona_facility, dept, today), today)
-    assert response.status_code == 409
-    assert 'class="errorlist"' in response.content.decode()
+    _book_second_refused(login_as(citizen), asha_family[0], asha_family[0], persona_facility, dept)
     assert Appointment.objects.filter(person=asha_family[0]).count() == 1
 
 

@@ -10,8 +10,10 @@ from django.utils import translation
 
 from himswasthya.abdm.client import AbhaProfile
 from himswasthya.abdm.simulator.seed import DEMO_ACCOUNT
-from himswasthya.himparivar.models import Family, Member
+from himswasthya.himparivar.models import Family
+from himswasthya.himparivar.tests.factories import member_of
 from himswasthya.people.models import Person
+from himswasthya.people.tests.factories import make_person
 
 DEMO_PROFILE = AbhaProfile(
     abha_number=DEMO_ACCOUNT["abha_number"],
@@ -40,22 +42,6 @@ def profile(**changes) -> AbhaProfile:
     return replace(DEMO_PROFILE, **changes)
 
 
-def make_person(district, **fields) -> Person:
-    values = {
-        "given_name": "Ramesh",
-        "family_name": "Thakur",
-        "name_roman": "Ramesh Thakur",
-        "name_deva": "रमेश ठाकुर",
-        "sex": "M",
-        "date_of_birth": datetime.date(1985, 8, 5),
-        "year_of_birth": 1985,
-        "mobile": "9816000001",
-        "district": district,
-    }
-    values.update(fields)
-    return Person.objects.create(**values)
-
-
 @pytest.fixture
 def ramesh(persona_district) -> Person:
     return make_person(persona_district)
@@ -73,20 +59,9 @@ def make_family(district, family_id: str, members: list[dict]) -> list:
     for index, spec in enumerate(members, start=1):
         spec = dict(spec)
         relation = spec.pop("relation", "SELF")
-        mobile = spec.get("mobile")
         person = make_person(district, **spec)
-        Member.objects.create(
-            member_id=f"{family_id}-{index}",
-            family=family,
-            person=person,
-            relation=relation,
-            name_roman=person.name_roman,
-            name_deva=person.name_deva,
-            sex=person.sex,
-            date_of_birth=person.date_of_birth,
-            year_of_birth=person.year_of_birth,
-            mobile=mobile,
-        )
+        # the register has the mobile of a member only where `spec` gives one (make_person always sets one)
+        member_of(family, person, f"{family_id}-{index}", relation, mobile=spec.get("mobile"))
         made.append(person)
     return made
 

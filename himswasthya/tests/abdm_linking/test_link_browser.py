@@ -5,9 +5,9 @@ match score and links it; the person's page then shows the ABHA as XX-XXXX-XXXX-
 from __future__ import annotations
 
 import pytest
-from django.conf import settings as django_settings
 
 from himswasthya.abdm.tests.conftest import DEMO_ABHA
+from himswasthya.accounts.tests.fixtures import sign_in_page
 from himswasthya.people.models import PersonIdentifier
 
 from .link_fixtures import _english_by_default, asha_family, ramesh  # noqa: F401
@@ -15,12 +15,18 @@ from .link_fixtures import _english_by_default, asha_family, ramesh  # noqa: F40
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_a_clerk_links_an_abha_to_a_person(
-    abdm_sim, demo_account, ramesh, clerk, login_as, page, live_server
-):
-    name = django_settings.SESSION_COOKIE_NAME
-    session = login_as(clerk).cookies[name].value
-    page.context.add_cookies([{"name": name, "value": session, "url": live_server.url}])
+def _link_the_demo_abha(page) -> None:
+    """On a person's Link-ABHA page: the simulator's demo ABHA, consent, its OTP, and Link."""
+    page.get_by_role("textbox", name="ABHA Number").fill(DEMO_ABHA)
+    page.get_by_label("I agree").check()
+    page.get_by_role("button", name="Send OTP").click()
+    page.get_by_role("textbox", name="OTP").fill("123456")
+    page.get_by_role("button", name="Verify OTP").click()
+    page.get_by_role("button", name="Link ABHA").click()
+
+
+def test_a_clerk_links_an_abha_to_a_person(abdm_sim, demo_account, ramesh, clerk, page, live_server):
+    sign_in_page(page, live_server, clerk)
     page.goto(f"/abdm/link/person/{ramesh.pk}/")
     assert page.get_by_test_id("linked-abha").inner_text() == "Not linked"
     page.get_by_role("textbox", name="ABHA Number").fill(DEMO_ABHA)
@@ -41,7 +47,7 @@ def test_a_clerk_links_an_abha_to_a_person(
 
 
 def test_a_poor_match_is_refused_with_reasons_in_the_browser(
-    abdm_sim, demo_account, persona_district, clerk, login_as, page, live_server
+    abdm_sim, demo_account, persona_district, clerk, page, live_server
 ):
     from .link_fixtures import make_person
 
@@ -53,17 +59,9 @@ def test_a_poor_match_is_refused_with_reasons_in_the_browser(
         sex="F",
         mobile="9816000077",
     )
-    name = django_settings.SESSION_COOKIE_NAME
-    page.context.add_cookies(
-        [{"name": name, "value": login_as(clerk).cookies[name].value, "url": live_server.url}]
-    )
+    sign_in_page(page, live_server, clerk)
     page.goto(f"/abdm/link/person/{sister.pk}/")
-    page.get_by_role("textbox", name="ABHA Number").fill(DEMO_ABHA)
-    page.get_by_label("I agree").check()
-    page.get_by_role("button", name="Send OTP").click()
-    page.get_by_role("textbox", name="OTP").fill("123456")
-    page.get_by_role("button", name="Verify OTP").click()
-    page.get_by_role("button", name="Link ABHA").click()
+    _link_the_demo_abha(page)
     outcome = page.get_by_test_id("outcome")
     assert outcome.get_attribute("data-status") == "refused"
     assert "Sex differs." in outcome.inner_text()
@@ -71,21 +69,13 @@ def test_a_poor_match_is_refused_with_reasons_in_the_browser(
 
 
 def test_a_citizen_links_her_husbands_abha_from_my_family(
-    abdm_sim, demo_account, asha_family, citizen, login_as, page, live_server
+    abdm_sim, demo_account, asha_family, citizen, page, live_server
 ):
-    name = django_settings.SESSION_COOKIE_NAME
-    page.context.add_cookies(
-        [{"name": name, "value": login_as(citizen).cookies[name].value, "url": live_server.url}]
-    )
+    sign_in_page(page, live_server, citizen)
     page.goto("/families/mine/")
     husband = page.get_by_test_id("member").filter(has_text="Ramesh Thakur")
     husband.get_by_role("link", name="Link ABHA").click()
-    page.get_by_role("textbox", name="ABHA Number").fill(DEMO_ABHA)
-    page.get_by_label("I agree").check()
-    page.get_by_role("button", name="Send OTP").click()
-    page.get_by_role("textbox", name="OTP").fill("123456")
-    page.get_by_role("button", name="Verify OTP").click()
-    page.get_by_role("button", name="Link ABHA").click()
+    _link_the_demo_abha(page)
     assert page.get_by_test_id("outcome").get_attribute("data-status") == "linked"
     page.get_by_role("link", name="Back to my family").click()
     row = page.get_by_test_id("member").filter(has_text="Ramesh Thakur")

@@ -37,7 +37,7 @@ class Command(BaseCommand):
                 self.style.WARNING(
                     f"{result.stale_unsealed} audit entries are still unsealed after {stale_after} s: "
                     f"run `manage.py seal_audit` and check why they were not sealed (AUDIT_SEAL_MODE; "
-                    f"with \"worker\", is `seal_audit --every` running? its log)"
+                    f'with "worker", is `seal_audit --every` running? its log)'
                 )
             )
         if result.unanchored:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime
 
-import pytest
 from django.utils import timezone
 
 from himswasthya.himcare.models import Claim
@@ -12,11 +11,6 @@ from himswasthya.himcare.tests.factories import verify_at_desk
 
 API = "/api/himcare"
 RATE = 22_800_00
-
-
-@pytest.fixture
-def world(active_enrolment, surgery_package, empanelment, gallstone_icd10):
-    return {"member": active_enrolment.members.order_by("id")[0], "package": surgery_package}
 
 
 def post(client, url, data=None):

@@ -4,32 +4,14 @@ from __future__ import annotations
 
 import datetime
 
-import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone, translation
 
 from himswasthya.core import money
-from himswasthya.himcare.cases import services as cases
 from himswasthya.himcare.models import Case, CaseStatus, Document
 from himswasthya.himcare.tests.factories import verify_at_desk
 
 RATE = 22_800_00
-
-
-@pytest.fixture
-def world(active_enrolment, surgery_package, empanelment, gallstone_icd10):
-    return {"member": active_enrolment.members.order_by("id")[0], "package": surgery_package}
-
-
-def _raise(scheme_desk, world, **kw):
-    return cases.do_raise_preauth(
-        actor=scheme_desk,
-        enrolled_member=world["member"],
-        facility=scheme_desk.facility,
-        package_ids=[world["package"].pk],
-        provisional_icd10_codes=["K80.2"],
-        **kw,
-    )
 
 
 def _local(dt):
@@ -86,10 +68,10 @@ def test_icd10_search_fragment(login_as, scheme_desk, world):
 
 
 def test_whole_path_through_the_pages(
-    login_as, scheme_desk, himcare_officer, citizen, world, active_enrolment
+    login_as, scheme_desk, himcare_officer, citizen, raised, active_enrolment
 ):
+    case = raised
     desk, officer = login_as(scheme_desk), login_as(himcare_officer)
-    case = _raise(scheme_desk, world)
     base = f"/himcare/cases/{case.pk}/"
     queue = officer.get("/himcare/cases/preauth-queue/").content.decode()
     assert case.case_no in queue
@@ -132,9 +114,9 @@ def test_whole_path_through_the_pages(
 
 
 def test_outsiders_get_404_or_403(
-    login_as, scheme_desk, other_scheme_desk, other_district_officer, district_officer, citizen, world
+    login_as, scheme_desk, other_scheme_desk, other_district_officer, district_officer, citizen, raised
 ):
-    case = _raise(scheme_desk, world)
+    case = raised
     base = f"/himcare/cases/{case.pk}/"
     assert login_as(other_scheme_desk).get(base).status_code == 404
     assert login_as(other_scheme_desk).post(base + "cancel/", {"reason": "x"}).status_code == 404
@@ -148,15 +130,15 @@ def test_outsiders_get_404_or_403(
     assert case.case_no in login_as(scheme_desk).get("/himcare/cases/").content.decode()
 
 
-def test_overdue_is_highlighted(login_as, scheme_desk, himcare_officer, world):
-    case = _raise(scheme_desk, world)
+def test_overdue_is_highlighted(login_as, scheme_desk, himcare_officer, raised):
+    case = raised
     Case.objects.filter(pk=case.pk).update(decision_due_at=timezone.now() - datetime.timedelta(hours=1))
     body = login_as(himcare_officer).get("/himcare/cases/preauth-queue/").content.decode()
     assert 'class="overdue"' in body and 'data-testid="overdue"' in body
 
 
-def test_pages_in_hindi(login_as, scheme_desk, himcare_officer, world, settings, active_enrolment):
-    case = _raise(scheme_desk, world)
+def test_pages_in_hindi(login_as, scheme_desk, himcare_officer, world, settings, active_enrolment, raised):
+    case = raised
     client = login_as(himcare_officer)
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "hi"
     body = client.get(f"/himcare/cases/{case.pk}/").content.decode()

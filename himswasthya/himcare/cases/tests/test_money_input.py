@@ -27,23 +27,7 @@ BAD_AMOUNTS = {
 }
 
 
-@pytest.fixture
-def world(active_enrolment, surgery_package, empanelment, gallstone_icd10):
-    return {"member": active_enrolment.members.order_by("id")[0], "package": surgery_package}
-
-
-def _raise(scheme_desk, world) -> Case:
-    return cases.do_raise_preauth(
-        actor=scheme_desk,
-        enrolled_member=world["member"],
-        facility=scheme_desk.facility,
-        package_ids=[world["package"].pk],
-        provisional_icd10_codes=["K80.2"],
-    )
-
-
-def _discharged(scheme_desk, himcare_officer, world) -> Case:
-    case = _raise(scheme_desk, world)
+def _discharged(scheme_desk, himcare_officer, case: Case) -> Case:
     cases.do_decide_preauth(actor=himcare_officer, case=case, decision="approve")
     cases.do_admit(actor=scheme_desk, case=case, admitted_at=timezone.now() - datetime.timedelta(days=3))
     cases.do_discharge(
@@ -63,20 +47,24 @@ def _check(response, english_or_hindi: str) -> None:
     assert english_or_hindi in body, body[body.find('role="alert"') - 200 : body.find('role="alert"') + 400]
 
 
-@pytest.mark.parametrize("lang", ["en", "hi"])
-@pytest.mark.parametrize("amount", list(BAD_AMOUNTS))
-def test_new_preauth_estimate(login_as, scheme_desk, world, amount, lang):
-    desk = login_as(scheme_desk, HTTP_ACCEPT_LANGUAGE=lang)
+def _new_preauth(desk, world, estimated: str):
+    """The scheme desk verifies the family and raises a pre-authorisation with this estimate on the page."""
     verify_at_desk(desk, world["member"].enrolment)
-    response = desk.post(
+    return desk.post(
         "/himcare/cases/new/",
         {
             "enrolled_member": world["member"].pk,
             "packages": [world["package"].pk],
             "icd10_codes": "K80.2",
-            "estimated": amount,
+            "estimated": estimated,
         },
     )
+
+
+@pytest.mark.parametrize("lang", ["en", "hi"])
+@pytest.mark.parametrize("amount", list(BAD_AMOUNTS))
+def test_new_preauth_estimate(login_as, scheme_desk, world, amount, lang):
+    response = _new_preauth(login_as(scheme_desk, HTTP_ACCEPT_LANGUAGE=lang), world, amount)
     _check(response, BAD_AMOUNTS[amount][lang == "hi"])
     assert 'data-testid="error-estimated"' in response.content.decode()
     assert not Case.objects.exists()
@@ -84,8 +72,8 @@ def test_new_preauth_estimate(login_as, scheme_desk, world, amount, lang):
 
 @pytest.mark.parametrize("lang", ["en", "hi"])
 @pytest.mark.parametrize("amount", list(BAD_AMOUNTS))
-def test_decide_preauth_approved_amount(login_as, scheme_desk, himcare_officer, world, amount, lang):
-    case = _raise(scheme_desk, world)
+def test_decide_preauth_approved_amount(login_as, scheme_desk, himcare_officer, raised, amount, lang):
+    case = raised
     officer = login_as(himcare_officer, HTTP_ACCEPT_LANGUAGE=lang)
     response = officer.post(
         f"/himcare/cases/{case.pk}/decide_preauth/", {"decision": "approve", "approved": amount}
@@ -96,8 +84,8 @@ def test_decide_preauth_approved_amount(login_as, scheme_desk, himcare_officer, 
 
 @pytest.mark.parametrize("lang", ["en", "hi"])
 @pytest.mark.parametrize("amount", list(BAD_AMOUNTS))
-def test_submit_claim_amount(login_as, scheme_desk, himcare_officer, world, amount, lang):
-    case = _discharged(scheme_desk, himcare_officer, world)
+def test_submit_claim_amount(login_as, scheme_desk, himcare_officer, raised, amount, lang):
+    case = _discharged(scheme_desk, himcare_officer, raised)
     response = login_as(scheme_desk, HTTP_ACCEPT_LANGUAGE=lang).post(
         f"/himcare/cases/{case.pk}/submit_claim/", {"claimed": amount}
     )
@@ -107,8 +95,8 @@ def test_submit_claim_amount(login_as, scheme_desk, himcare_officer, world, amou
 
 @pytest.mark.parametrize("lang", ["en", "hi"])
 @pytest.mark.parametrize("amount", list(BAD_AMOUNTS))
-def test_adjudicate_claim_amount(login_as, scheme_desk, himcare_officer, world, amount, lang):
-    case = _discharged(scheme_desk, himcare_officer, world)
+def test_adjudicate_claim_amount(login_as, scheme_desk, himcare_officer, raised, amount, lang):
+    case = _discharged(scheme_desk, himcare_officer, raised)
     cases.do_submit_claim(actor=scheme_desk, case=case)
     response = login_as(himcare_officer, HTTP_ACCEPT_LANGUAGE=lang).post(
         f"/himcare/cases/{case.pk}/adjudicate_claim/",
@@ -119,28 +107,19 @@ def test_adjudicate_claim_amount(login_as, scheme_desk, himcare_officer, world, 
 
 
 def test_good_amounts_still_work(login_as, scheme_desk, world):
-    desk = login_as(scheme_desk)
-    verify_at_desk(desk, world["member"].enrolment)
-    response = desk.post(
-        "/himcare/cases/new/",
-        {
-            "enrolled_member": world["member"].pk,
-            "packages": [world["package"].pk],
-            "icd10_codes": "K80.2",
-            "estimated": "₹ 20,000.50",
-        },
-    )
+    response = _new_preauth(login_as(scheme_desk), world, "₹ 20,000.50")
     assert response.status_code == 302
     assert Case.objects.get().blocked_paise == 20_000_50
 
 
 @pytest.mark.parametrize("amount", [10**30, 2**63])
-def test_api_amount_beyond_any_column_is_a_400(login_as, scheme_desk, himcare_officer, world, amount):
+def test_api_amount_beyond_any_column_is_a_400(login_as, scheme_desk, himcare_officer, raised, amount):
+    case = raised
     """The JSON API takes paise as integers (pydantic refuses NaN, "१००", 1e5); a huge one is refused by the
     claim rules (not above the blocked amount) before it reaches the database. A guard, not a regression."""
     import json
 
-    case = _discharged(scheme_desk, himcare_officer, world)
+    case = _discharged(scheme_desk, himcare_officer, raised)
     response = login_as(scheme_desk).post(
         f"/api/himcare/cases/{case.pk}/claim",
         json.dumps({"claimed_paise": amount}),

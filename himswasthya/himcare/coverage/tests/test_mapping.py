@@ -15,13 +15,6 @@ from himswasthya.himcare.tests.monitoring_factories import EXPECTED, build_small
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def geo(persona_district, persona_other_district, scheme_year, persona_facility, persona_other_facility):
-    return build_small_geography(
-        persona_district, persona_other_district, scheme_year, persona_facility, persona_other_facility
-    )
-
-
 def _tuple(f: mapping.Figures) -> tuple:
     return (
         f.families,

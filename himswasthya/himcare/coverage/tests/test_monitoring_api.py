@@ -7,32 +7,11 @@ import io
 
 import pytest
 
-from himswasthya.himcare.cases import misuse
 from himswasthya.himcare.models import FlagStatus, MisuseFlag
-from himswasthya.himcare.tests.monitoring_factories import (
-    EXPECTED,
-    build_small_geography,
-    days_ago,
-    make_case,
-)
+from himswasthya.himcare.tests.monitoring_factories import EXPECTED
 
 pytestmark = pytest.mark.django_db
 BASE = "/api/himcare/monitoring"
-
-
-@pytest.fixture
-def geo(persona_district, persona_other_district, scheme_year, persona_facility, persona_other_facility):
-    return build_small_geography(
-        persona_district, persona_other_district, scheme_year, persona_facility, persona_other_facility
-    )
-
-
-@pytest.fixture
-def flags(active_enrolment, persona_facility, persona_other_facility):
-    make_case(active_enrolment, persona_facility, admitted_at=days_ago(5))
-    make_case(active_enrolment, persona_other_facility, admitted_at=days_ago(3))
-    misuse.run_misuse_rules()
-    return MisuseFlag.objects.order_by("pk")
 
 
 def test_flags_listed_by_scope(flags, login_as, himcare_officer, district_officer, other_district_officer):

@@ -7,26 +7,14 @@ import pytest
 from django.urls import reverse
 
 from himswasthya.audit.models import AuditEntry
-from himswasthya.himcare.cases import misuse
-from himswasthya.himcare.models import FlagStatus, MisuseFlag
-from himswasthya.himcare.tests.monitoring_factories import build_small_geography, days_ago, make_case
+from himswasthya.himcare.models import FlagStatus
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def geo(persona_district, persona_other_district, scheme_year, persona_facility, persona_other_facility):
-    return build_small_geography(
-        persona_district, persona_other_district, scheme_year, persona_facility, persona_other_facility
-    )
-
-
-@pytest.fixture
-def flag(active_enrolment, persona_facility, persona_other_facility):
-    make_case(active_enrolment, persona_facility, admitted_at=days_ago(5))
-    make_case(active_enrolment, persona_other_facility, admitted_at=days_ago(3))
-    misuse.run_misuse_rules()
-    return MisuseFlag.objects.get(facility=persona_facility)
+def flag(flags, persona_facility):
+    return flags.get(facility=persona_facility)
 
 
 def test_flag_queue_and_review(flag, login_as, himcare_officer):

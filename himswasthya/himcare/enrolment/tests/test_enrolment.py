@@ -4,6 +4,7 @@ payment, renewal, cancellation, expiry and the AB-PMJAY import."""
 from __future__ import annotations
 
 import datetime
+import functools
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -186,32 +187,16 @@ def test_category_override_needs_officer_reason_and_document(
             override_reason="x",
             override_documents=[doc],
         )
+    officer_override = functools.partial(
+        svc.do_enrol_family, actor=himcare_officer, family=family, channel="officer", category_override="I"
+    )
     with pytest.raises(DomainError) as err:
-        svc.do_enrol_family(
-            actor=himcare_officer,
-            family=family,
-            channel="officer",
-            category_override="I",
-            override_documents=[doc],
-        )
+        officer_override(override_documents=[doc])
     assert err.value.field == "override_reason"
     with pytest.raises(DomainError) as err:
-        svc.do_enrol_family(
-            actor=himcare_officer,
-            family=family,
-            channel="officer",
-            category_override="I",
-            override_reason="BPL certificate seen",
-        )
+        officer_override(override_reason="BPL certificate seen")
     assert err.value.field == "override_documents"
-    enrolment = svc.do_enrol_family(
-        actor=himcare_officer,
-        family=family,
-        channel="officer",
-        category_override="I",
-        override_reason="BPL certificate seen",
-        override_documents=[doc],
-    )
+    enrolment = officer_override(override_reason="BPL certificate seen", override_documents=[doc])
     assert enrolment.category == "I" and enrolment.category_source == "override"
     assert enrolment.status == EnrolmentStatus.ACTIVE
     assert Document.objects.filter(enrolment=enrolment, kind="category_cert").count() == 1

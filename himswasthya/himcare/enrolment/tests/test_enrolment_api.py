@@ -89,29 +89,23 @@ def test_clerk_enrols_takes_payment_and_downloads_card(scheme_year, citizen_fami
     assert again.status_code == 409 and again.json()["code"] == "already_enrolled"
 
 
+#: An officer's category set by hand, with its reason and supporting document.
+OVERRIDE = {
+    "category_override": "I",
+    "override_reason": "BPL certificate seen",
+    "override_documents": [{"kind": "category_cert", "reference": "BPL/2026/77"}],
+}
+
+
 def test_clerk_cannot_use_the_officer_channel_or_override(scheme_year, citizen_family, clerk, login_as):
-    response = _enrol(
-        login_as(clerk),
-        citizen_family,
-        "counter",
-        category_override="I",
-        override_reason="x",
-        override_documents=[{"kind": "category_cert", "reference": "BPL-1"}],
-    )
+    response = _enrol(login_as(clerk), citizen_family, "counter", **OVERRIDE)
     assert response.status_code == 403
     response = _enrol(login_as(clerk), citizen_family, "officer")
     assert response.status_code == 403
 
 
 def test_officer_override_with_document_reference(scheme_year, citizen_family, himcare_officer, login_as):
-    response = _enrol(
-        login_as(himcare_officer),
-        citizen_family,
-        "officer",
-        category_override="I",
-        override_reason="BPL certificate seen",
-        override_documents=[{"kind": "category_cert", "reference": "BPL/2026/77"}],
-    )
+    response = _enrol(login_as(himcare_officer), citizen_family, "officer", **OVERRIDE)
     assert response.status_code == 201
     body = response.json()
     assert body["category"] == "I" and body["category_source"] == "override" and body["status"] == "active"
