@@ -145,6 +145,10 @@ def _english_after_each_test() -> Iterator[None]:
 def pytest_collection_modifyitems(config, items):
     from django.db import connection
 
+    # Tests that run for many seconds start first, so that with parallel workers none of them is still
+    # running alone at the end (xdist hands out tests in this order; the sort is stable).
+    items.sort(key=lambda item: not (item.get_closest_marker("browser") or item.get_closest_marker("long")))
+
     if connection.vendor != "postgresql":
         skip = pytest.mark.skip(reason="needs PostgreSQL (run with DATABASE_URL=postgres://...)")
         for item in items:
@@ -152,7 +156,7 @@ def pytest_collection_modifyitems(config, items):
                 item.add_marker(skip)
     else:  # `make test` runs both suites: a test whose outcome cannot depend on the engine runs once
         skip = pytest.mark.skip(
-            reason="engine-independent (fresh process, no test database): SQLite suite only"
+            reason="engine-independent (pure code, source checks or a fresh process): SQLite suite only"
         )
         for item in items:
             if "engine_independent" in item.keywords:

@@ -281,6 +281,7 @@ def _keep_test_connection() -> Iterator[None]:
     signals.request_finished.connect(close_old_connections)
 
 
+@pytest.mark.long
 @pytest.mark.django_db
 @pytest.mark.parametrize("role", ["facility_admin", "citizen"])  # one test each: parallel workers share them
 def test_the_api_keeps_to_its_schema(role, request, world, _quiet_request_log, _keep_test_connection):

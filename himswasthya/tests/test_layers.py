@@ -23,6 +23,9 @@ import pytest
 from django.apps import apps
 from django.db import models
 
+# Pure code or source checks: the outcome cannot depend on the database engine or the cache.
+pytestmark = pytest.mark.engine_independent
+
 ROOT = Path(__file__).resolve().parents[2]
 PACKAGE = ROOT / "himswasthya"
 

@@ -7,6 +7,9 @@ from himswasthya.abdm import errors
 from himswasthya.abdm.errors import AbdmError, normalise_error
 from himswasthya.core.errors import DomainError
 
+# Pure code or source checks: the outcome cannot depend on the database engine or the cache.
+pytestmark = pytest.mark.engine_independent
+
 
 def test_it_reads_the_flat_code_message_shape():
     error = normalise_error(400, {"code": "ABDM-1211", "message": "User not found."})

@@ -175,11 +175,13 @@ def _check_source(source: str) -> list[str]:
     return Checker({path: ast.parse(source)}).run()
 
 
+@pytest.mark.engine_independent  # reads the source
 def test_every_audit_call_names_a_listed_action():
     problems = Checker(_production_modules()).run()
     assert problems == [], "\n".join(problems)
 
 
+@pytest.mark.engine_independent  # reads the source
 def test_the_checker_reaches_the_call_sites():
     """The walk follows wrappers of wrappers (build_entry <- record <- _audit <- _transition ...) and tables
     of actions: every listed action is reached at some call site. A checker that found none would pass

@@ -9,6 +9,9 @@ import pytest
 from himswasthya.core import crypto
 from himswasthya.core.tests.settings_probe import settings_import
 
+# Pure code or source checks: the outcome cannot depend on the database engine or the cache.
+pytestmark = pytest.mark.engine_independent
+
 OLD_KEY = base64.urlsafe_b64encode(b"o" * 32).decode()
 NEW_KEY = base64.urlsafe_b64encode(b"n" * 32).decode()
 CONTEXT = "people.PersonIdentifier.value"

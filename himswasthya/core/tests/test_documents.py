@@ -14,6 +14,9 @@ import qrcode.image.svg
 
 from himswasthya.core import documents
 
+# Pure code or source checks: the outcome cannot depend on the database engine or the cache.
+pytestmark = pytest.mark.engine_independent
+
 HTML = """<!doctype html><html><head><meta charset="utf-8"><style>
 @font-face {{ font-family: "Noto Sans Devanagari"; src: url("{font_regular}"); }}
 body {{ font-family: "Noto Sans Devanagari"; }}

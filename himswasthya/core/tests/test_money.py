@@ -10,6 +10,9 @@ from django.core.exceptions import ValidationError
 
 from himswasthya.core.money import RupeesField, format_indian_grouping, parse_rupees, rupees
 
+# Pure code or source checks: the outcome cannot depend on the database engine or the cache.
+pytestmark = pytest.mark.engine_independent
+
 
 @pytest.mark.parametrize(
     ("text", "paise"),

@@ -18,6 +18,9 @@ from himswasthya.core.privacy import (
     register,
 )
 
+# Pure code or source checks: the outcome cannot depend on the database engine or the cache.
+pytestmark = pytest.mark.engine_independent
+
 
 def test_every_personal_field_of_every_project_model_has_purpose_and_basis():
     problems = list(check_all())

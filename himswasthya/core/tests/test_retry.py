@@ -6,6 +6,9 @@ import pytest
 
 from himswasthya.core.retry import Retry, call_with_retries, policy
 
+# Pure code or source checks: the outcome cannot depend on the database engine or the cache.
+pytestmark = pytest.mark.engine_independent
+
 
 class Boom(Exception):
     pass

@@ -8,6 +8,9 @@ import pytest
 
 from himswasthya.core.importfiles import RowError, RowErrorReport, read_row_error_report
 
+# Pure code or source checks: the outcome cannot depend on the database engine or the cache.
+pytestmark = pytest.mark.engine_independent
+
 FAMILY_COLUMNS = (
     ("row", "row"),
     ("family_id", "record_id"),

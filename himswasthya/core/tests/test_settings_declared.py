@@ -19,6 +19,11 @@ import functools
 import re
 from pathlib import Path
 
+import pytest
+
+# Pure code or source checks: the outcome cannot depend on the database engine or the cache.
+pytestmark = pytest.mark.engine_independent
+
 PACKAGE = Path(__file__).resolve().parents[2]  # himswasthya/
 SETTINGS = PACKAGE / "settings.py"
 README = PACKAGE.parent / "README.md"

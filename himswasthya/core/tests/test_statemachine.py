@@ -10,6 +10,9 @@ from django.db import models
 from himswasthya.core.errors import Conflict
 from himswasthya.core.statemachine import InvalidTransition, StateMachine, Transition, choice_labels
 
+# Pure code or source checks: the outcome cannot depend on the database engine or the cache.
+pytestmark = pytest.mark.engine_independent
+
 
 class Light(models.TextChoices):
     RED = "red", "Red"

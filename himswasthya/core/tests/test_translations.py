@@ -6,6 +6,9 @@ from pathlib import Path
 import polib
 import pytest
 
+# Pure code or source checks: the outcome cannot depend on the database engine or the cache.
+pytestmark = pytest.mark.engine_independent
+
 PACKAGE = Path(__file__).resolve().parents[2]
 CATALOGUES = sorted(PACKAGE.glob("**/locale/hi/LC_MESSAGES/django.po"))
 

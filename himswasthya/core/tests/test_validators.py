@@ -13,6 +13,9 @@ from himswasthya.core.validators import (
     normalise_mobile,
 )
 
+# Pure code or source checks: the outcome cannot depend on the database engine or the cache.
+pytestmark = pytest.mark.engine_independent
+
 PUBLIC_SAMPLES = [
     "91-3772-0586-4665",
     "91-3075-5157-3552",

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import dataclasses
 
+import pytest
+
 from himswasthya.core.validators import luhn_valid
 from himswasthya.demo.population import names
 from himswasthya.demo.population.generator import (
@@ -14,6 +16,9 @@ from himswasthya.demo.population.generator import (
     allocate_people,
     generate_families,
 )
+
+# Pure code or source checks: the outcome cannot depend on the database engine or the cache.
+pytestmark = pytest.mark.engine_independent
 
 GPS = [
     GpSlot(1, "Mashobra", 10, "SHIMLA", 23, 100, "Mashobra"),

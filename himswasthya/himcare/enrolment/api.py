@@ -10,7 +10,7 @@ import datetime
 
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
 
 from himswasthya.accounts.scoping import RoleAuth, has_role, scope_queryset
@@ -264,7 +264,7 @@ def enrol(request: HttpRequest, payload: EnrolIn) -> tuple[int, dict]:
         override_documents=[d.dict() for d in payload.override_documents],
         special_case_reason=payload.special_case_reason,
     )
-    return 201, enrolment_out(enrolment)
+    return Status(201, enrolment_out(enrolment))
 
 
 @router.get("/enrolments", response={200: list[EnrolmentRow]}, auth=RoleAuth(*svc.LIST_ROLES))
@@ -371,7 +371,7 @@ def renew(request: HttpRequest, enrolment_id: int, payload: RenewIn) -> tuple[in
         receipt_no=payload.receipt_no,
         special_case_reason=payload.special_case_reason,
     )
-    return 201, enrolment_out(renewed)
+    return Status(201, enrolment_out(renewed))
 
 
 @router.post(

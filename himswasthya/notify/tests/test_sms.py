@@ -8,6 +8,9 @@ import pytest
 
 from himswasthya.notify import sms
 
+# Pure code or source checks: the outcome cannot depend on the database engine or the cache.
+pytestmark = pytest.mark.engine_independent
+
 
 def _otp_message(**variables) -> sms.SmsMessage:
     return sms.SmsMessage(

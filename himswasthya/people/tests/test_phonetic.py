@@ -13,6 +13,9 @@ from himswasthya.people.phonetic import (
 )
 from himswasthya.people.search import name_score
 
+# Pure code or source checks: the outcome cannot depend on the database engine or the cache.
+pytestmark = pytest.mark.engine_independent
+
 
 @pytest.mark.parametrize(
     "one, other",

@@ -1,4 +1,9 @@
+import pytest
+
 from himswasthya.places.transliteration import has_devanagari, to_devanagari
+
+# Pure code or source checks: the outcome cannot depend on the database engine or the cache.
+pytestmark = pytest.mark.engine_independent
 
 
 def test_it_reads_common_place_names_plausibly():

@@ -3,6 +3,9 @@ import pytest
 from himswasthya.core.errors import DomainError
 from himswasthya.registration.qr import appointment_number_from_qr, slip_qr_payload
 
+# Pure code or source checks: the outcome cannot depend on the database engine or the cache.
+pytestmark = pytest.mark.engine_independent
+
 
 def test_round_trip():
     assert appointment_number_from_qr(slip_qr_payload("OPD-20261125-000042")) == "OPD-20261125-000042"

@@ -13,6 +13,9 @@ from himswasthya.people.models import Person
 
 from .link_fixtures import _english_by_default, profile  # noqa: F401
 
+# Pure code or source checks: the outcome cannot depend on the database engine or the cache.
+pytestmark = pytest.mark.engine_independent
+
 
 def person(**fields) -> Person:
     values = {
