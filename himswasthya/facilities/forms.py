@@ -19,7 +19,9 @@ class DirectoryFilterForm(forms.Form):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         every = [("", _("All"))]
-        self._choices("district", every + [(d.lgd_code, d.display_name()) for d in District.objects.all()])
+        self._choices(
+            "district", every + [(d.lgd_code, d.display_name()) for d in District.objects.of_home_state()]
+        )
         self._choices("type", every + list(FacilityType.choices))
         self._choices("department", every + [(d.code, d.display_name()) for d in Department.objects.all()])
         district = self.data.get("district") if self.is_bound else None

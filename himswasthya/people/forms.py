@@ -21,7 +21,10 @@ class PersonSearchForm(forms.Form):
     age = forms.IntegerField(label=_("Age (± 2 years)"), min_value=0, max_value=130, required=False)
     sex = forms.ChoiceField(label=_("Sex"), choices=SEX_CHOICES, required=False)
     district = forms.ModelChoiceField(
-        label=_("District"), queryset=District.objects.order_by("name"), required=False, empty_label=_("Any")
+        label=_("District"),
+        queryset=District.objects.of_home_state().order_by("name"),
+        required=False,
+        empty_label=_("Any"),
     )
     purpose = forms.ChoiceField(label=_("Purpose"), choices=list(PURPOSES.items()), initial=DEFAULT_PURPOSE)
 

@@ -21,7 +21,15 @@ from django.db import models, transaction
 from django.utils.translation import gettext as _
 
 from himswasthya.core.importfiles import ImportFileError, open_csv
-from himswasthya.places.models import Block, District, GramPanchayat, State, Tehsil, UrbanLocalBody
+from himswasthya.places.models import (
+    HOME_STATE_LGD_CODE,
+    Block,
+    District,
+    GramPanchayat,
+    State,
+    Tehsil,
+    UrbanLocalBody,
+)
 from himswasthya.places.transliteration import has_devanagari, to_devanagari
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
@@ -31,7 +39,7 @@ TEHSILS_CSV = "hp_subdistricts_tehsils.csv"
 ULBS_CSV = "hp_urban_local_bodies.csv"
 GPS_CSV = "hp_gram_panchayats_hpsdma.csv"
 
-STATE_LGD_CODE = 2
+STATE_LGD_CODE = HOME_STATE_LGD_CODE
 STATE_NAME = "Himachal Pradesh"
 STATE_NAME_HI = "हिमाचल प्रदेश"
 GP_SOURCE = "HPSDMA"

@@ -71,10 +71,24 @@ class State(BilingualNameModel):
         verbose_name_plural = _("states")
 
 
+#: Himachal Pradesh's LGD state code: the state whose geography this platform serves.
+HOME_STATE_LGD_CODE = 2
+
+
+class DistrictQuerySet(models.QuerySet["District"]):
+    def of_home_state(self) -> DistrictQuerySet:
+        """Himachal's 12 districts. Districts of other states exist only where an empanelled hospital outside
+        the state stands (e.g. PGIMER, Chandigarh); they are no part of the state's geography, its counts
+        or its district filters."""
+        return self.filter(state__lgd_code=HOME_STATE_LGD_CODE)
+
+
 class District(SourceNameMixin, BilingualNameModel):
     lgd_code = models.PositiveIntegerField(_("LGD code"), unique=True)
     state = place_link(State, "districts")
     census2011_code = models.CharField(_("Census 2011 code"), max_length=8, blank=True)
+
+    objects = DistrictQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]

@@ -40,9 +40,13 @@ def get_block(lgd_code: int) -> Block:
 
 
 def districts_with_counts() -> QuerySet[District]:
-    return District.objects.annotate(
-        block_count=Count("blocks", distinct=True), gp_count=Count("gram_panchayats", distinct=True)
-    ).order_by("name")
+    return (
+        District.objects.of_home_state()
+        .annotate(
+            block_count=Count("blocks", distinct=True), gp_count=Count("gram_panchayats", distinct=True)
+        )
+        .order_by("name")
+    )
 
 
 def blocks_with_counts(district: District) -> QuerySet[Block]:

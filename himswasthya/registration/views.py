@@ -218,7 +218,7 @@ def _choose_facility(request: HttpRequest, person: Person, params: dict[str, Any
         {
             "person": person,
             "params": params,
-            "districts": District.objects.order_by("name"),
+            "districts": District.objects.of_home_state().order_by("name"),
             "district": district,
             "blocks": Block.objects.filter(district=district).order_by("name") if district else [],
             "block": block,

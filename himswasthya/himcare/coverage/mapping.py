@@ -560,7 +560,7 @@ def drilldown(
 def _district_rows(figures: dict[Key, Figures]) -> list[Area]:
     rows = {
         d.pk: Area("district", d.pk, str(d.lgd_code), d.name, d.name_hi)
-        for d in District.objects.order_by("name")
+        for d in District.objects.of_home_state().order_by("name")
     }
     for (district, _b, _gp), f in figures.items():
         if district in rows:
