@@ -145,8 +145,9 @@ def _english_after_each_test() -> Iterator[None]:
 def pytest_collection_modifyitems(config, items):
     from django.db import connection
 
-    # Tests that run for many seconds start first, so that with parallel workers none of them is still
-    # running alone at the end (xdist hands out tests in this order; the sort is stable).
+    # Tests that run for many seconds start first, so that none of them is still running alone at the end:
+    # worksteal gives the first worker the head of this list, and idle workers steal from the tail of the
+    # others' queues, i.e. the short tests (the sort is stable).
     items.sort(key=lambda item: not (item.get_closest_marker("browser") or item.get_closest_marker("long")))
 
     if connection.vendor != "postgresql":

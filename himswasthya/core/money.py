@@ -1,7 +1,7 @@
 """What a rupee amount is (architecture: "one rule in one place"): typed in rupees, kept in paise (integers).
 
 `parse_rupees` is the one parser of an amount typed by a person or read from a file; `RupeesField` is the
-form field built on it (`clean_rupees` for hand-written forms). Only the ASCII digits 0-9, an optional decimal
+form field built on it. Only the ASCII digits 0-9, an optional decimal
 point with at most two digits (paise), Indian digit grouping with commas, a leading ₹ and blanks are accepted.
 Everything else `Decimal()` would take - NaN, Infinity, sNaN, exponents such as 1E+999999, Devanagari or other
 Unicode digits, underscores - is refused with a translated message (SEC-27 allow-list validation), so no
@@ -125,8 +125,3 @@ class RupeesField(forms.CharField):
     def validate(self, value: Any) -> None:
         if value is None and self.required:
             raise ValidationError(self.error_messages["required"], code="required")
-
-
-def clean_rupees(value: Any, *, required: bool = False, **options: Any) -> int | None:
-    """`RupeesField(**options).clean(value)`: for hand-written forms that read request.POST themselves."""
-    return RupeesField(required=required, **options).clean(value)

@@ -7,6 +7,7 @@ from django.shortcuts import render
 
 from himswasthya.accounts.scoping import role_required
 from himswasthya.core.errors import DomainError, NotFound
+from himswasthya.core.views import add_domain_error
 from himswasthya.himparivar import services
 from himswasthya.himparivar.forms import FamilySearchForm
 from himswasthya.himparivar.presenters import family_card
@@ -22,7 +23,7 @@ def search_view(request: HttpRequest) -> HttpResponse:
                 request.user, form.cleaned_data["q"], purpose=form.cleaned_data["purpose"]
             )
         except DomainError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, str(exc.message))
+            add_domain_error(form, exc)
     purpose = (
         form.cleaned_data.get("purpose") if form.is_bound and form.is_valid() else services.DEFAULT_PURPOSE
     )

@@ -13,13 +13,10 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from himswasthya.accounts.scoping import role_required
 from himswasthya.core.errors import DomainError, NotFound
+from himswasthya.core.views import add_domain_error
 from himswasthya.people import services
 from himswasthya.people.forms import MergeForm, PersonSearchForm, RegisterPersonForm
 from himswasthya.people.presenters import hit_card, person_card, person_summary
-
-
-def _add_error(form, exc: DomainError) -> None:
-    form.add_error(exc.field if exc.field in form.fields else None, str(exc.message))
 
 
 @role_required(*services.SEARCH_ROLES)
@@ -38,7 +35,7 @@ def search_view(request: HttpRequest) -> HttpResponse:
                 purpose=data["purpose"],
             )
         except DomainError as exc:
-            _add_error(form, exc)
+            add_domain_error(form, exc)
             status = exc.status
         else:
             results, kind = [hit_card(hit) for hit in result.hits], result.kind
@@ -122,7 +119,7 @@ def register_view(request: HttpRequest) -> HttpResponse:
                 for c in exc.candidates
             ]
         except DomainError as exc:
-            _add_error(form, exc)
+            add_domain_error(form, exc)
         else:
             messages.success(request, _("Registered."))
             return redirect("people:person", person_id=person.pk)
@@ -145,7 +142,7 @@ def merge_view(request: HttpRequest) -> HttpResponse:
                 return redirect(f"{request.path}?done={merge.pk}")
             preview = {"survivor": person_summary(survivor), "duplicate": person_summary(duplicate)}
         except DomainError as exc:
-            _add_error(form, exc)
+            add_domain_error(form, exc)
     elif request.method == "GET":
         form = MergeForm(
             initial={k: v for k, v in request.GET.items() if k in ("survivor_id", "duplicate_id")}

@@ -39,7 +39,6 @@ TEHSILS_CSV = "hp_subdistricts_tehsils.csv"
 ULBS_CSV = "hp_urban_local_bodies.csv"
 GPS_CSV = "hp_gram_panchayats_hpsdma.csv"
 
-STATE_LGD_CODE = HOME_STATE_LGD_CODE
 STATE_NAME = "Himachal Pradesh"
 STATE_NAME_HI = "हिमाचल प्रदेश"
 GP_SOURCE = "HPSDMA"
@@ -229,7 +228,7 @@ def _report_duplicates(
 
 def _load_state(result: PlacesLoadResult) -> State:
     state, created = State.objects.get_or_create(
-        lgd_code=STATE_LGD_CODE,
+        lgd_code=HOME_STATE_LGD_CODE,
         defaults={"name": STATE_NAME, "name_hi": STATE_NAME_HI, "name_hi_machine": False},
     )
     counts = result.level("states")
@@ -241,7 +240,7 @@ def _load_districts(data_dir: Path, state: State, result: PlacesLoadResult) -> d
     rows = []
     for line, r in read_rows(data_dir, DISTRICTS_CSV):
         code = _int_or_none(r["district_lgd_code"])
-        if code is None or _int_or_none(r["state_lgd_code"]) != STATE_LGD_CODE:
+        if code is None or _int_or_none(r["state_lgd_code"]) != HOME_STATE_LGD_CODE:
             result.anomalies.append(
                 Anomaly(
                     BAD_CODE,

@@ -82,12 +82,15 @@ class ScanShareCounterForm(forms.Form):
 
 
 class ScanShareRegisterForm(forms.Form):
-    """A scan-and-share token into a department (the service checks that it is one of the facility's)."""
+    """A scan-and-share token into a department. Only parsed here: the service checks the token first (another
+    facility's is a 404), then the department and the exemption, with its own messages."""
 
-    department = forms.IntegerField(
-        error_messages={
-            "required": _("Choose a department of this facility."),
-            "invalid": _("Choose a department of this facility."),
+    department = forms.IntegerField(required=False)
+    fee_exemption = forms.CharField(required=False)
+
+    def service_arguments(self) -> dict[str, object]:
+        self.is_valid()  # a missing or non-number department is 0: the service names the field's error
+        return {
+            "department_id": self.cleaned_data.get("department") or 0,
+            "fee_exemption": self.cleaned_data.get("fee_exemption", ""),
         }
-    )
-    fee_exemption = FeeExemptionField(error_messages={"invalid_choice": _("Unknown fee exemption category.")})

@@ -205,17 +205,9 @@ def clerk_list_rows(request: HttpRequest) -> HttpResponse:
 @role_required(*scan_share.CLERK_ROLES)
 @require_POST
 def register_token(request: HttpRequest, token_id: int) -> HttpResponse:
-    form = ScanShareRegisterForm(request.POST)
     try:
-        if not form.is_valid():
-            # Another facility's token stays a 404 (below), never a message about the form.
-            scan_share.token_for(request.user, token_id)
-            raise DomainError(str(next(iter(form.errors.values()))[0]))
         appointment = scan_share.do_register_token(
-            actor=request.user,
-            token_id=token_id,
-            department_id=form.cleaned_data["department"],
-            fee_exemption=form.cleaned_data["fee_exemption"],
+            actor=request.user, token_id=token_id, **ScanShareRegisterForm(request.POST).service_arguments()
         )
     except NotFound as exc:  # another facility's token: 404 as everywhere else, not a message (SEC-26)
         raise Http404 from exc

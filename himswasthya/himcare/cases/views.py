@@ -22,8 +22,9 @@ from himswasthya.accounts.models import Role
 from himswasthya.accounts.scoping import role_required, scope_queryset
 from himswasthya.audit.actions import AuditAction
 from himswasthya.audit.services import record_read
-from himswasthya.core.errors import DomainError, NotFound
+from himswasthya.core.errors import DomainError
 from himswasthya.core.money import rupees
+from himswasthya.core.views import found_or_404
 from himswasthya.himcare.cases import forms, services
 from himswasthya.himcare.cases.api import icd10_matches
 from himswasthya.himcare.cases.wallet import balance
@@ -201,10 +202,7 @@ def my_claims_view(request: HttpRequest) -> HttpResponse:
 
 # --- one case and its actions ---------------------------------------------------------------------------
 def _detail_context(request: HttpRequest, case_id: int) -> dict[str, Any]:
-    try:
-        case = services.get_case(request.user, case_id)
-    except NotFound:
-        raise Http404 from None
+    case = found_or_404(services.get_case, request.user, case_id)
     case = (
         type(case)
         .objects.select_related("facility", "person", "enrolment__scheme_year", "enrolled_member")
@@ -331,10 +329,7 @@ def _run(request: HttpRequest, action: CaseAction, case, form: forms.CaseActionF
 def case_action_view(request: HttpRequest, case_id: int, action: str) -> HttpResponse:
     if action not in ACTIONS:
         raise Http404
-    try:
-        case = services.get_case(request.user, case_id)
-    except NotFound:
-        raise Http404 from None
+    case = found_or_404(services.get_case, request.user, case_id)
     form = ACTIONS[action].form(request.POST, request.FILES)
     try:
         result = _run(request, ACTIONS[action], case, form)

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from himswasthya.accounts.scoping import get_scoped_or_404, has_role, role_required
 from himswasthya.core.errors import DomainError, NotFound
 from himswasthya.core.money import rupees
+from himswasthya.core.views import add_domain_error
 from himswasthya.himcare.cases import misuse
 from himswasthya.himcare.coverage import mapping
 from himswasthya.himcare.coverage.api import csv_response
@@ -97,7 +98,7 @@ def flag_view(request: HttpRequest, flag_id: int) -> HttpResponse:
                     note=form.cleaned_data["note"],
                 )
             except DomainError as exc:
-                form.add_error(exc.field if exc.field in form.fields else None, str(exc.message))
+                add_domain_error(form, exc)
                 status = exc.status
             else:
                 messages.success(request, _("The flag has been reviewed."))

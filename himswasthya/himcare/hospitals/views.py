@@ -20,6 +20,7 @@ from himswasthya.accounts.models import STAFF_ROLES, Role
 from himswasthya.accounts.scoping import has_role, role_required
 from himswasthya.core.errors import DomainError, NotFound
 from himswasthya.core.money import rupees
+from himswasthya.core.views import add_domain_error
 from himswasthya.facilities.models import Facility, FacilityType, Ownership
 from himswasthya.himcare.enrolment.verification import VERIFY_ROLES, do_verify_beneficiary, remember_verified
 from himswasthya.himcare.hospitals import empanelment as empanelments
@@ -36,10 +37,6 @@ HOSPITAL_TYPES = (
     FacilityType.CHC,
     FacilityType.OTHER_HOSPITAL,
 )
-
-
-def _form_error(form: forms.Form, exc: DomainError) -> None:
-    form.add_error(exc.field if exc.field in form.fields else None, str(exc.message))
 
 
 # --- verify a beneficiary ------------------------------------------------------------------------------
@@ -75,7 +72,7 @@ def verify_view(request: HttpRequest) -> HttpResponse:
             )
             remember_verified(request, view.enrolment)  # the desk may now open a case for this family
         except DomainError as exc:
-            _form_error(form, exc)
+            add_domain_error(form, exc)
             status = exc.status
     money = {}
     if view is not None and view.enrolment is not None:
@@ -166,7 +163,7 @@ def packages_view(request: HttpRequest) -> HttpResponse:
                     illustrative=import_form.cleaned_data["illustrative"],
                 )
             except DomainError as exc:
-                _form_error(import_form, exc)
+                add_domain_error(import_form, exc)
                 status = 400
         else:
             status = 400
@@ -330,7 +327,7 @@ def empanel_view(request: HttpRequest) -> HttpResponse:
                     order_ref=data["order_ref"],
                 )
             except DomainError as exc:
-                _form_error(form, exc)
+                add_domain_error(form, exc)
                 status = exc.status
             else:
                 messages.success(
@@ -355,7 +352,7 @@ def register_hospital_view(request: HttpRequest) -> HttpResponse:
             try:
                 facility = empanelments.do_register_hospital(actor=request.user, **data)
             except DomainError as exc:
-                _form_error(form, exc)
+                add_domain_error(form, exc)
                 status = exc.status
             else:
                 messages.success(

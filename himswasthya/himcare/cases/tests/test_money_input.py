@@ -114,7 +114,6 @@ def test_good_amounts_still_work(login_as, scheme_desk, world):
 
 @pytest.mark.parametrize("amount", [10**30, 2**63])
 def test_api_amount_beyond_any_column_is_a_400(login_as, scheme_desk, himcare_officer, raised, amount):
-    case = raised
     """The JSON API takes paise as integers (pydantic refuses NaN, "१००", 1e5); a huge one is refused by the
     claim rules (not above the blocked amount) before it reaches the database. A guard, not a regression."""
     import json

@@ -12,11 +12,6 @@ from himswasthya.himcare.models import Document, Enrolment
 TOO_LONG = "x" * 301
 
 
-@pytest.fixture(autouse=True)
-def _sms(settings):
-    settings.SMS_BACKEND = "memory"
-
-
 @pytest.fixture
 def pending(scheme_year, citizen_family, clerk):
     return svc.do_enrol_family(actor=clerk, family=citizen_family, channel="counter")
