@@ -401,10 +401,10 @@ def make_data(families: int, claims: int, rebuild: bool) -> dict:
     return {"reused": False, "seconds": seconds}
 
 
-# The coverage statements' indexes (himcare migration 0003): a bench database built before that migration
+# The coverage statements' indexes (himcare/coverage/db_indexes.py, run by the himcare migration): a bench database built before that migration
 # gets them here, with a VACUUM so that index-only scans work (autovacuum may lag behind a bulk load).
 def _bench_indexes() -> dict[str, str]:
-    return importlib.import_module("himswasthya.himcare.migrations.0003_coverage_indexes").INDEXES
+    return importlib.import_module("himswasthya.himcare.coverage.db_indexes").INDEXES
 
 
 def _ensure_bench_indexes() -> None:

@@ -25,7 +25,7 @@ link, that every checkpointed position still holds the checkpointed hash, that t
 latest checkpoint and that the file was not cut back (ChainHead records the latest checkpoint). Entries
 sealed after the latest checkpoint (at most a minute's worth) are protected by the key only: someone with
 database access can delete them and rewind the head, nothing more. And on PostgreSQL the application's own
-role may not UPDATE (beyond sealing), DELETE or TRUNCATE the log at all (migration 0004, `manage.py
+role may not UPDATE (beyond sealing), DELETE or TRUNCATE the log at all (audit/db_guards.py, `manage.py
 audit_db_grants`); only the tables' owner could, past the append-only trigger.
 
 Key rotation: put a new key first in AUDIT_HMAC_KEYS and restart. New entries and checkpoints are sealed with
@@ -37,8 +37,8 @@ can no longer rewrite history unnoticed.
 Entries sealed before the chain was keyed (an upgraded database) keep their plain SHA-256 hash and an empty
 `key_id`. They cannot be re-sealed (the table is append-only, and the migration has no key), so they are
 verified as they are, as long as they are one prefix of the chain: an unkeyed entry after a keyed one is
-reported (on PostgreSQL migration 0003 adds a check constraint so that a process still running the old code
-cannot seal unkeyed after the upgrade). The first checkpoint records the last unkeyed position (`legacy_seq`)
+reported (on PostgreSQL a check constraint, audit/db_guards.py, keeps a process still running the old code
+from sealing unkeyed after the upgrade). The first checkpoint records the last unkeyed position (`legacy_seq`)
 and every later checkpoint repeats it, signed, so an unkeyed entry after it is reported too, and that first
 checkpoint's hash pins the legacy entries: run `checkpoint_audit` right after the upgrade. Until then someone
 with database access could still re-hash the *whole* chain without a key (verify_audit reports the

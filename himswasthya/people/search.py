@@ -3,7 +3,7 @@
 Candidates: when age and place are given (a registration desk's usual query) both engines take the people
 within those filters that share the start of a word skeleton with the query (`name_blocks`): the same SQL,
 so the same answers by construction. Without them, PostgreSQL asks a pg_trgm word-similarity query on the
-GIN-indexed expression `name_key || ' ' || name_deva_key` (migration 0003) and SQLite blocks over the
+GIN-indexed expression `name_key || ' ' || name_deva_key` (people/db_indexes.py) and SQLite blocks over the
 table. Both are wide nets: the same rapidfuzz ranking and threshold then decide, so the two engines give
 the same answers whenever both nets hold the right people (tested on a fixed data set).
 """
@@ -25,12 +25,11 @@ from rapidfuzz import fuzz, process
 
 from himswasthya.core.errors import DomainError
 from himswasthya.core.validators import luhn_valid, normalise_mobile
+from himswasthya.people.db_indexes import NAME_EXPR
 from himswasthya.people.models import Person
 from himswasthya.people.phonetic import has_devanagari, name_key, skeleton
 from himswasthya.people.uhid import looks_like_uhid, normalise_uhid
 
-# Kept in step with migration 0003 (the GIN index is on this exact expression).
-NAME_EXPR = "((name_key || ' ') || name_deva_key)"
 MIN_SCORE = 70.0
 PG_CANDIDATES = 20_000  # a cap for one-word queries of very common names
 PG_THRESHOLD = "0.65"  # word similarity: one typo in a two-word name scores about 0.75

@@ -12,7 +12,7 @@ from django.db import connection
 
 from himswasthya.audit.models import AuditEntry
 
-KEYED_CHECK = "audit_keyed_after_upgrade"  # migration 0003
+KEYED_CHECK = "audit_keyed_after_upgrade"  # audit/db_guards.py
 
 
 @contextmanager

@@ -69,7 +69,7 @@ def test_postgres_refuses_deleting_or_rewriting_an_unsealed_row(unsealed):
         raw(f"DELETE FROM {TABLE} WHERE id = %s", [unsealed.pk])
     with pytest.raises(DatabaseError, match="only be sealed"), transaction.atomic():
         raw(f"UPDATE {TABLE} SET object_id = '9' WHERE id = %s", [unsealed.pk])
-    # Sealing it unkeyed is refused (migration 0003: only entries sealed before the upgrade are unkeyed)...
+    # Sealing it unkeyed is refused (db_guards: only entries sealed before the upgrade are unkeyed)...
     seal = (
         f"UPDATE {TABLE} SET seq = 1, prev_hash = '', entry_hash = repeat('b', 64), sealed_at = %s, "
         f"key_id = %s WHERE id = %s"

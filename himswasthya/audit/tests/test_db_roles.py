@@ -1,12 +1,12 @@
 """PostgreSQL: the application's role may append to and seal the audit log, never change or delete it.
 
 Production runs migrations as the tables' owner and the application as a limited role with the grants of
-`manage.py audit_db_grants`; migration 0004 revokes UPDATE/DELETE/TRUNCATE on the log from everybody else.
+`manage.py audit_db_grants`; the audit migration (audit/db_guards.py) revokes UPDATE/DELETE/TRUNCATE on the
+log from everybody else.
 """
 
 from __future__ import annotations
 
-import importlib
 import uuid
 from collections.abc import Iterator
 from io import StringIO
@@ -16,13 +16,12 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import DatabaseError, connection, transaction
 
-from himswasthya.audit import chain, services
+from himswasthya.audit import chain, db_guards, services
 from himswasthya.audit.models import AuditEntry
 from himswasthya.audit.tests.conftest import raw
 
 TABLE = AuditEntry._meta.db_table
 pytestmark = [pytest.mark.postgres_only, pytest.mark.django_db]
-MIGRATION_0004 = importlib.import_module("himswasthya.audit.migrations.0004_revoke_update_delete")
 
 
 def new_role() -> str:
@@ -94,12 +93,12 @@ def test_the_owner_is_refused_by_the_trigger():
             raw(sql, [entry.pk])
 
 
-def test_migration_0004_takes_update_delete_and_truncate_from_every_other_role():
+def test_lock_down_takes_update_delete_and_truncate_from_every_other_role():
     role = new_role()
     raw(f"GRANT ALL ON {TABLE} TO {role}")
     raw(f"GRANT ALL ON audit_chainhead TO {role}")
     raw(f"GRANT UPDATE, DELETE ON {TABLE} TO PUBLIC")
-    MIGRATION_0004.lock_down(None, SimpleNamespace(connection=connection))
+    db_guards.lock_down(None, SimpleNamespace(connection=connection))
 
     def has(privilege: str, table: str = TABLE, grantee: str = role) -> bool:
         with connection.cursor() as cursor:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import importlib
 import json
 import os
 import stat
@@ -18,7 +17,7 @@ from django.core.management import call_command
 from django.db import connection
 from django.utils import timezone
 
-from himswasthya.audit import chain, checkpoints, keys
+from himswasthya.audit import chain, checkpoints, db_guards, keys
 from himswasthya.audit.models import AuditEntry, ChainHead
 from himswasthya.audit.tests.conftest import as_attacker, raw
 from himswasthya.audit.tests.test_tamper import assert_broken, entries, record, set_head, verify_audit
@@ -28,7 +27,6 @@ TABLE = AuditEntry._meta.db_table
 KEY_A = base64.urlsafe_b64encode(b"A" * 32).decode()
 KEY_B = base64.urlsafe_b64encode(b"B" * 32).decode()
 pytestmark = pytest.mark.django_db
-MIGRATION_0003 = importlib.import_module("himswasthya.audit.migrations.0003_keyed_chain_and_checkpoints")
 
 
 def test_entries_are_sealed_with_an_hmac_of_the_newest_key(settings):
@@ -93,16 +91,16 @@ def seal_like_before_the_upgrade() -> None:
 
 @pytest.fixture
 def upgraded(db) -> list[AuditEntry]:
-    """Three entries sealed before the upgrade (migration 0003 then ran), two sealed with the key after it."""
+    """Three entries sealed before the upgrade (then the keyed constraint was added), two with the key."""
     from himswasthya.audit.services import record as record_one
 
     for i in range(3):
         record_one("person.read", object_type="people.Person", object_id=i, purpose="opd")
-    with as_attacker():  # the test database was migrated already: back to the time before 0003
+    with as_attacker():  # the test database was migrated already: back to the time before the keyed chain
         seal_like_before_the_upgrade()
     if connection.vendor == "postgresql":
         raw("SET CONSTRAINTS ALL IMMEDIATE")
-        MIGRATION_0003.add_keyed_constraint(None, SimpleNamespace(connection=connection))
+        db_guards.add_keyed_constraint(None, SimpleNamespace(connection=connection))
         raw("SET CONSTRAINTS ALL DEFERRED")
     record(2, start=3)
     return entries()

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-from django.apps import apps
 from django.db import IntegrityError, connection, transaction
 
 from himswasthya.core import crypto
@@ -11,10 +10,6 @@ from himswasthya.people.models import IdentifierType, PersonIdentifier
 from himswasthya.people.tests.conftest import abha_for, first
 
 pytestmark = pytest.mark.django_db
-
-migration = __import__(
-    "himswasthya.people.migrations.0004_encrypt_identifiers_guardians", fromlist=["_convert"]
-)
 
 
 def raw_value(pk: int) -> str:
@@ -61,20 +56,11 @@ def test_bulk_create_seals_too(people):
     assert raw_value(pk).startswith("enc:v1:") and row.value == "1111"
 
 
-def test_plain_values_from_older_writers_are_still_read_and_the_migration_converts_them_both_ways(people):
+def test_plain_values_from_older_writers_are_still_read(people):
     anil = first(people, "Anil Verma")
     row = PersonIdentifier.objects.create(person=anil, id_type=IdentifierType.RATION_CARD, value="RC-1")
     PersonIdentifier.objects.filter(pk=row.pk).update(value="RC-1")  # as a COPY writer would leave it
     assert raw_value(row.pk) == "RC-1" and PersonIdentifier.objects.get(pk=row.pk).value == "RC-1"
-
-    migration._convert(apps, seal=True)
-    assert raw_value(row.pk).startswith("enc:v1:")
-    assert PersonIdentifier.objects.get(pk=row.pk).value == "RC-1"
-    abha = anil.identifiers.get(id_type=IdentifierType.ABHA_NUMBER)
-    assert raw_value(abha.pk) == abha.value  # searched kinds untouched
-
-    migration._convert(apps, seal=False)
-    assert raw_value(row.pk) == "RC-1"
 
 
 def test_a_tampered_row_fails_loudly_instead_of_reading_garbage(people):

@@ -1,4 +1,4 @@
-"""Fill the name search keys of people written without them (bulk loads, rows from before migration 0003).
+"""Fill the name search keys of people written without them (bulk loads).
 
     manage.py fill_search_keys [--all] [--batch 20000]
 

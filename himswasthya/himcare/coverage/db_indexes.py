@@ -1,8 +1,7 @@
-"""Partial (and covering) indexes for the state-wide panchayat coverage statements of himcare/mapping.py
-(PostgreSQL only; measured in bench/RESULTS.md, "HIMCARE"). They index other apps' tables, but only the
-coverage table reads them this way, so they live with it. SQLite keeps the portable queries and needs none."""
-
-from django.db import migrations
+"""Partial (and covering) indexes for the state-wide panchayat coverage statements of coverage/mapping.py
+(PostgreSQL only; measured in bench/RESULTS.md, "HIMCARE"), run by the himcare migration. They index other
+apps' tables, but only the coverage table reads them this way, so they live with it. SQLite keeps the
+portable queries and needs none."""
 
 INDEXES = {
     "member_alive_family_idx": "CREATE INDEX IF NOT EXISTS member_alive_family_idx ON himparivar_member "
@@ -24,13 +23,3 @@ def drop_indexes(apps, schema_editor):
     if schema_editor.connection.vendor == "postgresql":
         for name in INDEXES:
             schema_editor.execute(f"DROP INDEX IF EXISTS {name}")
-
-
-class Migration(migrations.Migration):
-    dependencies = [
-        ("himcare", "0002_enrolment_one_active_one_pending"),
-        ("himparivar", "0004_member_disability_percent_and_more"),
-        ("people", "0004_encrypt_identifiers_guardians"),
-    ]
-
-    operations = [migrations.RunPython(create_indexes, drop_indexes, elidable=False)]
