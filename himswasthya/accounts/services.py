@@ -235,12 +235,16 @@ def _find_challenge(challenge_id: uuid.UUID | str | None, mobile: str | None, pu
     return challenge
 
 
+def _otp_used() -> OtpError:
+    return OtpError(
+        _("This OTP has already been used. Please ask for a new OTP."), field="otp", code="otp_used"
+    )
+
+
 def _check_challenge(challenge: OtpChallenge, otp: str) -> None:
     now = timezone.now()
     if challenge.used_at is not None:
-        raise OtpError(
-            _("This OTP has already been used. Please ask for a new OTP."), field="otp", code="otp_used"
-        )
+        raise _otp_used()
     if challenge.expires_at <= now:
         raise OtpError(_("This OTP has expired. Please ask for a new OTP."), field="otp", code="otp_expired")
     # Count the attempt atomically before comparing, so parallel guesses cannot exceed the limit.
@@ -250,9 +254,7 @@ def _check_challenge(challenge: OtpChallenge, otp: str) -> None:
     if not counted:
         challenge.refresh_from_db(fields=["used_at"])
         if challenge.used_at is not None:  # used by a parallel request a moment ago
-            raise OtpError(
-                _("This OTP has already been used. Please ask for a new OTP."), field="otp", code="otp_used"
-            )
+            raise _otp_used()
         raise OtpError(
             _("Too many wrong attempts for this OTP. Please ask for a new OTP."),
             field="otp",
@@ -275,9 +277,7 @@ def _check_challenge(challenge: OtpChallenge, otp: str) -> None:
         )
     # Single use: only one request can flip used_at.
     if not OtpChallenge.objects.filter(pk=challenge.pk, used_at__isnull=True).update(used_at=now):
-        raise OtpError(
-            _("This OTP has already been used. Please ask for a new OTP."), field="otp", code="otp_used"
-        )
+        raise _otp_used()
 
 
 def citizen_username(mobile: str) -> str:

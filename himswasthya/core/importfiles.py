@@ -182,20 +182,35 @@ def decode_text(raw: bytes, *, max_line_bytes: int = MAX_LINE_BYTES) -> str:
     return "".join(text_lines(io.BytesIO(raw), max_line_bytes=max_line_bytes))
 
 
-def read_text_file(path: str | Path, *, max_line_bytes: int = MAX_LINE_BYTES) -> str:
+def _unreadable(exc: OSError, path: str | Path) -> ImportFileError:
+    return ImportFileError(
+        _("The file cannot be read: %(error)s") % {"error": exc.strerror or exc}, code="unreadable", path=path
+    )
+
+
+@contextlib.contextmanager
+def _reading(path: str | Path) -> Iterator[IO[bytes]]:
+    """`path` opened as bytes; a file that cannot be opened, and every ImportFileError raised while it is
+    open, is an ImportFileError naming `path`."""
     path = Path(path)
     try:
-        with path.open("rb") as binary:
-            return "".join(text_lines(binary, max_line_bytes=max_line_bytes))
+        binary = path.open("rb")
     except OSError as exc:
-        raise ImportFileError(
-            _("The file cannot be read: %(error)s") % {"error": exc.strerror or exc},
-            code="unreadable",
-            path=path,
-        ) from exc
-    except ImportFileError as exc:
-        exc.path = str(path)
-        raise
+        raise _unreadable(exc, path) from exc
+    with binary:
+        try:
+            yield binary
+        except ImportFileError as exc:
+            exc.path = str(path)
+            raise
+
+
+def read_text_file(path: str | Path, *, max_line_bytes: int = MAX_LINE_BYTES) -> str:
+    with _reading(path) as binary:
+        try:
+            return "".join(text_lines(binary, max_line_bytes=max_line_bytes))
+        except OSError as exc:
+            raise _unreadable(exc, path) from exc
 
 
 def _csv_reason(exc: csv.Error) -> str | Promise:
@@ -253,21 +268,8 @@ class CheckedDictReader(csv.DictReader):
 @contextlib.contextmanager
 def open_csv(path: str | Path, *, max_line_bytes: int = MAX_LINE_BYTES) -> Iterator[CheckedDictReader]:
     """A checked DictReader over a UTF-8 CSV file; every ImportFileError raised while reading names `path`."""
-    path = Path(path)
-    try:
-        binary = path.open("rb")
-    except OSError as exc:
-        raise ImportFileError(
-            _("The file cannot be read: %(error)s") % {"error": exc.strerror or exc},
-            code="unreadable",
-            path=path,
-        ) from exc
-    with binary:
-        try:
-            yield CheckedDictReader(text_lines(binary, max_line_bytes=max_line_bytes))
-        except ImportFileError as exc:
-            exc.path = str(path)
-            raise
+    with _reading(path) as binary:
+        yield CheckedDictReader(text_lines(binary, max_line_bytes=max_line_bytes))
 
 
 def json_too_deep(max_depth: int = MAX_JSON_DEPTH, *, at: int | None = None) -> ImportFileError:

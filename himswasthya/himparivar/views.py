@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from himswasthya.accounts.scoping import role_required
-from himswasthya.core.errors import DomainError, NotFound
-from himswasthya.core.views import add_domain_error
+from himswasthya.core.errors import DomainError
+from himswasthya.core.views import add_domain_error, found_or_404
 from himswasthya.himparivar import services
 from himswasthya.himparivar.forms import FamilySearchForm
 from himswasthya.himparivar.presenters import family_card
@@ -34,9 +34,7 @@ def search_view(request: HttpRequest) -> HttpResponse:
 def family_view(request: HttpRequest, family_id: str) -> HttpResponse:
     purpose = request.GET.get("purpose") or services.DEFAULT_PURPOSE
     try:
-        family = services.do_read_family(request.user, family_id, purpose=purpose)
-    except NotFound as exc:
-        raise Http404(exc.message) from exc
+        family = found_or_404(services.do_read_family, request.user, family_id, purpose=purpose)
     except DomainError as exc:
         return render(
             request, "himparivar/search.html", {"form": FamilySearchForm(), "error": exc.message}, status=400

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from himswasthya.accounts.scoping import role_required
 from himswasthya.core.errors import DomainError, NotFound
-from himswasthya.core.views import add_domain_error
+from himswasthya.core.views import add_domain_error, found_or_404
 from himswasthya.people import services
 from himswasthya.people.forms import MergeForm, PersonSearchForm, RegisterPersonForm
 from himswasthya.people.presenters import hit_card, person_card, person_summary
@@ -50,9 +50,7 @@ def search_view(request: HttpRequest) -> HttpResponse:
 def person_view(request: HttpRequest, person_id: int) -> HttpResponse:
     purpose = request.GET.get("purpose") or services.DEFAULT_PURPOSE
     try:
-        person = services.do_read_person(request.user, person_id, purpose=purpose)
-    except NotFound as exc:
-        raise Http404(exc.message) from exc
+        person = found_or_404(services.do_read_person, request.user, person_id, purpose=purpose)
     except DomainError as exc:
         return render(
             request, "people/search.html", {"form": PersonSearchForm(), "error": exc.message}, status=400
@@ -76,9 +74,7 @@ def person_view(request: HttpRequest, person_id: int) -> HttpResponse:
 @require_POST
 def issue_uhid_view(request: HttpRequest, person_id: int) -> HttpResponse:
     try:
-        uhid = services.do_issue_uhid_for(request.user, person_id)
-    except NotFound as exc:
-        raise Http404(exc.message) from exc
+        uhid = found_or_404(services.do_issue_uhid_for, request.user, person_id)
     except DomainError as exc:
         messages.error(request, str(exc.message))
     else:

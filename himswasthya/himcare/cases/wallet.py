@@ -14,6 +14,7 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import F
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from himswasthya.core.errors import DomainError
@@ -95,36 +96,35 @@ def block(enrolment: Enrolment, amount_paise: int, *, case: Case | None, actor: 
         return _entry(enrolment, WalletEntryKind.BLOCK, amount, case, actor)
 
 
-def release(enrolment: Enrolment, amount_paise: int, *, case: Case | None, actor: Any) -> WalletEntry:
-    """Give back `amount_paise` of what is blocked."""
+def _from_blocked(
+    enrolment: Enrolment, amount_paise: int, kind: str, case: Case | None, actor: Any, refusal: Promise
+) -> WalletEntry:
+    """Take `amount_paise` off what is blocked (given back, or moved to consumed when `kind` is CONSUME);
+    WalletError with `refusal` (which names %(blocked)s and %(amount)s) when less than that is blocked."""
     amount = _positive(amount_paise)
+    moves = {"blocked_paise": F("blocked_paise") - amount}
+    if kind == WalletEntryKind.CONSUME:
+        moves["consumed_paise"] = F("consumed_paise") + amount
     with transaction.atomic():
-        changed = Wallet.objects.filter(enrolment_id=enrolment.pk, blocked_paise__gte=amount).update(
-            blocked_paise=F("blocked_paise") - amount
-        )
+        changed = Wallet.objects.filter(enrolment_id=enrolment.pk, blocked_paise__gte=amount).update(**moves)
         if not changed:
             raise WalletError(
-                _("Only %(blocked)s is blocked in the family's cover; %(amount)s cannot be released.")
-                % {"blocked": rupees(balance(enrolment).blocked_paise), "amount": rupees(amount)},
+                refusal % {"blocked": rupees(balance(enrolment).blocked_paise), "amount": rupees(amount)},
                 field="amount",
             )
-        return _entry(enrolment, WalletEntryKind.RELEASE, amount, case, actor)
+        return _entry(enrolment, kind, amount, case, actor)
+
+
+def release(enrolment: Enrolment, amount_paise: int, *, case: Case | None, actor: Any) -> WalletEntry:
+    """Give back `amount_paise` of what is blocked."""
+    refusal = _("Only %(blocked)s is blocked in the family's cover; %(amount)s cannot be released.")
+    return _from_blocked(enrolment, amount_paise, WalletEntryKind.RELEASE, case, actor, refusal)
 
 
 def consume(enrolment: Enrolment, amount_paise: int, *, case: Case | None, actor: Any) -> WalletEntry:
     """Spend `amount_paise` of what is blocked (blocked -> consumed) on an approved claim."""
-    amount = _positive(amount_paise)
-    with transaction.atomic():
-        changed = Wallet.objects.filter(enrolment_id=enrolment.pk, blocked_paise__gte=amount).update(
-            blocked_paise=F("blocked_paise") - amount, consumed_paise=F("consumed_paise") + amount
-        )
-        if not changed:
-            raise WalletError(
-                _("Only %(blocked)s is blocked in the family's cover; %(amount)s cannot be spent.")
-                % {"blocked": rupees(balance(enrolment).blocked_paise), "amount": rupees(amount)},
-                field="amount",
-            )
-        return _entry(enrolment, WalletEntryKind.CONSUME, amount, case, actor)
+    refusal = _("Only %(blocked)s is blocked in the family's cover; %(amount)s cannot be spent.")
+    return _from_blocked(enrolment, amount_paise, WalletEntryKind.CONSUME, case, actor, refusal)
 
 
 def ledger_totals(enrolment: Enrolment) -> dict[str, int]:

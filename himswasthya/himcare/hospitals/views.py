@@ -10,7 +10,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -18,9 +18,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from himswasthya.accounts.models import STAFF_ROLES, Role
 from himswasthya.accounts.scoping import has_role, role_required
-from himswasthya.core.errors import DomainError, NotFound
+from himswasthya.core.errors import DomainError
 from himswasthya.core.money import rupees
-from himswasthya.core.views import add_domain_error
+from himswasthya.core.views import add_domain_error, found_or_404
 from himswasthya.facilities.models import Facility, FacilityType, Ownership
 from himswasthya.himcare.enrolment.verification import VERIFY_ROLES, do_verify_beneficiary, remember_verified
 from himswasthya.himcare.hospitals import empanelment as empanelments
@@ -284,10 +284,7 @@ def empanelments_view(request: HttpRequest) -> HttpResponse:
 @require_POST
 def empanelment_action_view(request: HttpRequest, empanelment_id: int) -> HttpResponse:
     form = ReasonForm(request.POST)
-    try:
-        row = empanelments.empanelment_for_officer(request.user, empanelment_id)
-    except NotFound as exc:
-        raise Http404(exc.message) from exc
+    row = found_or_404(empanelments.empanelment_for_officer, request.user, empanelment_id)
     if not form.is_valid():
         messages.error(request, _("Give the reason."))
         return redirect("himcare:empanelments")

@@ -30,23 +30,19 @@ class Command(BaseCommand):
             self.stderr.write(self.style.ERROR(f"AUDIT CHAIN BROKEN ({result.problem}): {result.message}"))
             raise SystemExit(1)
         self.stdout.write(self.style.SUCCESS(f"OK: {result.message} in {result.seconds:.2f} s"))
-        warned = False
+        warnings = []
         if result.stale_unsealed:
-            warned = True
-            self.stderr.write(
-                self.style.WARNING(
-                    f"{result.stale_unsealed} audit entries are still unsealed after {stale_after} s: "
-                    f"run `manage.py seal_audit` and check why they were not sealed (AUDIT_SEAL_MODE; "
-                    f'with "worker", is `seal_audit --every` running? its log)'
-                )
+            warnings.append(
+                f"{result.stale_unsealed} audit entries are still unsealed after {stale_after} s: "
+                f"run `manage.py seal_audit` and check why they were not sealed (AUDIT_SEAL_MODE; "
+                f'with "worker", is `seal_audit --every` running? its log)'
             )
         if result.unanchored:
-            warned = True
-            self.stderr.write(
-                self.style.WARNING(
-                    f"{result.unanchored} sealed audit entries are not covered by a checkpoint after "
-                    f"{stale_after} s: run `manage.py checkpoint_audit` from cron (AUDIT_CHECKPOINT_PATH)"
-                )
+            warnings.append(
+                f"{result.unanchored} sealed audit entries are not covered by a checkpoint after "
+                f"{stale_after} s: run `manage.py checkpoint_audit` from cron (AUDIT_CHECKPOINT_PATH)"
             )
-        if warned:
+        for warning in warnings:
+            self.stderr.write(self.style.WARNING(warning))
+        if warnings:
             raise SystemExit(2)
