@@ -8,10 +8,13 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from himswasthya.accounts.scoping import ScopePaths
 from himswasthya.core.fields import cascade_fk, protected_fk, user_reference
 from himswasthya.core.privacy import PERSON_LINK, STAFF_ACTION, LegalBasis, PersonalData
 from himswasthya.core.validators import format_abha_number
+from himswasthya.people.models import person_scope
+
+# An ABHA number as stored: its 14 digits (core.validators.normalise_abha_number).
+ABHA_NUMBER_STORED = models.Q(abha_number__regex=r"^[0-9]{14}$")
 
 
 class SimulatedAbhaAccount(models.Model):
@@ -59,9 +62,7 @@ class SimulatedAbhaAccount(models.Model):
         verbose_name = _("simulated ABHA account")
         verbose_name_plural = _("simulated ABHA accounts")
         constraints = [
-            models.CheckConstraint(
-                condition=models.Q(abha_number__regex=r"^[0-9]{14}$"), name="sim_abha_14_digits"
-            ),
+            models.CheckConstraint(condition=ABHA_NUMBER_STORED, name="sim_abha_14_digits"),
             models.CheckConstraint(condition=models.Q(gender__in=["M", "F", "O"]), name="sim_abha_gender"),
             models.CheckConstraint(
                 condition=models.Q(month_of_birth__isnull=True) | models.Q(month_of_birth__range=(1, 12)),
@@ -168,9 +169,7 @@ class LinkChannel(models.TextChoices):
 class AbhaLinkConsent(models.Model):
     """SEC-10: the ABDM consent text was shown and "I agree" given before any OTP was requested."""
 
-    scope_paths = ScopePaths(
-        facility="person__district__facilities", district="person__district", owner="given_by"
-    )
+    scope_paths = person_scope(owner="given_by")
     personal_data = {  # SEC-1 register (core/privacy.py)
         "person": PERSON_LINK,
         "given_by": PersonalData(purposes=("abha_linking",), basis=LegalBasis.CONSENT_6),
@@ -210,7 +209,7 @@ class AbhaLinkRequest(models.Model):
         GREY_ZONE = "GREY_ZONE", _("Match score in the review range")
         CONFLICT = "CONFLICT", _("Conflicts with an existing link")
 
-    scope_paths = ScopePaths(facility="person__district__facilities", district="person__district")
+    scope_paths = person_scope()
     personal_data = {  # SEC-1 register (core/privacy.py): ABHA linking is done on the person's consent.
         "person": PERSON_LINK,
         **dict.fromkeys(
@@ -253,9 +252,7 @@ class AbhaLinkRequest(models.Model):
         verbose_name = _("ABHA link request")
         verbose_name_plural = _("ABHA link requests")
         constraints = [
-            models.CheckConstraint(
-                condition=models.Q(abha_number__regex=r"^[0-9]{14}$"), name="abha_link_request_number"
-            ),
+            models.CheckConstraint(condition=ABHA_NUMBER_STORED, name="abha_link_request_number"),
             models.CheckConstraint(condition=models.Q(score__lte=100), name="abha_link_request_score"),
             models.CheckConstraint(
                 condition=models.Q(status="PENDING", decided_by__isnull=True, decided_at__isnull=True)
@@ -291,7 +288,7 @@ class AbhaLinkEvent(models.Model):
         REJECTED = "REJECTED", _("Rejected")
         REFUSED = "REFUSED", _("Refused")
 
-    scope_paths = ScopePaths(facility="person__district__facilities", district="person__district")
+    scope_paths = person_scope()
     personal_data = {  # SEC-1 register (core/privacy.py)
         "person": PERSON_LINK,
         **dict.fromkeys(
@@ -319,9 +316,7 @@ class AbhaLinkEvent(models.Model):
         verbose_name = _("ABHA link event")
         verbose_name_plural = _("ABHA link events")
         constraints = [
-            models.CheckConstraint(
-                condition=models.Q(abha_number__regex=r"^[0-9]{14}$"), name="abha_link_event_number"
-            ),
+            models.CheckConstraint(condition=ABHA_NUMBER_STORED, name="abha_link_event_number"),
         ]
 
     def __str__(self) -> str:

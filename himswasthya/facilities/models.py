@@ -1,5 +1,7 @@
 """Health facility registry: every government health institution, from medical colleges to sub-centres."""
 
+from typing import Any
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -8,6 +10,12 @@ from himswasthya.core.fields import cascade_fk, protected_fk
 from himswasthya.core.models import BilingualNameModel, TimeStampedModel
 from himswasthya.core.privacy import NAMES_OF_PLACES
 from himswasthya.places.models import Block, District, GramPanchayat, UrbanLocalBody, place_link
+
+
+def facility_scope(facility: str = "facility", **paths: Any) -> ScopePaths:
+    """Scope paths of a row kept at a facility, reached through the link `facility`: the facility's staff and
+    the officer of its district see it (accounts.scoping); `paths` adds owners or state-wide roles."""
+    return ScopePaths(facility=facility, district=f"{facility}__district", **paths)
 
 
 class FacilityType(models.TextChoices):
@@ -135,7 +143,7 @@ class OpdPolicy(models.Model):
 class OpdSession(models.Model):
     """A weekly OPD session of one department (e.g. medicine, Monday morning 9:30-13:00) and its capacity."""
 
-    scope_paths = ScopePaths(facility="facility", district="facility__district")
+    scope_paths = facility_scope()
 
     facility = cascade_fk(Facility, related_name="opd_sessions", verbose_name=_("facility"))
     department = protected_fk(Department, related_name="opd_sessions", verbose_name=_("department"))

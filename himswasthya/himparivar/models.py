@@ -23,6 +23,10 @@ MEMBER_DETAILS = PersonalData(
     purposes=("family_register", "identification", "himcare_enrolment"), basis=LegalBasis.STATE_SERVICE_7B
 )
 
+# For accounts.scoping: facility staff and district officers see their district's families and members;
+# HIMCARE officers (enrolment) and the state administrator see every family.
+REGISTER_STATE_ROLES = frozenset({"state_admin", "himcare_officer"})
+
 
 class AreaType(models.TextChoices):
     RURAL = "RURAL", _("Rural")
@@ -74,13 +78,8 @@ class Family(models.Model):
     )
     """A family of the Parivar Register, enrolled through its gram panchayat (or urban local body)."""
 
-    # For accounts.scoping: facility staff and district officers see their district's families; HIMCARE
-    # officers (enrolment) and the state administrator see every family.
     scope_paths = ScopePaths(
-        facility="district__facilities",
-        district="district",
-        family="pk",
-        state_roles=frozenset({"state_admin", "himcare_officer"}),
+        facility="district__facilities", district="district", family="pk", state_roles=REGISTER_STATE_ROLES
     )
 
     family_id = models.CharField(_("family id"), max_length=32, unique=True)
@@ -221,7 +220,7 @@ class Member(models.Model):
         facility="family__district__facilities",
         district="family__district",
         family="family",
-        state_roles=frozenset({"state_admin", "himcare_officer"}),
+        state_roles=REGISTER_STATE_ROLES,
     )
 
     member_id = models.CharField(_("member id"), max_length=32, unique=True)

@@ -162,6 +162,13 @@ class Person(models.Model):
         return on.year - self.year_of_birth
 
 
+def person_scope(person: str = "person", **paths: Any) -> ScopePaths:
+    """Scope paths of a row about a person, reached through the link `person`: the staff of the facilities
+    of the person's district and its district officer see it, as they see the person (Person.scope_paths);
+    `paths` adds owners."""
+    return ScopePaths(facility=f"{person}__district__facilities", district=f"{person}__district", **paths)
+
+
 # What Person.save() derives from a person's own columns before writing: the search keys (people/phonetic.py).
 DERIVED_PERSON_FIELDS = ("name_key", "name_deva_key", "name_blocks")
 
@@ -219,7 +226,7 @@ class PersonIdentifier(models.Model):
     Aadhaar last four and ration card numbers are encrypted in the row and read back as plain text; they
     cannot be filtered by value. Plain values of those kinds (older rows, bulk writers) read as they are."""
 
-    scope_paths = ScopePaths(facility="person__district__facilities", district="person__district")
+    scope_paths = person_scope()
 
     holds_personal_data = True
     personal_data = {
@@ -308,7 +315,7 @@ class UhidCounter(models.Model):
 class PersonMerge(models.Model):
     """A duplicate merged into a survivor, with the snapshot needed to undo it."""
 
-    scope_paths = ScopePaths(facility="survivor__district__facilities", district="survivor__district")
+    scope_paths = person_scope("survivor")
 
     personal_data = {
         "survivor": PERSON_LINK,
@@ -376,7 +383,7 @@ class PersonGuardian(models.Model):
     """How a child (under 18) came to be registered: through a verified adult guardian, or under the Fourth
     Schedule exemption for health services (then the guardian may be unknown)."""
 
-    scope_paths = ScopePaths(facility="child__district__facilities", district="child__district")
+    scope_paths = person_scope("child")
 
     holds_personal_data = True
     personal_data = {

@@ -10,17 +10,16 @@ Invariants held by the database, not only by Python:
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from himswasthya.accounts.scoping import ScopePaths
 from himswasthya.core.fields import protected_fk, user_reference
 from himswasthya.core.privacy import PERSON_LINK, STAFF_ACTION, LegalBasis, PersonalData
-from himswasthya.facilities.models import Department, Facility, OpdSession
+from himswasthya.facilities.models import Department, Facility, OpdSession, facility_scope
 from himswasthya.people.models import Person
 
 
 class SessionDay(models.Model):
     """An OPD session (facility, department, weekday template) on one date, with its live counters."""
 
-    scope_paths = ScopePaths(facility="facility", district="facility__district")
+    scope_paths = facility_scope()
 
     session = protected_fk(OpdSession, related_name="days", verbose_name=_("session"))
     facility = protected_fk(Facility, related_name="+", verbose_name=_("facility"))
@@ -91,12 +90,7 @@ class Appointment(models.Model):
         "booked_by": STAFF_ACTION,
         "fee_exemption": PersonalData(purposes=("opd_registration",), basis=LegalBasis.STATE_SERVICE_7B),
     }
-    scope_paths = ScopePaths(
-        facility="facility",
-        district="facility__district",
-        owner_mobile="person__mobile",
-        family_person="person",
-    )
+    scope_paths = facility_scope(owner_mobile="person__mobile", family_person="person")
 
     number = models.CharField(_("appointment number"), max_length=32, unique=True)
     session_day = protected_fk(SessionDay, related_name="appointments", verbose_name=_("session day"))

@@ -10,10 +10,9 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from himswasthya.accounts.scoping import ScopePaths
 from himswasthya.core.fields import cascade_fk, protected_fk, set_null_fk
 from himswasthya.core.privacy import PERSON_LINK, STAFF_ACTION, LegalBasis, PersonalData
-from himswasthya.facilities.models import Department, Facility
+from himswasthya.facilities.models import Department, Facility, facility_scope
 from himswasthya.people.models import Person
 
 SHARED_PROFILE = PersonalData(
@@ -26,7 +25,7 @@ SHARED_PROFILE = PersonalData(
 class ScanShareCounter(models.Model):
     """A registration counter with its own scan-and-share QR; optionally tied to one department."""
 
-    scope_paths = ScopePaths(facility="facility", district="facility__district")
+    scope_paths = facility_scope()
     personal_data_exempt = {
         "code": "a counter's code",
         "name": "a counter's name",
@@ -96,7 +95,7 @@ class ScanShareToken(models.Model):
         "request_id": "the gateway's request id",
         "context": "the counter code from the QR",
     }
-    scope_paths = ScopePaths(facility="facility", district="facility__district")
+    scope_paths = facility_scope()
 
     facility = cascade_fk(Facility, related_name="scan_share_tokens", verbose_name=_("facility"))
     date = models.DateField(_("date"))

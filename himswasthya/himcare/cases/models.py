@@ -14,9 +14,9 @@ from himswasthya.accounts.scoping import ScopePaths
 from himswasthya.codelists.models import Icd10Code
 from himswasthya.core.fields import cascade_fk, protected_fk
 from himswasthya.core.privacy import PERSON_LINK, STAFF_ACTION
-from himswasthya.facilities.models import Facility
+from himswasthya.facilities.models import Facility, facility_scope
 from himswasthya.himcare.common import CLAIM_DATA, ENROLMENT_DATA, OFFICER_ROLES, staff_reference
-from himswasthya.himcare.enrolment.models import EnrolledMember, Enrolment, Wallet
+from himswasthya.himcare.enrolment.models import EnrolledMember, Enrolment, Wallet, enrolment_scope
 from himswasthya.himcare.hospitals.models import Package
 from himswasthya.people.models import Person
 
@@ -64,12 +64,8 @@ class Case(models.Model):
         "raised_by": STAFF_ACTION,
         "decided_by": STAFF_ACTION,
     }
-    scope_paths = ScopePaths(
-        facility="facility",
-        district="facility__district",
-        owner_mobile="person__mobile",
-        family="enrolment__family",
-        state_roles=OFFICER_ROLES,
+    scope_paths = facility_scope(
+        owner_mobile="person__mobile", family="enrolment__family", state_roles=OFFICER_ROLES
     )
 
     case_no = models.CharField(_("case number"), max_length=24, unique=True)
@@ -126,12 +122,15 @@ class Case(models.Model):
         return self.case_no
 
 
+# A row that is part of a case (its packages, diagnoses, events): the case's hospital, the officer of its
+# district and the HIMCARE officers see it; the family sees the case itself.
+CASE_PART_SCOPE = facility_scope("case__facility", state_roles=OFFICER_ROLES)
+
+
 class CasePackage(models.Model):
     """A package booked for a case, with the rate in force when it was booked."""
 
-    scope_paths = ScopePaths(
-        facility="case__facility", district="case__facility__district", state_roles=OFFICER_ROLES
-    )
+    scope_paths = CASE_PART_SCOPE
 
     case = cascade_fk(Case, related_name="packages", verbose_name=_("case"))
     package = protected_fk(Package, related_name="+", verbose_name=_("package"))
@@ -159,9 +158,7 @@ class CaseDiagnosis(models.Model):
     """An ICD-10 diagnosis of a case."""
 
     personal_data = {"icd10": CLAIM_DATA}
-    scope_paths = ScopePaths(
-        facility="case__facility", district="case__facility__district", state_roles=OFFICER_ROLES
-    )
+    scope_paths = CASE_PART_SCOPE
 
     case = cascade_fk(Case, related_name="diagnoses", verbose_name=_("case"))
     icd10 = protected_fk(Icd10Code, related_name="+", verbose_name=_("ICD-10 code"))
@@ -183,9 +180,7 @@ class CaseEvent(models.Model):
     """Every status change of a case: who, when, from what to what, and why."""
 
     personal_data = {"actor": STAFF_ACTION, "note": CLAIM_DATA}
-    scope_paths = ScopePaths(
-        facility="case__facility", district="case__facility__district", state_roles=OFFICER_ROLES
-    )
+    scope_paths = CASE_PART_SCOPE
 
     case = cascade_fk(Case, related_name="events", verbose_name=_("case"))
     from_status = models.CharField(_("from"), max_length=20, blank=True)
@@ -240,9 +235,8 @@ class Claim(models.Model):
         "submitted_by": STAFF_ACTION,
         "adjudicated_by": STAFF_ACTION,
     }
-    scope_paths = ScopePaths(
-        facility="case__facility",
-        district="case__facility__district",
+    scope_paths = facility_scope(
+        "case__facility",
         owner_mobile="case__person__mobile",
         family="case__enrolment__family",
         state_roles=OFFICER_ROLES,
@@ -403,11 +397,7 @@ class WalletEntry(models.Model):
     """The wallet's ledger: every block, release and spend, so every rupee is accounted for."""
 
     personal_data = {"actor": STAFF_ACTION}
-    scope_paths = ScopePaths(
-        district="wallet__enrolment__family__district",
-        family="wallet__enrolment__family",
-        state_roles=OFFICER_ROLES,
-    )
+    scope_paths = enrolment_scope("wallet__enrolment__family")
 
     wallet = protected_fk(Wallet, related_name="entries", verbose_name=_("wallet"))
     case = protected_fk("Case", related_name="wallet_entries", verbose_name=_("case"), optional=True)

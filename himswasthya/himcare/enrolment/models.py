@@ -18,6 +18,13 @@ from himswasthya.himparivar.models import Family, Member
 from himswasthya.people.models import Person
 
 
+def enrolment_scope(family: str) -> ScopePaths:
+    """Scope paths of HIMCARE enrolment data, reached through the link `family` to the enrolled family: the
+    officer of the family's district, the family's own citizens and the HIMCARE officers see it; facility
+    staff do not."""
+    return ScopePaths(district=f"{family}__district", family=family, state_roles=OFFICER_ROLES)
+
+
 # --- the scheme's rules -------------------------------------------------------------------------------------
 class SchemeYear(models.Model):
     """The rules in force for one scheme period, as notified. Exactly the numbers the services use."""
@@ -172,11 +179,7 @@ class Enrolment(models.Model):
         "enrolled_by": STAFF_ACTION,
         "cancelled_by": STAFF_ACTION,
     }
-    scope_paths = ScopePaths(
-        district="family__district",
-        family="family",
-        state_roles=OFFICER_ROLES,
-    )
+    scope_paths = enrolment_scope("family")
 
     enrolment_no = models.CharField(_("application number"), max_length=24, unique=True)
     card_number = models.CharField(_("card number"), max_length=24, unique=True, null=True, blank=True)
@@ -240,11 +243,7 @@ class EnrolledMember(models.Model):
     """A member covered by an enrolment, in unit `unit_no` (units hold at most max_members_per_unit)."""
 
     personal_data = {"member": ENROLMENT_DATA, "person": PERSON_LINK}
-    scope_paths = ScopePaths(
-        district="enrolment__family__district",
-        family="enrolment__family",
-        state_roles=OFFICER_ROLES,
-    )
+    scope_paths = enrolment_scope("enrolment__family")
 
     enrolment = cascade_fk(Enrolment, related_name="members", verbose_name=_("enrolment"))
     member = protected_fk(Member, related_name="himcare_coverages", verbose_name=_("family member"))
@@ -279,11 +278,7 @@ class PremiumPayment(models.Model):
     """A premium payment for an enrolment: online through the gateway, or a receipt at a counter."""
 
     personal_data = {"received_by": STAFF_ACTION}
-    scope_paths = ScopePaths(
-        district="enrolment__family__district",
-        family="enrolment__family",
-        state_roles=OFFICER_ROLES,
-    )
+    scope_paths = enrolment_scope("enrolment__family")
 
     enrolment = protected_fk(Enrolment, related_name="payments", verbose_name=_("enrolment"))
     amount_paise = models.BigIntegerField(_("amount (paise)"))
@@ -318,11 +313,7 @@ class PremiumPayment(models.Model):
 class Wallet(models.Model):
     """The family floater of one enrolment; spend only through `cases/wallet.py` (conditional UPDATEs)."""
 
-    scope_paths = ScopePaths(
-        district="enrolment__family__district",
-        family="enrolment__family",
-        state_roles=OFFICER_ROLES,
-    )
+    scope_paths = enrolment_scope("enrolment__family")
 
     enrolment = models.OneToOneField(
         Enrolment, on_delete=models.PROTECT, related_name="wallet", verbose_name=_("enrolment")

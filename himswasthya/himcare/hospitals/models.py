@@ -4,10 +4,9 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from himswasthya.accounts.scoping import ScopePaths
 from himswasthya.core.fields import protected_fk
 from himswasthya.core.privacy import STAFF_ACTION
-from himswasthya.facilities.models import Facility
+from himswasthya.facilities.models import Facility, facility_scope
 from himswasthya.himcare.common import OFFICER_ROLES, staff_reference
 
 
@@ -76,11 +75,7 @@ class Empanelment(models.Model):
     """A hospital empanelled for one specialty for a period."""
 
     personal_data = {"created_by": STAFF_ACTION}
-    scope_paths = ScopePaths(
-        facility="facility",
-        district="facility__district",
-        state_roles=OFFICER_ROLES | {"district_officer"},
-    )
+    scope_paths = facility_scope(state_roles=OFFICER_ROLES | {"district_officer"})
 
     facility = protected_fk(Facility, related_name="empanelments", verbose_name=_("hospital"))
     specialty = protected_fk(Specialty, related_name="empanelments", verbose_name=_("specialty"))
