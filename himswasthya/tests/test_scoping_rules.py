@@ -342,24 +342,21 @@ def _raise_preauth(user, facility):
 
 
 # Written out by hand: where each persona may act, per call site.
+# Booking and the counter ask the same facility check; booking also lets citizens act at any facility.
+REGISTRATION_STAFF = {
+    "clerk": {"A"},
+    "doctor": {"A"},
+    "facility_admin": {"A"},
+    "scheme_desk": {"A"},
+    "other_facility_clerk": {"B"},
+    "state_admin": {"A", "B"},
+}
 EXPECTED_AT_CALL_SITES = {
     "registration booking (citizens book anywhere)": {
         **{c: {"A", "B"} for c in CITIZENS},
-        "clerk": {"A"},
-        "doctor": {"A"},
-        "facility_admin": {"A"},
-        "scheme_desk": {"A"},
-        "other_facility_clerk": {"B"},
-        "state_admin": {"A", "B"},
+        **REGISTRATION_STAFF,
     },
-    "registration counter": {
-        "clerk": {"A"},
-        "doctor": {"A"},
-        "facility_admin": {"A"},
-        "scheme_desk": {"A"},
-        "other_facility_clerk": {"B"},
-        "state_admin": {"A", "B"},
-    },
+    "registration counter": REGISTRATION_STAFF,
     "scan-and-share clerk pages": {"clerk": {"A"}, "facility_admin": {"A"}, "other_facility_clerk": {"B"}},
     "scan-and-share counter page": {
         "clerk": {"A"},

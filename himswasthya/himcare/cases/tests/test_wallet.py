@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import threading
-
 import pytest
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import translation
 
+from himswasthya.core.tests.race import errors, race
 from himswasthya.himcare.cases import wallet
 from himswasthya.himcare.models import Wallet, WalletEntry
 from himswasthya.himcare.tests.factories import make_active_enrolment, make_family, make_scheme_year
@@ -82,39 +81,33 @@ def test_changes_roll_back_with_the_callers_transaction(active_enrolment):
 
 # --- a real race: each thread its own PostgreSQL connection ------------------------------------------------
 def _race(jobs, threads):
-    results: list[object] = [None] * len(jobs)
-    barrier = threading.Barrier(threads)
+    """core's race with each job in its own transaction."""
 
-    def worker(offset: int) -> None:
-        try:
-            barrier.wait()
-            for i in range(offset, len(jobs), threads):
-                try:
-                    with transaction.atomic():
-                        results[i] = jobs[i]()
-                except Exception as exc:  # noqa: BLE001 - the test counts every outcome
-                    results[i] = exc
-        finally:
-            connection.close()
+    def in_transaction(job):
+        def run():
+            with transaction.atomic():
+                return job()
 
-    pool = [threading.Thread(target=worker, args=(n,)) for n in range(threads)]
-    for t in pool:
-        t.start()
-    for t in pool:
-        t.join(timeout=300)
-    return results
+        return run
+
+    return race([in_transaction(job) for job in jobs], threads)
+
+
+def _race_enrolment(district, code: str, **fields):
+    """A family of `district` enrolled in a scheme year of its own (`code`), raced on by one test."""
+    year = make_scheme_year(code=code)
+    family, _ = make_family(district)
+    return make_active_enrolment(family, year, **fields)
 
 
 @pytest.mark.postgres_only
 @pytest.mark.django_db(transaction=True)
 def test_twenty_hospitals_racing_never_block_more_than_the_cover(persona_district):
-    year = make_scheme_year(code="RACE-1")
-    family, _ = make_family(persona_district)
-    enrolment = make_active_enrolment(family, year, cover_paise=100_000_00)
+    enrolment = _race_enrolment(persona_district, "RACE-1", cover_paise=100_000_00)
     # 20 hospitals each ask for 7,000 (sum 1,40,000 > cover 1,00,000): exactly 14 can succeed.
     amounts = [7_000_00] * 20
     results = _race([lambda a=a: wallet.block(enrolment, a, case=None, actor=None) for a in amounts], 20)
-    refused = [r for r in results if isinstance(r, Exception)]
+    refused = errors(results)
     assert all(isinstance(r, wallet.InsufficientBalance) for r in refused), refused
     assert len(refused) == 6
     row = Wallet.objects.get(enrolment=enrolment)
@@ -125,9 +118,7 @@ def test_twenty_hospitals_racing_never_block_more_than_the_cover(persona_distric
 @pytest.mark.postgres_only
 @pytest.mark.django_db(transaction=True)
 def test_mixed_race_of_blocks_consumes_and_releases_keeps_the_ledger_true(persona_district):
-    year = make_scheme_year(code="RACE-2")
-    family, _ = make_family(persona_district)
-    enrolment = make_active_enrolment(family, year, cover_paise=50_000_00)
+    enrolment = _race_enrolment(persona_district, "RACE-2", cover_paise=50_000_00)
     wallet.block(enrolment, 20_000_00, case=None, actor=None)
 
     def job(i):
@@ -138,7 +129,7 @@ def test_mixed_race_of_blocks_consumes_and_releases_keeps_the_ledger_true(person
         return lambda: wallet.block(enrolment, 3_333_00, case=None, actor=None)
 
     results = _race([job(i) for i in range(60)], 20)
-    refused = [r for r in results if isinstance(r, Exception)]
+    refused = errors(results)
     assert all(isinstance(r, wallet.DomainError) for r in refused), refused
     assert any(isinstance(r, wallet.InsufficientBalance) for r in refused)
     row = Wallet.objects.get(enrolment=enrolment)
@@ -156,9 +147,7 @@ def test_twenty_hospitals_raising_preauths_for_one_family_at_once(persona_distri
     from himswasthya.himcare.models import Case
     from himswasthya.himcare.tests.factories import make_empanelment, make_icd10, make_package, make_specialty
 
-    year = make_scheme_year(code="RACE-3")
-    family, _ = make_family(persona_district)
-    enrolment = make_active_enrolment(family, year, cover_paise=100_000_00)
+    enrolment = _race_enrolment(persona_district, "RACE-3", cover_paise=100_000_00)
     member = enrolment.members.first()
     specialty = make_specialty()
     package = make_package(specialty=specialty, rate_paise=7_000_00)
@@ -181,7 +170,7 @@ def test_twenty_hospitals_raising_preauths_for_one_family_at_once(persona_distri
         )
 
     results = _race([job(d) for d in desks], 20)
-    refused = [r for r in results if isinstance(r, Exception)]
+    refused = errors(results)
     assert all(isinstance(r, wallet.InsufficientBalance) for r in refused), refused
     assert len(refused) == 6 and Case.objects.count() == 14
     row = Wallet.objects.get(enrolment=enrolment)
@@ -200,9 +189,7 @@ def test_two_officers_adjudicating_one_claim_at_once_spend_it_once(persona_distr
     from himswasthya.himcare.cases import services as cases
     from himswasthya.himcare.tests.factories import make_empanelment, make_icd10, make_package, make_specialty
 
-    year = make_scheme_year(code="RACE-4")
-    family, _ = make_family(persona_district)
-    enrolment = make_active_enrolment(family, year)
+    enrolment = _race_enrolment(persona_district, "RACE-4")
     specialty = make_specialty()
     package = make_package(specialty=specialty)
     make_empanelment(persona_facility, specialty)
@@ -230,8 +217,8 @@ def test_two_officers_adjudicating_one_claim_at_once_spend_it_once(persona_distr
     claim = cases.do_submit_claim(actor=desk, case=case)
     jobs = [lambda o=o: cases.do_adjudicate_claim(actor=o, claim=claim, decision="approve") for o in officers]
     results = _race(jobs, 8)
-    errors = [r for r in results if isinstance(r, Exception)]
-    assert len(errors) == 7 and all(getattr(e, "code", "") == "invalid_transition" for e in errors), errors
+    refused = errors(results)
+    assert len(refused) == 7 and all(getattr(e, "code", "") == "invalid_transition" for e in refused), refused
     now = wallet.balance(enrolment)
     assert (now.blocked_paise, now.consumed_paise) == (0, package.rate_paise)
     _assert_ledger_matches(enrolment)

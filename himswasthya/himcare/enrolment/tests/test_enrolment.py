@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from himswasthya.audit.models import AuditEntry
 from himswasthya.core.errors import Conflict, DomainError, Forbidden, NotFound
+from himswasthya.core.tests.race import race
 from himswasthya.himcare.enrolment import services as svc
 from himswasthya.himcare.models import (
     Document,
@@ -346,48 +347,25 @@ def test_card_sms_templates_render_in_both_languages(settings):
 
 
 # --- real races on PostgreSQL: each thread its own connection ---------------------------------------------
-def _race(jobs):
-    import threading
-
-    from django.db import connection
-
-    results: list[object] = [None] * len(jobs)
-    barrier = threading.Barrier(len(jobs))
-
-    def worker(i: int) -> None:
-        try:
-            barrier.wait()
-            results[i] = jobs[i]()
-        except Exception as exc:  # noqa: BLE001 - the test counts every outcome
-            results[i] = exc
-        finally:
-            connection.close()
-
-    pool = [threading.Thread(target=worker, args=(n,)) for n in range(len(jobs))]
-    for t in pool:
-        t.start()
-    for t in pool:
-        t.join(timeout=120)
-    return results
-
-
 @pytest.mark.postgres_only
 @pytest.mark.django_db(transaction=True)
 def test_racing_enrolments_get_distinct_card_serials_and_one_per_family(persona_district, himcare_officer):
     make_scheme_year(code="RACE-ENROL")
     families = [_big_family(persona_district, n=1, family_fields={"is_bpl": True})[0] for _ in range(6)]
-    results = _race(
+    results = race(
         [
             lambda f=f: svc.do_enrol_family(actor=himcare_officer, family=f, channel="officer")
             for f in families
-        ]
+        ],
+        timeout=120,
     )
     assert all(isinstance(r, Enrolment) for r in results), results
     cards = sorted(Enrolment.objects.values_list("card_number", flat=True))
     assert len(set(cards)) == 6 and all(svc.is_valid_card_number(c) for c in cards)
     family = _big_family(persona_district, n=1, family_fields={"is_bpl": True})[0]
-    results = _race(
-        [lambda: svc.do_enrol_family(actor=himcare_officer, family=family, channel="officer")] * 4
+    results = race(
+        [lambda: svc.do_enrol_family(actor=himcare_officer, family=family, channel="officer")] * 4,
+        timeout=120,
     )
     assert sum(isinstance(r, Enrolment) for r in results) == 1
     assert all(isinstance(r, (Enrolment, Conflict)) for r in results), results
