@@ -26,6 +26,7 @@ from django.core.cache import cache
 from django.core.exceptions import ValidationError
 
 from himswasthya.abdm import errors
+from himswasthya.abdm.endpoints import ENDPOINTS
 from himswasthya.abdm.errors import AbdmError, normalise_error
 from himswasthya.core.retry import Retry, call_with_retries
 from himswasthya.core.text import BadJson, check_json_value
@@ -113,6 +114,11 @@ class AbdmConfig:
             :16
         ]
         return f"abdm:{what}:{digest}"
+
+    def url(self, endpoint: str) -> str:
+        """The full URL of one of abdm/endpoints.py's endpoints."""
+        service, path = ENDPOINTS[endpoint]
+        return (self.gateway_url if service == "gateway" else self.abha_url) + path
 
 
 @dataclass(frozen=True)
@@ -303,7 +309,7 @@ class AbdmClient:
             raise AbdmError(errors.NOT_CONFIGURED)
         response = self._send(
             "POST",
-            f"{self.config.gateway_url}/gateway/v3/sessions",
+            self.config.url("sessions"),
             headers=self._headers(gateway=True, token=None),
             json={
                 "clientId": self.config.client_id,
@@ -332,7 +338,7 @@ class AbdmClient:
         key = self.config.cache_key("certificate")
         if cached := cache.get(key):
             return PublicCertificate(**cached)
-        response, _headers = self._call("GET", f"{self.config.abha_url}/v3/profile/public/certificate")
+        response, _headers = self._call("GET", self.config.url("certificate"))
         data = self._json(response)
         if not data.get("publicKey"):
             raise AbdmError(errors.BAD_RESPONSE, http_status=response.status_code)
@@ -346,9 +352,7 @@ class AbdmClient:
         return encrypt_for_abdm(self.public_certificate().public_key, plaintext)
 
     def search_abha_address(self, abha_address: str) -> AbhaSearchResult:
-        response, _headers = self._call(
-            "POST", f"{self.config.abha_url}/v3/phr/web/login/abha/search", json={"abhaAddress": abha_address}
-        )
+        response, _headers = self._call("POST", self.config.url("search"), json={"abhaAddress": abha_address})
         return AbhaSearchResult.from_abdm(self._json(response))
 
     def request_login_otp(self, abha_number: str, *, otp_system: str = "abdm") -> OtpRequest:
@@ -356,7 +360,7 @@ class AbdmClient:
         scope = LOGIN_SCOPES[otp_system]
         response, _headers = self._call(
             "POST",
-            f"{self.config.abha_url}/v3/profile/login/request/otp",
+            self.config.url("request_otp"),
             json={
                 "scope": scope,
                 "loginHint": "abha-number",
@@ -372,7 +376,7 @@ class AbdmClient:
     def verify_login_otp(self, txn_id: str, otp: str, *, scope: list[str]) -> LoginResult:
         response, _headers = self._call(
             "POST",
-            f"{self.config.abha_url}/v3/profile/login/verify",
+            self.config.url("verify"),
             json={
                 "scope": scope,
                 "authData": {"authMethods": ["otp"], "otp": {"txnId": txn_id, "otpValue": self.encrypt(otp)}},
@@ -390,7 +394,7 @@ class AbdmClient:
 
     def fetch_profile(self, x_token: str) -> AbhaProfile:
         response, _headers = self._call(
-            "GET", f"{self.config.abha_url}/v3/profile/account", extra={"X-token": f"Bearer {x_token}"}
+            "GET", self.config.url("profile"), extra={"X-token": f"Bearer {x_token}"}
         )
         return AbhaProfile.from_abdm(self._json(response))
 
@@ -423,7 +427,7 @@ class AbdmClient:
             }
         _response, headers = self._call(
             "POST",
-            f"{self.config.gateway_url}/patient-share/v3/on-share",
+            self.config.url("on_share"),
             json=body,
             gateway=True,
             extra={"X-HIP-ID": hip_id or self.config.hip_id},
@@ -438,7 +442,7 @@ class AbdmClient:
             return cached
         response = self._send(
             "GET",
-            f"{self.config.gateway_url}/gateway/v3/certs",
+            self.config.url("certs"),
             headers=self._headers(gateway=True, token=None),
         )
         if response.status_code >= 400:

@@ -1,18 +1,24 @@
-"""/abdm-sim/gateway/... mirrors {gw}; /abdm-sim/abha/... mirrors {abha} (abdm-api.md section 0)."""
+"""/abdm-sim/gateway/... mirrors {gw}; /abdm-sim/abha/... mirrors {abha} (abdm-api.md section 0).
+The paths are the client's own (abdm/endpoints.py)."""
 
 from django.urls import path
 
+from himswasthya.abdm.endpoints import ENDPOINTS
 from himswasthya.abdm.simulator import views
 
 app_name = "abdm_sim"
 
+VIEWS = {
+    "sessions": views.sessions,
+    "certs": views.certs,
+    "on_share": views.on_share,
+    "certificate": views.public_certificate,
+    "search": views.search_abha_address,
+    "request_otp": views.login_request_otp,
+    "verify": views.login_verify,
+    "profile": views.profile_account,
+}
+
 urlpatterns = [
-    path("gateway/gateway/v3/sessions", views.sessions, name="sessions"),
-    path("gateway/gateway/v3/certs", views.certs, name="certs"),
-    path("gateway/patient-share/v3/on-share", views.on_share, name="on_share"),
-    path("abha/v3/profile/public/certificate", views.public_certificate, name="certificate"),
-    path("abha/v3/phr/web/login/abha/search", views.search_abha_address, name="search"),
-    path("abha/v3/profile/login/request/otp", views.login_request_otp, name="request_otp"),
-    path("abha/v3/profile/login/verify", views.login_verify, name="verify"),
-    path("abha/v3/profile/account", views.profile_account, name="profile"),
+    path(f"{service}{endpoint}", VIEWS[name], name=name) for name, (service, endpoint) in ENDPOINTS.items()
 ]
