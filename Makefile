@@ -38,12 +38,13 @@ serve: venv
 	DEMO_MODE=1 $(PY) manage.py runserver 127.0.0.1:8000
 
 # The two suites run side by side (each prints when it ends): one suite's idle moments (a worker waiting for
-# Chromium, the live server or PostgreSQL, the slow tail) are the other's CPU time. The browser tests run once,
-# on PostgreSQL, production's engine; `make test-sqlite` on its own runs them too. bench/RESULTS.md, "make test".
+# Chromium, the live server or PostgreSQL, the slow tail) are the other's CPU time. The browser tests and the
+# whole-API schema sweep (marked whole_site) run once, on PostgreSQL, production's engine; `make test-sqlite` on its
+# own runs them too. bench/RESULTS.md, "make test".
 test: venv
 	$(VENV)/bin/lint-imports
 	bash scripts/ensure_test_services.sh
-	$(MAKE) --no-print-directory -j2 --output-sync=target test-sqlite test-postgres SQLITE_MARKS="not browser"
+	$(MAKE) --no-print-directory -j2 --output-sync=target test-sqlite test-postgres SQLITE_MARKS="not browser and not whole_site"
 
 test-sqlite: venv
 	env -u DATABASE_URL -u REDIS_URL $(PYTEST) $(if $(SQLITE_MARKS),-m "$(SQLITE_MARKS)")

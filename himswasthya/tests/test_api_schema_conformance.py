@@ -282,6 +282,7 @@ def _keep_test_connection() -> Iterator[None]:
 
 
 @pytest.mark.long
+@pytest.mark.whole_site
 @pytest.mark.django_db
 @pytest.mark.parametrize("role", ["facility_admin", "citizen"])  # one test each: parallel workers share them
 def test_the_api_keeps_to_its_schema(role, request, world, _quiet_request_log, _keep_test_connection):
