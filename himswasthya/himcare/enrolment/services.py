@@ -26,6 +26,7 @@ from himswasthya.audit.services import record
 from himswasthya.core.errors import Conflict, DomainError, Forbidden, NotFound
 from himswasthya.core.importfiles import CheckedDictReader, RowError
 from himswasthya.core.statemachine import StateMachine, Transition, choice_labels
+from himswasthya.himcare.common import recorded_reason
 from himswasthya.himcare.enrolment.eligibility import (
     ALREADY_ENROLLED,
     OUTSIDE_ENROLMENT_WINDOW,
@@ -173,8 +174,8 @@ def _check_window(actor: Any, year: SchemeYear, special_case_reason: str, day: d
     """'' when the window is open; the recorded reason when an officer authorises a special case."""
     if in_enrolment_window(year, day):
         return ""
-    if is_officer(actor) and special_case_reason.strip():
-        return special_case_reason.strip()[:300]
+    if is_officer(actor) and (reason := recorded_reason(special_case_reason, field="special_case_reason")):
+        return reason
     raise DomainError(enrolment_window_refusal(year), field="family", code=OUTSIDE_ENROLMENT_WINDOW)
 
 
@@ -250,7 +251,8 @@ def do_enrol_family(
             raise Forbidden(
                 _("Only a HIMCARE officer may set the category by hand."), field="category_override"
             )
-        if not override_reason.strip():
+        override_reason = recorded_reason(override_reason, field="override_reason")
+        if not override_reason:
             raise DomainError(
                 _("Give the reason for setting the category by hand."),
                 field="override_reason",
@@ -294,7 +296,7 @@ def do_enrol_family(
             scheme_year=year,
             category=rule.category,
             category_source=CategorySource.OVERRIDE if category_override else CategorySource.RULES,
-            override_reason=override_reason.strip()[:300] if category_override else "",
+            override_reason=override_reason if category_override else "",
             premium_paise=rule.premium_paise * units,
             units=units,
             cover_paise=units * year.cover_per_unit_paise,
@@ -632,7 +634,7 @@ def do_cancel_enrolment(*, actor: Any, enrolment: Enrolment, reason: str) -> Enr
     """An officer cancels a live enrolment; refused while cases hold blocked money in the wallet."""
     if not is_officer(actor):
         raise Forbidden(_("Only a HIMCARE officer may cancel an enrolment."))
-    reason = (reason or "").strip()
+    reason = recorded_reason(reason)
     if not reason:
         raise DomainError(_("Give the reason for cancelling."), field="reason", code="required")
     with transaction.atomic():
@@ -652,7 +654,7 @@ def do_cancel_enrolment(*, actor: Any, enrolment: Enrolment, reason: str) -> Enr
         ENROLMENT_FLOW.apply(enrolment, "cancel")
         enrolment.cancelled_at = timezone.now()
         enrolment.cancelled_by = actor
-        enrolment.cancellation_reason = reason[:300]
+        enrolment.cancellation_reason = reason
         enrolment.save(update_fields=["status", "cancelled_at", "cancelled_by", "cancellation_reason"])
         _audit_enrolment(AuditAction.HIMCARE_ENROLMENT_CANCEL, enrolment, actor)
     return enrolment

@@ -39,6 +39,7 @@ from himswasthya.audit.services import record
 from himswasthya.core.errors import Conflict, DomainError
 from himswasthya.core.statemachine import StateMachine, Transition, choice_labels
 from himswasthya.facilities.models import Facility, FacilityType, Ownership
+from himswasthya.himcare.common import recorded_reason
 from himswasthya.himcare.models import Empanelment, EmpanelmentStatus, Specialty
 from himswasthya.places.models import District
 
@@ -281,11 +282,9 @@ _STATUS_AUDIT = {
 
 def _change_status(*, actor: Any, empanelment: Empanelment, step: str, reason: str) -> Empanelment:
     require_role(actor, *OFFICER_ROLES)
-    reason = (reason or "").strip()
+    reason = recorded_reason(reason)
     if not reason:
         raise DomainError(_("Give the reason."), field="reason")
-    if len(reason) > 300:
-        raise DomainError(_("The reason has at most 300 characters."), field="reason")
     with transaction.atomic():
         locked = Empanelment.objects.select_for_update().get(pk=empanelment.pk)
         before = EMPANELMENT_FLOW.apply(locked, step)

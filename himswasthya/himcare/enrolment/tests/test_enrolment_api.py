@@ -111,6 +111,22 @@ def test_officer_override_with_document_reference(scheme_year, citizen_family, h
     assert body["category"] == "I" and body["category_source"] == "override" and body["status"] == "active"
 
 
+def test_a_reason_longer_than_its_column_is_refused_not_cut(
+    scheme_year, citizen_family, active_enrolment, himcare_officer, login_as
+):
+    officer = login_as(himcare_officer)
+    response = _enrol(officer, citizen_family, "officer", **{**OVERRIDE, "override_reason": "r" * 301})
+    assert response.status_code == 400 and response.json()["field"] == "override_reason"
+    assert "300" in response.json()["message"] and response.json()["code"] == "too_long"
+    cancel = f"{API}/enrolments/{active_enrolment.pk}/cancel"
+    response = officer.post(cancel, {"reason": "r" * 301}, content_type="application/json")
+    assert response.status_code == 400 and response.json()["field"] == "reason"
+    response = officer.post(cancel, {"reason": "  " + "r" * 300 + " "}, content_type="application/json")
+    assert response.status_code == 200
+    active_enrolment.refresh_from_db()
+    assert active_enrolment.cancellation_reason == "r" * 300
+
+
 def test_citizen_sees_my_enrolments_with_balance(active_enrolment, citizen, other_citizen, login_as):
     body = login_as(citizen).get(f"{API}/my/enrolments").json()
     assert [e["id"] for e in body] == [active_enrolment.pk]
