@@ -5,12 +5,16 @@ and the HIMCARE coverage table. (The empanelled-hospital list keeps them: it fil
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 import pytest
+from django.conf import settings
 
 from himswasthya.facilities.forms import DirectoryFilterForm
 from himswasthya.himcare.coverage.mapping import _district_rows
 from himswasthya.people.forms import PersonSearchForm
-from himswasthya.places.models import District, State
+from himswasthya.places.models import Block, District, GramPanchayat, State
 
 pytestmark = pytest.mark.django_db
 
@@ -34,3 +38,19 @@ def test_district_filters_and_the_coverage_table_list_only_himachals_districts(c
     assert chandigarh.lgd_code not in dict(DirectoryFilterForm().fields["district"].choices)
     rows = _district_rows({})
     assert len(rows) == 12 and chandigarh.pk not in {row.id for row in rows}
+
+
+def test_the_readme_gives_the_counts_the_state_page_shows(client, hp_places):
+    """The README's row for `places` states the counts that the loaded geography and its page show."""
+    readme = (Path(settings.BASE_DIR) / "README.md").read_text()
+    row = next(line for line in readme.splitlines() if line.startswith("| `places` |"))
+    counts = re.findall(r"([\d,]+) (districts|blocks|gram panchayats)", row)
+    stated = {word: int(number.replace(",", "")) for number, word in counts}
+    loaded = {
+        "districts": District.objects.of_home_state().count(),
+        "blocks": Block.objects.filter(district__state__lgd_code=2).count(),
+        "gram panchayats": GramPanchayat.objects.count(),
+    }
+    assert stated == loaded
+    page = client.get("/places/").content.decode()
+    assert f"{loaded['gram panchayats']}" in page
