@@ -2,7 +2,9 @@ from django.conf import settings
 from django.contrib import admin
 from django.db import connection
 from django.http import HttpRequest, JsonResponse
+from django.templatetags.static import static
 from django.urls import include, path
+from django.views.generic import RedirectView
 
 from himswasthya.abdm.api import router as abdm_router
 from himswasthya.accounts.api import router as accounts_router
@@ -45,6 +47,8 @@ handler500 = "himswasthya.core.api.handler500"
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    # Browsers ask for /favicon.ico before they read the page's icon link.
+    path("favicon.ico", RedirectView.as_view(url=static("favicon.svg"), permanent=True), name="favicon"),
     # The ABDM bridge (gateway JWT, not the session API): scan-and-share profile shares.
     path("api/v3/hip/patient/share", patient_share, name="abdm_bridge_patient_share"),
     path("api/", api.urls),

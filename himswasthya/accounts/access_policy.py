@@ -126,6 +126,7 @@ ADMIN_FAMILY = "admin:*"
 # --- pages (Django URL names) ---------------------------------------------------------------------------
 PAGES: Mapping[str, Rule] = {
     "healthz": PUBLIC,  # the load balancer's check: no personal data
+    "favicon": PUBLIC,  # the site icon (a redirect to the static file)
     # accounts
     "accounts:landing": PUBLIC,
     "accounts:login": PUBLIC,

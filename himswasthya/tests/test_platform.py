@@ -1,6 +1,7 @@
 """Platform-level behaviour: health check, API docs, settings that must fail loudly."""
 
 import pytest
+from django.contrib.staticfiles import finders
 
 from himswasthya.core.tests.settings_probe import settings_import
 
@@ -10,6 +11,15 @@ def test_healthz_reports_database(client):
     response = client.get("/healthz")
     assert response.status_code == 200
     assert response.json()["status"] == "ok"
+
+
+@pytest.mark.django_db
+def test_the_site_icon_is_served_and_linked(client):
+    """Issue #12 item 6: /favicon.ico was a 404 on every visit."""
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301 and response["Location"].endswith("/favicon.svg")
+    assert finders.find("favicon.svg") is not None
+    assert 'rel="icon"' in client.get("/").content.decode()
 
 
 @pytest.mark.django_db
