@@ -35,7 +35,6 @@ from __future__ import annotations
 
 import argparse
 import datetime
-import importlib
 import os
 import platform
 import random
@@ -401,17 +400,16 @@ def make_data(families: int, claims: int, rebuild: bool) -> dict:
     return {"reused": False, "seconds": seconds}
 
 
-# The coverage statements' indexes (himcare/coverage/db_indexes.py, run by the himcare migration): a bench database built before that migration
-# gets them here, with a VACUUM so that index-only scans work (autovacuum may lag behind a bulk load).
-def _bench_indexes() -> dict[str, str]:
-    return importlib.import_module("himswasthya.himcare.coverage.db_indexes").INDEXES
-
-
+# The coverage statements' indexes (himcare/coverage/db_indexes.py, run by the himcare migration): a bench
+# database built without them gets them here, with a VACUUM so that index-only scans work (autovacuum may lag
+# behind a bulk load).
 def _ensure_bench_indexes() -> None:
     from django.db import connection
 
+    from himswasthya.himcare.coverage.db_indexes import INDEXES
+
     with connection.cursor() as c:
-        for name, ddl in _bench_indexes().items():
+        for name, ddl in INDEXES.items():
             c.execute("SELECT 1 FROM pg_indexes WHERE indexname = %s", [name])
             if c.fetchone() is None:
                 c.execute("SET maintenance_work_mem = '256MB'")

@@ -14,6 +14,9 @@
    sealer needs. DELETE and TRUNCATE of the chain head go the same way. SQLite has no roles.
 """
 
+# The columns the sealer writes (plain fields: column == name), as audit_db_grants grants them.
+from himswasthya.audit.models import SEAL_FIELDS
+
 CREATE = r"""
 CREATE OR REPLACE FUNCTION audit_entry_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
@@ -90,7 +93,6 @@ def drop_keyed_constraint(apps, schema_editor):
 
 AUDIT_TABLE = "audit_auditentry"
 HEAD_TABLE = "audit_chainhead"
-SEAL_COLUMNS = ("seq", "prev_hash", "entry_hash", "sealed_at", "key_id")
 
 # Roles other than the owner (and PUBLIC, grantee 0, revoked separately) that hold one of the privileges.
 GRANTEES = """
@@ -116,7 +118,7 @@ def lock_down(apps, schema_editor):
         cursor.execute(GRANTEES, [AUDIT_TABLE, ["UPDATE", "DELETE", "TRUNCATE"]])
         for (grantee,) in cursor.fetchall():
             cursor.execute(revoke_sql(AUDIT_TABLE, "UPDATE, DELETE, TRUNCATE", grantee))
-            cursor.execute(f"GRANT UPDATE ({', '.join(SEAL_COLUMNS)}) ON TABLE {AUDIT_TABLE} TO {grantee}")
+            cursor.execute(f"GRANT UPDATE ({', '.join(SEAL_FIELDS)}) ON TABLE {AUDIT_TABLE} TO {grantee}")
         cursor.execute(GRANTEES, [HEAD_TABLE, ["DELETE", "TRUNCATE"]])
         for (grantee,) in cursor.fetchall():
             cursor.execute(revoke_sql(HEAD_TABLE, "DELETE, TRUNCATE", grantee))

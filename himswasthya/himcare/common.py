@@ -18,7 +18,7 @@ ENROLMENT_DATA = PersonalData(purposes=("himcare_enrolment",), basis=LegalBasis.
 CLAIM_DATA = PersonalData(purposes=("himcare_claims", "treatment"), basis=LegalBasis.STATE_SERVICE_7B)
 
 
-REASON_MAX_LENGTH = 300  # every reason column of the scheme's models
+REASON_MAX_LENGTH = 300  # every reason column of the scheme's models and forms
 
 
 def recorded_reason(reason: str | None, *, field: str = "reason") -> str:

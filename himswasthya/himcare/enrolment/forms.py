@@ -26,7 +26,7 @@ def _length(model: Any, field: str) -> int:
     return model._meta.get_field(field).max_length
 
 
-REASON_LENGTH = _length(Enrolment, "override_reason")  # every reason is kept to 300 characters
+REASON_LENGTH = _length(Enrolment, "override_reason")  # himcare.common.REASON_MAX_LENGTH
 
 
 def _text(label: Any = None, *, max_length: int | None = None, strip: bool = True) -> forms.CharField:

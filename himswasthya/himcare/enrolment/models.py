@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from himswasthya.accounts.scoping import ScopePaths
 from himswasthya.core.fields import cascade_fk, protected_fk
 from himswasthya.core.privacy import PERSON_LINK, STAFF_ACTION
-from himswasthya.himcare.common import ENROLMENT_DATA, OFFICER_ROLES, staff_reference
+from himswasthya.himcare.common import ENROLMENT_DATA, OFFICER_ROLES, REASON_MAX_LENGTH, staff_reference
 from himswasthya.himparivar.models import Family, Member
 from himswasthya.people.models import Person
 
@@ -189,7 +189,7 @@ class Enrolment(models.Model):
     category_source = models.CharField(
         _("category decided by"), max_length=8, choices=CategorySource.choices, default=CategorySource.RULES
     )
-    override_reason = models.CharField(_("reason for the override"), max_length=300, blank=True)
+    override_reason = models.CharField(_("reason for the override"), max_length=REASON_MAX_LENGTH, blank=True)
     premium_paise = models.BigIntegerField(_("premium (paise)"))
     units = models.PositiveSmallIntegerField(_("units"), default=1)
     cover_paise = models.BigIntegerField(_("annual cover (paise)"))
@@ -205,7 +205,9 @@ class Enrolment(models.Model):
     activated_at = models.DateTimeField(_("activated at"), null=True, blank=True)
     cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
     cancelled_by = staff_reference(_("cancelled by"))
-    cancellation_reason = models.CharField(_("reason for cancelling"), max_length=300, blank=True)
+    cancellation_reason = models.CharField(
+        _("reason for cancelling"), max_length=REASON_MAX_LENGTH, blank=True
+    )
 
     class Meta:
         ordering = ["-created_at"]

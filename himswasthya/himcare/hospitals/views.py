@@ -22,6 +22,7 @@ from himswasthya.core.errors import DomainError
 from himswasthya.core.money import rupees
 from himswasthya.core.views import add_domain_error, found_or_404
 from himswasthya.facilities.models import Facility, FacilityType, Ownership
+from himswasthya.himcare.common import REASON_MAX_LENGTH
 from himswasthya.himcare.enrolment.verification import VERIFY_ROLES, do_verify_beneficiary, remember_verified
 from himswasthya.himcare.hospitals import empanelment as empanelments
 from himswasthya.himcare.hospitals import packages as package_master
@@ -245,7 +246,7 @@ class ReasonForm(forms.Form):
     action = forms.ChoiceField(
         choices=[("suspend", _("Suspend")), ("reinstate", _("Reinstate")), ("withdraw", _("Withdraw"))]
     )
-    reason = forms.CharField(label=_("Reason"), max_length=300)
+    reason = forms.CharField(label=_("Reason"), max_length=REASON_MAX_LENGTH)
 
 
 _ACTIONS = {
