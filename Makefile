@@ -30,8 +30,8 @@ demo-data: venv
 	$(PY) manage.py make_demo_users
 	$(PY) manage.py make_opd_schedules
 	$(PY) manage.py make_demo_citizen_family
-	$(PY) manage.py make_demo_appointments
 	$(PY) manage.py make_himcare_demo
+	$(PY) manage.py refresh_demo_today
 
 serve: venv
 	@echo "Serving HimSwasthya on http://127.0.0.1:8000 (Ctrl-C to stop)"

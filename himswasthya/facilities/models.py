@@ -113,6 +113,8 @@ class Weekday(models.IntegerChoices):
 class SessionKind(models.TextChoices):
     MORNING = "morning", _("Morning")
     EVENING = "evening", _("Evening")
+    # A casualty (emergency) OPD registers patients day and night, holidays included.
+    ALL_DAY = "all_day", _("Round the clock")
 
 
 class OpdPolicy(models.Model):

@@ -257,7 +257,7 @@ def _check_session(session: OpdSession, *, exclude_pk: int | None = None) -> Non
     if session.weekday not in Weekday.values:
         raise DomainError(_("Choose a weekday."), field="weekday")
     if session.kind not in SessionKind.values:
-        raise DomainError(_("Choose morning or evening."), field="kind")
+        raise DomainError(_("Choose morning, evening or round the clock."), field="kind")
     if session.ends_at <= session.starts_at:
         raise DomainError(_("The session must end after it starts."), field="ends_at")
     if session.online_quota < 0 or session.walk_in_quota < 0:

@@ -19,7 +19,7 @@ from collections import Counter
 from collections.abc import Iterator
 
 from django.db import transaction
-from django.db.models import Count
+from django.db.models import Count, Max, Min
 from django.utils import timezone
 
 from himswasthya.accounts.models import Role, User
@@ -30,12 +30,16 @@ from himswasthya.facilities.models import Facility
 from himswasthya.himcare.cases import services as cases
 from himswasthya.himcare.models import (
     Case,
+    CaseEvent,
+    Claim,
     ClaimReason,
+    Document,
     Empanelment,
     EmpanelmentStatus,
     Enrolment,
     EnrolmentStatus,
     Package,
+    WalletEntry,
 )
 
 FAMILIES = 300
@@ -80,16 +84,24 @@ def _cap(when: datetime.datetime) -> datetime.datetime:
 NEEDS_DECISION = ("preauth_pending", "preauth_overdue", "preauth_query", "preauth_rejected")
 
 
+# What the case services stamp with the real time (auto_now_add) rather than their clock.
+STAMPED = ((CaseEvent, "at"), (Claim, "submitted_at"), (WalletEntry, "at"), (Document, "uploaded_at"))
+
+
 @contextlib.contextmanager
-def _clock(when: datetime.datetime) -> Iterator[None]:
-    """Run the case services as if it were `when` (the demo's cases happened over the last weeks)."""
+def clock(when: datetime.datetime) -> Iterator[None]:
+    """Run the case services as if it were `when` (the demo's cases happened over the last weeks); the rows
+    they made are then stamped `when` too, so the case history reads as it would have happened."""
     original = cases._now
     when = _cap(when)
+    last = {model: model.objects.aggregate(last=Max("pk"))["last"] or 0 for model, _ in STAMPED}
     cases._now = lambda: when
     try:
         yield
     finally:
         cases._now = original
+    for model, name in STAMPED:
+        model.objects.filter(pk__gt=last[model]).update(**{name: when})
 
 
 def _codes_by_specialty() -> dict[str, list[str]]:
@@ -163,7 +175,7 @@ def _drive(
     valid_from = member.enrolment.valid_from
     earliest = timezone.make_aware(datetime.datetime.combine(valid_from, datetime.time(9)))
     t = max(start, earliest)
-    with _clock(t):
+    with clock(t):
         case = cases.do_raise_preauth(
             actor=desk,
             enrolled_member=member,
@@ -177,7 +189,7 @@ def _drive(
         return case
     t += datetime.timedelta(hours=rng.randint(1, 5))
     if case.status == "preauth_pending":
-        with _clock(t):
+        with clock(t):
             if target in ("preauth_query",):
                 return cases.do_decide_preauth(
                     actor=officer, case=case, decision="query", note="Send the investigation reports."
@@ -188,17 +200,17 @@ def _drive(
                 )
             case = cases.do_decide_preauth(actor=officer, case=case, decision="approve")
     if target == "cancelled":
-        with _clock(t):
+        with clock(t):
             return cases.do_cancel_case(actor=desk, case=case, reason="Patient chose not to be admitted.")
     if target == "preauth_approved":
         return case
     admitted = _cap(t + datetime.timedelta(hours=2))
-    with _clock(admitted):
+    with clock(admitted):
         case = cases.do_admit(actor=desk, case=case, admitted_at=admitted)
     if target == "admitted":
         return case
     discharged = _cap(admitted + datetime.timedelta(days=max(package.min_stay_days, 1) + rng.randint(0, 2)))
-    with _clock(discharged):
+    with clock(discharged):
         case = cases.do_discharge(
             actor=desk,
             case=case,
@@ -209,12 +221,12 @@ def _drive(
     if target == "discharged":
         return case
     submitted = discharged + datetime.timedelta(days=rng.randint(0, 3))
-    with _clock(submitted):
+    with clock(submitted):
         claim = cases.do_submit_claim(actor=desk, case=case)
     if target == "claim_submitted":
         return case
     decided = submitted + datetime.timedelta(days=rng.randint(1, 4))
-    with _clock(decided):
+    with clock(decided):
         if target == "claim_query":
             cases.do_adjudicate_claim(
                 actor=officer, claim=claim, decision="query", note="Attach the final bill."
@@ -236,7 +248,7 @@ def _drive(
             )
     if target == "claim_paid":
         paid = decided + datetime.timedelta(days=rng.randint(2, 10))
-        with _clock(paid):
+        with clock(paid):
             cases.do_record_claim_payment(actor=officer, claim=claim, payment_ref=f"DEMO-UTR-{claim.pk:08d}")
     return case
 
@@ -340,3 +352,24 @@ def make_demo(stdout, *, families: int = FAMILIES) -> None:
         f"({', '.join(f'{k} {v}' for k, v in sorted(made.items()))}), "
         f"{refused} refused, {Case.objects.count()} cases in all, {time.monotonic() - started:.1f} s"
     )
+
+
+# escalate_himcare_preauths runs every 15 minutes in production (README, Operations).
+ESCALATION_EVERY = datetime.timedelta(minutes=15)
+
+
+def replay_escalations(now: datetime.datetime | None = None) -> Counter[str]:
+    """Run the escalation job as cron would have over the demo's past: every 15 minutes from the first
+    overdue pre-authorisation until now, so each is escalated (with its event) when it would have been."""
+    now = now or timezone.localtime()
+    first = Case.objects.filter(status="preauth_pending", decision_due_at__lt=now).aggregate(
+        first=Min("decision_due_at")
+    )["first"]
+    counts: Counter[str] = Counter()
+    t = first + ESCALATION_EVERY if first is not None else now
+    while t < now:
+        with clock(t):
+            counts.update(cases.escalate_overdue_preauths(now=t))
+        t += ESCALATION_EVERY
+    counts.update(cases.escalate_overdue_preauths(now=now))
+    return counts

@@ -263,6 +263,20 @@ def _write(
         EnrolledMember.objects.bulk_create(members, batch_size=1000)
         PremiumPayment.objects.bulk_create(payments, batch_size=1000)
         Wallet.objects.bulk_create(wallets, batch_size=1000)
+        _backdate(list(saved.values()), payments, rng)
+
+
+def _backdate(enrolments: list[Enrolment], payments: list[PremiumPayment], rng: random.Random) -> None:
+    """The applications were made over the past months, not when the demo was loaded: each one a few days
+    before its card became valid (one awaiting payment, in the last fortnight); a payment when it was paid."""
+    now = timezone.now()
+    for enrolment in enrolments:
+        before = enrolment.activated_at or now
+        enrolment.created_at = before - datetime.timedelta(days=rng.randint(0, 14), hours=rng.randint(1, 8))
+    Enrolment.objects.bulk_update(enrolments, ["created_at"], batch_size=500)
+    for payment in payments:
+        payment.created_at = payment.paid_at or now
+    PremiumPayment.objects.bulk_update(payments, ["created_at"], batch_size=500)
 
 
 def make_demo(stdout: Any) -> dict[str, int]:

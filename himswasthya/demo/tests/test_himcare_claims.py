@@ -2,14 +2,25 @@
 
 from __future__ import annotations
 
+import datetime
 import io
 import os
 
-from django.db.models import Sum
+from django.db.models import Min, Sum
+from django.utils import timezone
 
 from himswasthya.demo.himcare import claims as demo_claims
 from himswasthya.himcare.hospitals.packages import import_illustrative
-from himswasthya.himcare.models import Case, CaseStatus, ClaimPaymentStatus, Specialty, Wallet, WalletEntry
+from himswasthya.himcare.models import (
+    Case,
+    CaseEvent,
+    CaseStatus,
+    Claim,
+    ClaimPaymentStatus,
+    Specialty,
+    Wallet,
+    WalletEntry,
+)
 from himswasthya.himcare.tests.factories import (
     make_active_enrolment,
     make_empanelment,
@@ -60,3 +71,23 @@ def test_demo_makes_every_status_and_keeps_wallets_true(
     count = Case.objects.count()
     demo_claims.make_demo(io.StringIO(), families=families)  # idempotent
     assert Case.objects.count() == count
+
+    # The history reads as it happened: each event at its step's time (not when the demo was loaded), in
+    # order, never before its case was raised nor in the future; most of it more than a day ago, and claims
+    # submitted days ago.
+    now = timezone.now()
+    for case in Case.objects.prefetch_related("events"):
+        times = [event.at for event in case.events.all()]
+        assert times == sorted(times) and case.raised_at <= times[0] and times[-1] <= now, case.status
+    day_ago = now - datetime.timedelta(days=1)
+    assert CaseEvent.objects.filter(at__lt=day_ago).count() > CaseEvent.objects.count() / 2
+    assert Claim.objects.filter(submitted_at__lt=now - datetime.timedelta(days=2)).exists()
+
+    # The escalation job, replayed every 15 minutes over the past: each overdue pre-authorisation went up
+    # when it fell due, with its event at that time; none is left overdue.
+    counts = demo_claims.replay_escalations()
+    assert counts["escalated"] > 0
+    assert not Case.objects.filter(status="preauth_pending", decision_due_at__lt=timezone.now()).exists()
+    escalations = CaseEvent.objects.filter(note__startswith="Escalated")
+    assert escalations.count() >= counts["escalated"]
+    assert escalations.aggregate(first=Min("at"))["first"] < now - datetime.timedelta(hours=1)

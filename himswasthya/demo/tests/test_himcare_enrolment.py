@@ -43,10 +43,11 @@ def test_demo_enrols_most_eligible_families_like_the_service(db, persona_distric
         assert enrolment.premium_paise == decision.premium_paise * enrolment.units
         if enrolment.status == EnrolmentStatus.ACTIVE:
             assert Wallet.objects.get(enrolment=enrolment).cover_paise == enrolment.cover_paise
-            assert PremiumPayment.objects.get(enrolment=enrolment, status="success").amount_paise == (
-                enrolment.premium_paise
-            )
+            payment = PremiumPayment.objects.get(enrolment=enrolment, status="success")
+            assert payment.amount_paise == enrolment.premium_paise
             assert enrolment.valid_to > enrolment.valid_from
+            # Applied before the card became valid (over past months), paid when it was paid.
+            assert enrolment.created_at < enrolment.activated_at and payment.created_at == payment.paid_at
         else:
             assert enrolment.card_number is None and not Wallet.objects.filter(enrolment=enrolment).exists()
 

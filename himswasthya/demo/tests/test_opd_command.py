@@ -13,6 +13,7 @@ from himswasthya.demo.management.commands.make_opd_schedules import (
     holiday_dates,
     make_opd_schedules,
 )
+from himswasthya.demo.personas import CASUALTY_DEPARTMENT, demo_home_facility
 from himswasthya.facilities.models import Facility, FacilityType, OpdClosure, OpdPolicy, OpdSession
 
 pytestmark = pytest.mark.django_db
@@ -35,7 +36,9 @@ def test_it_is_idempotent_and_sized_by_type(hp_facilities):
     assert facilities.filter(facility_type=FacilityType.MEDICAL_COLLEGE).count() == 6
     first = make_opd_schedules(facilities, today=dt.date(2026, 11, 25))
     assert first["sessions"] > 0 and first["policies"] == first["facilities"]
-    assert first["closures"] == first["facilities"] * 6
+    home = demo_home_facility()  # its holidays close each department but the casualty, not the whole facility
+    closed_departments = home.departments.exclude(code=CASUALTY_DEPARTMENT).count()
+    assert first["closures"] == (first["facilities"] - 1 + closed_departments) * 6
     again = make_opd_schedules(facilities, today=dt.date(2026, 11, 25))
     assert (again["sessions"], again["policies"], again["closures"]) == (0, 0, 0)
 
@@ -49,7 +52,8 @@ def test_it_is_idempotent_and_sized_by_type(hp_facilities):
     college = Facility.objects.filter(facility_type=FacilityType.MEDICAL_COLLEGE).first()
     evening = OpdSession.objects.filter(facility=college, kind="evening")
     assert set(evening.values_list("department__code", flat=True)) == {"general-medicine"}
-    assert not OpdSession.objects.filter(department__code="emergency").exists()
+    casualty = OpdSession.objects.filter(department__code=CASUALTY_DEPARTMENT)
+    assert set(casualty.values_list("facility", "kind").distinct()) == {(home.pk, "all_day")}
     policy = OpdPolicy.objects.get(facility=college)
     assert (policy.booking_window_days, policy.cancellation_cutoff_minutes) == (7, 120)
     assert OpdClosure.objects.filter(facility=college, reason="Himachal Day").count() == 1

@@ -8,11 +8,10 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
-from django.db.models import Q
 
 from himswasthya.accounts.mfa import DEMO_DEVICE_NAME, needs_second_factor
 from himswasthya.accounts.models import Role, User
-from himswasthya.demo.personas import DEMO_CITIZEN_MOBILE, SHIMLA_LGD
+from himswasthya.demo.personas import DEMO_CITIZEN_MOBILE, demo_home_facility
 from himswasthya.facilities.models import Facility
 
 # Documented demo password (README / report); passes every validator. Override with DEMO_PASSWORD.
@@ -86,13 +85,7 @@ class Command(BaseCommand):
                 "No health facilities are loaded yet. Run `manage.py load_facilities --synthetic` "
                 "(after `manage.py load_places`) and then run make_demo_users again."
             )
-        shimla = Q(district__lgd_code=SHIMLA_LGD) | Q(district__name__iexact="Shimla")  # by name too
-        home = (
-            facilities.filter(shimla, facility_type="MC").order_by("code").first()
-            or facilities.filter(shimla).order_by("code").first()
-            or facilities.filter(facility_type="MC").order_by("code").first()
-            or facilities.order_by("code").first()
-        )
+        home = demo_home_facility()
         other = (
             facilities.exclude(district=home.district).order_by("code").first()
             or facilities.exclude(pk=home.pk).order_by("code").first()

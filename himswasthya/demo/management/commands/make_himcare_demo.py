@@ -1,12 +1,19 @@
 """HIMCARE demo data on top of `make demo`'s population: the scheme year and enrolments, packages and
-empanelled hospitals, cases in every status, then the misuse checks and the panchayat table. Idempotent."""
+empanelled hospitals, cases in every status spread over past months, the misuse checks and the panchayat
+table, then the periodic jobs as they would have run (escalation, expiry). Idempotent."""
 
 from django.core.management.base import BaseCommand
 
-from himswasthya.demo.himcare import claims, enrolment, hospital, monitoring
+from himswasthya.demo.himcare import claims, enrolment, hospital, jobs, monitoring
 
 # In dependency order; each module's make_demo(stdout) builds its part and may be run again.
-PARTS = (("enrolment", enrolment), ("hospital", hospital), ("claims", claims), ("monitoring", monitoring))
+PARTS = (
+    ("enrolment", enrolment),
+    ("hospital", hospital),
+    ("claims", claims),
+    ("monitoring", monitoring),
+    ("jobs", jobs),
+)
 
 
 class Command(BaseCommand):

@@ -1,8 +1,10 @@
 """`manage.py make_opd_schedules [--facility CODE] [--all]`: demonstration OPD timetables, idempotent.
 
 Gives each chosen facility weekly sessions by facility type, a booking policy (7 days ahead, cancellation
-up to 120 minutes before) and closures on the 2026-27 holidays. Never changes what already exists (an
-administrator's edits survive a re-run); only missing rows are added, with bulk_create.
+up to 120 minutes before) and closures on the 2026-27 holidays. The demo's own facility
+(`personas.demo_home_facility`) also gets a casualty OPD round the clock, every day: there the holidays close
+the other departments, not the casualty, so the demo can be walked at any hour of any day. Never changes what
+already exists (an administrator's edits survive a re-run); only missing rows are added, with bulk_create.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from himswasthya.demo.personas import CASUALTY_DEPARTMENT, demo_home_facility
 from himswasthya.facilities.models import (
     Facility,
     FacilityType,
@@ -37,6 +40,7 @@ MON_TO_SAT = [
 ]
 MORNING = (dt.time(9, 30), dt.time(13, 0))
 EVENING = (dt.time(15, 0), dt.time(17, 0))
+ALL_DAY = (dt.time(0, 0), dt.time(23, 59))
 # Patients per department-session, by facility type; the online share is about 40 %.
 CAPACITY = {
     FacilityType.SUB_CENTRE: 50,
@@ -79,16 +83,22 @@ def demo_facilities() -> QuerySet[Facility]:
     )
 
 
-def planned_sessions(facility: Facility, department_codes: dict[int, str]) -> Iterable[OpdSession]:
+def planned_sessions(
+    facility: Facility, department_codes: dict[int, str], *, round_the_clock: bool = False
+) -> Iterable[OpdSession]:
+    """The weekly sessions of `facility`; `round_the_clock`: also its casualty OPD, every day, all day."""
     capacity = CAPACITY[facility.facility_type]
     online = round(capacity * ONLINE_SHARE)
     for department_id, code in department_codes.items():
-        if code in NOT_AN_OPD:
-            continue
         slots = [(SessionKind.MORNING, MORNING)]
+        weekdays = MON_TO_SAT
+        if round_the_clock and code == CASUALTY_DEPARTMENT:
+            slots, weekdays = [(SessionKind.ALL_DAY, ALL_DAY)], list(Weekday)
+        elif code in NOT_AN_OPD:
+            continue
         if facility.facility_type == FacilityType.MEDICAL_COLLEGE and code == "general-medicine":
             slots.append((SessionKind.EVENING, EVENING))
-        for weekday in MON_TO_SAT:
+        for weekday in weekdays:
             for kind, (starts, ends) in slots:
                 yield OpdSession(
                     facility_id=facility.pk,
@@ -107,6 +117,8 @@ def make_opd_schedules(facilities: QuerySet[Facility], *, today: dt.date | None 
     today = today or timezone.localdate()
     facility_list = list(facilities.only("pk", "facility_type"))
     ids = [f.pk for f in facility_list]
+    home = demo_home_facility()
+    home_id = home.pk if home is not None else None
     departments: dict[int, dict[int, str]] = defaultdict(dict)
     through = Facility.departments.through.objects.filter(facility_id__in=ids)
     for facility_id, department_id, code in through.values_list(
@@ -121,7 +133,7 @@ def make_opd_schedules(facilities: QuerySet[Facility], *, today: dt.date | None 
     sessions = [
         s
         for f in facility_list
-        for s in planned_sessions(f, departments[f.pk])
+        for s in planned_sessions(f, departments[f.pk], round_the_clock=f.pk == home_id)
         if (s.facility_id, s.department_id, s.weekday, s.kind) not in existing
     ]
     with_policy = set(OpdPolicy.objects.filter(facility_id__in=ids).values_list("facility_id", flat=True))
@@ -129,15 +141,16 @@ def make_opd_schedules(facilities: QuerySet[Facility], *, today: dt.date | None 
     policies = [p for p in policies if p.facility_id not in with_policy]
     holidays = holiday_dates(today)
     closed = set(
-        OpdClosure.objects.filter(facility_id__in=ids, department__isnull=True, date__gte=today).values_list(
-            "facility_id", "date"
+        OpdClosure.objects.filter(facility_id__in=ids, date__gte=today).values_list(
+            "facility_id", "department_id", "date"
         )
     )
     closures = [
-        OpdClosure(facility_id=i, date=day, reason=name)
+        OpdClosure(facility_id=i, department_id=department_id, date=day, reason=name)
         for i in ids
+        for department_id in _closed_on_holidays(i, home_id, departments[i])
         for day, name in holidays
-        if (i, day) not in closed
+        if (i, department_id, day) not in closed
     ]
     with transaction.atomic():
         OpdSession.objects.bulk_create(sessions, batch_size=BATCH)
@@ -151,6 +164,14 @@ def make_opd_schedules(facilities: QuerySet[Facility], *, today: dt.date | None 
     }
 
 
+def _closed_on_holidays(facility_id: int, home_id: int | None, codes: dict[int, str]) -> list[int | None]:
+    """What a holiday closes: the whole facility (None), or at the demo's own facility every department but
+    the casualty, which stays open."""
+    if facility_id != home_id:
+        return [None]
+    return [department_id for department_id, code in codes.items() if code != CASUALTY_DEPARTMENT]
+
+
 class Command(BaseCommand):
     help = (
         "Give facilities demonstration OPD timetables (idempotent; only missing rows are added). "
@@ -158,7 +179,8 @@ class Command(BaseCommand):
         "--facility CODE: one facility. --all: every active facility. "
         "Sub-centres: general OPD Mon-Sat 9:30-13:00, 20 online / 30 walk-in; other types: each OPD "
         "department they offer, Mon-Sat mornings, capacity by type (online about 40%), plus an evening "
-        "general-medicine session at medical colleges. Policy: 7 days ahead, 120 minutes cancellation "
+        "general-medicine session at medical colleges; at the demo's own facility also a casualty OPD "
+        "round the clock, every day. Policy: 7 days ahead, 120 minutes cancellation "
         "cut-off. Closures: Republic Day, Himachal Day, Independence Day, Gandhi Jayanti, Christmas"
         " (2026-27)."
     )
