@@ -204,6 +204,17 @@ def waiting_stats(session_day: SessionDay) -> WaitingStats:
     )
 
 
+def waiting_by_department(days: list[SessionDay]) -> dict[int, int]:
+    """Checked-in patients per department over `days`, in one query (the doctor's department choice)."""
+    rows = (
+        Appointment.objects.filter(session_day__in=days, status=AppointmentStatus.CHECKED_IN)
+        .order_by()
+        .values("department_id")
+        .annotate(n=Count("pk"))
+    )
+    return {row["department_id"]: row["n"] for row in rows}
+
+
 def today_session_days(facility_id: int | None, department_id: int | None = None) -> list[SessionDay]:
     """The facility's session days of today (local date), in time order; none for staff without a facility."""
     if facility_id is None:

@@ -62,9 +62,33 @@ def queue_display_board(request: HttpRequest, facility_code: str, department_cod
     return response
 
 
+# The doctor's department, remembered for the session once chosen (doctors work in one OPD at a time).
+DEPARTMENT_KEY = "queue_department"
+
+
+def _departments(request: HttpRequest, days: list[SessionDay]) -> tuple[list[dict], str | None]:
+    """Today's departments with their waiting counts, and the chosen one: ?department=code (remembered),
+    else the one remembered, else the one with the most patients waiting (the earliest session on a tie)."""
+    waiting = queue.waiting_by_department(days)
+    departments: dict[str, dict] = {}
+    for day in days:
+        departments.setdefault(
+            day.department.code, {"department": day.department, "waiting": waiting.get(day.department_id, 0)}
+        )
+    asked = request.GET.get("department")
+    if asked in departments:
+        request.session[DEPARTMENT_KEY] = asked
+    chosen = asked if asked in departments else request.session.get(DEPARTMENT_KEY)
+    if chosen not in departments:
+        chosen = max(departments, key=lambda code: departments[code]["waiting"], default=None)
+    return list(departments.values()), chosen
+
+
 @role_required(*queue.QUEUE_ROLES)
 def doctor_queue(request: HttpRequest) -> HttpResponse:
     days = queue.today_session_days(_staff(request).facility_id)
+    departments, chosen = _departments(request, days)
+    days = [day for day in days if day.department.code == chosen]
     panels = []
     for day in days:
         state = queue.queue_state(day, next_count=5)
@@ -79,7 +103,8 @@ def doctor_queue(request: HttpRequest) -> HttpResponse:
             )
         called_rows = [{"appointment": a, "uhid": uhids[a.pk]} for a in state.now_serving]
         panels.append({"day": day, "state": state, "called": called_rows, "stats": queue.waiting_stats(day)})
-    return render(request, "registration/queue_doctor.html", {"panels": panels})
+    context = {"panels": panels, "departments": departments, "chosen": chosen}
+    return render(request, "registration/queue_doctor.html", context)
 
 
 @require_POST

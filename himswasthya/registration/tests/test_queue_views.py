@@ -91,6 +91,30 @@ def test_the_doctor_calls_and_sees_the_patient(day, doctor, login_as):
 
 
 @pytest.mark.django_db
+def test_the_doctor_sees_one_department_chosen_once_and_opens_the_patient(day, doctor, login_as):
+    """Issue #12 item 6: not every department's queue stacked on one page, but the doctor's own."""
+    eye = make.session_day(day.facility, make.department("eye", "Ophthalmology", "नेत्र रोग"))
+    for i in range(2):
+        make.appointment(eye, make.person(day.facility, name=f"Eye Patient{i}"))
+    make.appointment(day)
+    client = login_as(doctor)
+
+    first = client.get("/opd/doctor/").content.decode()  # nothing chosen yet: the busiest department
+    assert first.count('data-testid="queue-panel"') == 1 and f'data-session-day="{eye.pk}"' in first
+    assert 'data-testid="queue-departments"' in first and "?department=gen-med" in first
+
+    chosen = client.get("/opd/doctor/?department=gen-med").content.decode()
+    assert f'data-session-day="{day.pk}"' in chosen and f'data-session-day="{eye.pk}"' not in chosen
+    body = client.post(f"/opd/doctor/session-days/{day.pk}/call-next/", follow=True).content.decode()
+    assert f'data-session-day="{day.pk}"' in body and f'data-session-day="{eye.pk}"' not in body  # remembered
+    called = day.appointments.get(status=S.CALLED)
+    assert f'href="/people/{called.person_id}/" data-testid="called-patient"' in body
+    assert client.get(f"/people/{called.person_id}/").status_code == 200
+    unknown = client.get("/opd/doctor/?department=no-such").content.decode()  # ignored: the remembered one
+    assert f'data-session-day="{day.pk}"' in unknown and f'data-session-day="{eye.pk}"' not in unknown
+
+
+@pytest.mark.django_db
 def test_the_doctor_sees_a_clear_message_for_a_refused_action(day, doctor, login_as):
     appointment = make.appointment(day)
     body = (
