@@ -16,6 +16,7 @@ after commit (notify/outbox.py).
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -47,6 +48,7 @@ from himswasthya.people.services import do_issue_uhid, state_uhid
 from himswasthya.registration import notifications
 from himswasthya.registration.flow import APPOINTMENT_FLOW
 from himswasthya.registration.models import (
+    ACTIVE_STATUSES,
     Appointment,
     AppointmentStatus,
     Channel,
@@ -315,13 +317,26 @@ def appointment_number(date: datetime.date, day_id: int, token: int) -> str:
     return f"OPD{date:%y%m%d}-{day_id}-{token}"
 
 
+def booked_dates(
+    person: Person, department_id: int, dates: Iterable[datetime.date]
+) -> dict[datetime.date, str]:
+    """The dates among `dates` on which `person` already holds an active appointment in this department, with
+    its number: the rule of the appointment_one_active_per_department_day constraint (same ACTIVE_STATUSES),
+    so the booking pages can say so when the date is chosen instead of at the last step."""
+    rows = Appointment.objects.filter(
+        person=person, department_id=department_id, date__in=list(dates), status__in=ACTIVE_STATUSES
+    ).values_list("date", "number")
+    return dict(rows)
+
+
+ALREADY_BOOKED = _("This patient already has an appointment in this department on that day.")
+
+
 def _raise_already_booked(exc: IntegrityError) -> None:
     """AlreadyBooked when `exc` is the one-active-appointment constraint (else return)."""
     text = str(exc)
     if "one_active" in text or "person_id" in text:
-        raise AlreadyBooked(
-            _("This patient already has an appointment in this department on that day."), field="person"
-        ) from exc
+        raise AlreadyBooked(ALREADY_BOOKED, field="person") from exc
 
 
 def _insert_appointment(**fields: Any) -> Appointment:

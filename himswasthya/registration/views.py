@@ -168,19 +168,24 @@ def book_view(request: HttpRequest) -> HttpResponse:
     params["department"] = department.pk
     base["department"] = department
     days = session_days(facility, department)
+    booked = services.booked_dates(person, department.pk, {d.date for d in days})
     slot = _parse_slot(g.get("slot", "")) if g.get("slot") else None
     chosen = next(
         (d for d in days if slot and d.session.pk == slot[0] and d.date == slot[1] and not d.closed_reason),
         None,
     )
-    if chosen is None:
-        error = _("Choose a date and session that has seats left.") if g.get("slot") else ""
+    if chosen is None or chosen.date in booked:
+        error = ""
+        if chosen is not None:
+            error = str(services.ALREADY_BOOKED)
+        elif g.get("slot"):
+            error = _("Choose a date and session that has seats left.")
         return render(
             request,
             "registration/book_session.html",
             {
                 **base,
-                "days": days,
+                "days": [(d, booked.get(d.date)) for d in days],
                 "error": error,
                 "step": 4,
                 "back_url": _step_url(params, department=""),

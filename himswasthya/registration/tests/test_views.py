@@ -235,6 +235,29 @@ def test_it_shows_the_duplicate_appointment_error(login_as, citizen, asha_family
 
 
 @pytest.mark.django_db
+def test_a_duplicate_booking_is_named_when_the_date_is_chosen_not_at_the_last_step(
+    login_as, citizen, asha_family, persona_facility, dept
+):
+    """Issue #12 item 6: the date already booked for this patient (this department) is shown as booked at
+    step 4, and choosing it anyway says why there, instead of refusing at step 5."""
+    client = login_as(citizen)
+    today = timezone.localdate()
+    first = _book(asha_family[0], persona_facility, dept, today, client)
+    session = session_on(persona_facility, dept, today)
+    base = {"person": asha_family[0].pk, "facility": persona_facility.pk, "department": dept.pk}
+    step4 = client.get(_book_url(**base)).content.decode()
+    assert 'data-testid="already-booked"' in step4 and first.number in step4
+    assert f'value="{session.pk}:{today.isoformat()}"' not in step4  # not offered again
+    chosen = client.get(_book_url(**base, slot=f"{session.pk}:{today.isoformat()}")).content.decode()
+    assert "already has an appointment in this department on that day" in chosen
+    assert 'name="fee_exemption"' not in chosen  # still step 4, not the confirmation
+    other = client.get(_book_url(**{**base, "person": asha_family[1].pk})).content.decode()
+    assert 'data-testid="already-booked"' not in other  # another member of the family may book that day
+    hindi = client.get(_book_url(**base), HTTP_ACCEPT_LANGUAGE="hi").content.decode()
+    assert "इस मरीज़ की अपॉइंटमेंट पहले से बुक है" in hindi
+
+
+@pytest.mark.django_db
 def test_it_shows_the_outside_window_error_next_to_the_date(
     login_as, citizen, asha_family, persona_facility, dept
 ):
