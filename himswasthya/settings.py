@@ -112,6 +112,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    "himswasthya.accounts.middleware.SignedInCookieMiddleware",  # "your session ended" on the sign-in pages
     "himswasthya.accounts.middleware.SessionIdleTimeoutMiddleware",
     "himswasthya.accounts.middleware.SingleSessionMiddleware",
     "himswasthya.accounts.middleware.SecondFactorMiddleware",

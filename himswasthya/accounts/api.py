@@ -10,6 +10,7 @@ from ninja import Router, Schema, Status
 from ninja.utils import check_csrf
 
 from himswasthya.accounts import services
+from himswasthya.accounts.middleware import forget_sign_in
 from himswasthya.accounts.models import DISTRICT_ROLES, FACILITY_ROLES, Role, User
 from himswasthya.accounts.scoping import RoleAuth
 from himswasthya.accounts.views import sign_in
@@ -122,4 +123,5 @@ def me(request: HttpRequest):
 def api_logout(request: HttpRequest):
     services.record_logout(request.auth)  # type: ignore[attr-defined]
     logout(request)
+    forget_sign_in(request)  # signed out on purpose: no "session ended" on the next sign-in page
     return Status(204, None)

@@ -1,4 +1,5 @@
-"""SEC-25 / SEC-15: idle sessions end; SEC-23: staff with an expired password must change it first."""
+"""SEC-25 / SEC-15: idle sessions end, and the sign-in page says so afterwards; SEC-23: staff with an expired
+password must change it first."""
 
 import time
 from collections.abc import Callable
@@ -10,9 +11,20 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from himswasthya.accounts.models import Role
+
 _LAST_SEEN = "last_seen"
 _STARTED = "session_started"
 _LAST_SEEN_GRANULARITY_SECONDS = 60
+
+# Issue #12: "your session ended" for someone whose session ended, not for a first-time visitor. A session
+# ends in many ways that leave no trace on the server (idle limit, 12 h limit, signed in elsewhere, password
+# changed, session deleted), so the browser keeps the trace: a cookie set while someone is signed in,
+# living as long as the session cookie, removed when they sign out on purpose. Found on a sign-in page while
+# nobody is signed in, it means the session ended; it holds only whose sign-in page that is.
+SIGNED_IN_COOKIE = "hs_signed_in"
+_SIGNED_IN_KINDS = ("citizen", "staff")
+_FORGET_SIGN_IN = "_hs_forget_sign_in"
 
 
 class SessionIdleTimeoutMiddleware:
@@ -37,6 +49,42 @@ class SessionIdleTimeoutMiddleware:
                 # precision is plenty for a 15-minute idle limit.
                 request.session[_LAST_SEEN] = now
         return self.get_response(request)
+
+
+def ended_session_kind(request: HttpRequest) -> str:
+    """'citizen' or 'staff' when this browser's session ended without its person signing out, else ''."""
+    kind = request.COOKIES.get(SIGNED_IN_COOKIE, "")
+    return kind if kind in _SIGNED_IN_KINDS and not request.user.is_authenticated else ""
+
+
+def forget_sign_in(request: HttpRequest) -> None:
+    """Signing out on purpose (or being told why already): no "session ended" on the next sign-in page."""
+    setattr(request, _FORGET_SIGN_IN, True)
+
+
+class SignedInCookieMiddleware:
+    """Sets and removes SIGNED_IN_COOKIE (above). Before the middleware that end sessions, so that it sees
+    who is still signed in once they have run."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if getattr(request, _FORGET_SIGN_IN, False):
+            response.delete_cookie(SIGNED_IN_COOKIE, samesite="Lax")
+        elif request.user.is_authenticated:
+            kind = "citizen" if request.user.role == Role.CITIZEN else "staff"
+            if request.COOKIES.get(SIGNED_IN_COOKIE) != kind:
+                response.set_cookie(
+                    SIGNED_IN_COOKIE,
+                    kind,
+                    max_age=None if settings.SESSION_EXPIRE_AT_BROWSER_CLOSE else settings.SESSION_COOKIE_AGE,
+                    secure=settings.SESSION_COOKIE_SECURE,
+                    httponly=True,
+                    samesite="Lax",
+                )
+        return response
 
 
 class SingleSessionMiddleware:

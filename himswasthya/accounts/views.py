@@ -19,6 +19,7 @@ from django_otp import login as otp_login
 
 from himswasthya.accounts import mfa, services
 from himswasthya.accounts.forms import MobileForm, OtpForm, StaffLoginForm, TotpForm
+from himswasthya.accounts.middleware import ended_session_kind, forget_sign_in
 from himswasthya.accounts.models import DISTRICT_ROLES, FACILITY_ROLES, Role, User
 from himswasthya.accounts.signals import LOGIN_METHOD_ATTR
 from himswasthya.core.client_address import client_ip
@@ -46,6 +47,13 @@ def _next_url(request: HttpRequest) -> str:
     return settings.LOGIN_REDIRECT_URL
 
 
+def _say_if_session_ended(request: HttpRequest) -> None:
+    """Once, on the sign-in page shown to someone whose session ended (accounts/middleware.py)."""
+    if request.method == "GET" and ended_session_kind(request):
+        messages.info(request, _("Your session ended; please sign in again."))
+        forget_sign_in(request)
+
+
 def landing(request: HttpRequest) -> HttpResponse:
     return render(request, "landing.html")
 
@@ -54,6 +62,9 @@ def landing(request: HttpRequest) -> HttpResponse:
 @csrf_protect
 @require_http_methods(["GET", "POST"])
 def staff_login(request: HttpRequest) -> HttpResponse:
+    if request.method == "GET" and ended_session_kind(request) == "citizen":
+        return redirect("accounts:mobile_login")  # pages that need a login send everyone here
+    _say_if_session_ended(request)
     form = StaffLoginForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -77,6 +88,7 @@ def staff_login(request: HttpRequest) -> HttpResponse:
 @csrf_protect
 @require_http_methods(["GET", "POST"])
 def mobile_login(request: HttpRequest) -> HttpResponse:
+    _say_if_session_ended(request)
     form = MobileForm(request.POST or None, initial={"mobile": request.session.get(_OTP_MOBILE, "")})
     if request.method == "POST" and form.is_valid():
         try:
@@ -147,6 +159,7 @@ def _mfa_done(request: HttpRequest, device: mfa.TOTPDevice) -> HttpResponse:
 def _mfa_refused(request: HttpRequest, form: Form, exc: DomainError) -> HttpResponse | None:
     if isinstance(exc, mfa.MfaLockedOut):
         logout(request)
+        forget_sign_in(request)  # the message says why
         messages.error(request, str(exc.message))
         return redirect("accounts:login")
     add_domain_error(form, exc)
@@ -226,6 +239,7 @@ def logout_view(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         services.record_logout(request.user)  # type: ignore[arg-type]
     logout(request)  # flushes the session server-side (SEC-25 3.3.1)
+    forget_sign_in(request)
     messages.info(request, _("You have signed out."))
     return redirect("accounts:landing")
 
