@@ -190,6 +190,11 @@ class GridRow:
     department: Department
     days: list[list[OpdSession]] = field(default_factory=lambda: [[] for _ in Weekday])
 
+    @property
+    def labelled_days(self) -> list[tuple[str, list[OpdSession]]]:
+        """(weekday name, sessions) pairs: on a phone each cell shows its day (site.css, table.stack)."""
+        return list(zip(Weekday.labels, self.days, strict=True))
+
 
 def weekly_grid(facility: Facility) -> list[GridRow]:
     """Department x weekday: the active sessions of each cell, departments in name order."""

@@ -1,7 +1,9 @@
 """/families/mine/: a citizen (signed in by mobile OTP) sees the Him Parivar families their mobile belongs to.
 
-Identifiers are masked; whether each member has an ABHA is shown, with a link to the ABHA linking page of the
-abdm app (by URL name: himparivar does not import abdm). Each family shown is audited as `family.read`.
+Identifiers are masked; whether each member has an ABHA is shown. Each living member's row offers what the
+citizen can do for them: book an OPD appointment (registration), the HIMCARE card or how to enrol (the himcare
+hook, `hooks.py`) and link an ABHA (abdm) - by URL name or hook: himparivar imports none of those apps.
+Each family shown is audited as `family.read`.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from himswasthya.accounts.scoping import acting_person_ids, family_ids, role_req
 from himswasthya.audit.actions import AuditAction
 from himswasthya.audit.services import record
 from himswasthya.core.validators import mask_aadhaar_last4, mask_mobile
+from himswasthya.himparivar.hooks import MemberLink, hooks
 from himswasthya.himparivar.models import Family, Member, MemberStatus
 from himswasthya.people.models import IdentifierType
 
@@ -43,7 +46,7 @@ def _masked_abha(member: Member) -> str:
     return ""
 
 
-def _family_rows(family: Family, user: Any) -> dict[str, Any]:
+def _family_rows(family: Family, user: Any, himcare: dict[int, MemberLink]) -> dict[str, Any]:
     members = list(family.members.all())
     # SEC-5: only an adult member of this family may act for its children.
     acting = set(acting_person_ids(user, members[0].person_id)) if members else set()
@@ -55,6 +58,7 @@ def _family_rows(family: Family, user: Any) -> dict[str, Any]:
         rows.append(
             {
                 "person_id": m.person_id,
+                "alive": alive,  # the deceased and the migrated get no actions
                 "name_roman": m.name_roman,
                 "name_deva": m.name_deva,
                 "relation": m.get_relation_display(),
@@ -66,6 +70,7 @@ def _family_rows(family: Family, user: Any) -> dict[str, Any]:
                 "abha_masked": _masked_abha(m),
                 "may_link": alive and (age >= ADULT_AGE or acting_adult),
                 "needs_guardian": alive and age < ADULT_AGE and not acting_adult,
+                "himcare": himcare.get(m.pk) if alive else None,
             }
         )
     return {"family_id": family.family_id, "district": family.district.display_name(), "members": rows}
@@ -85,5 +90,6 @@ def my_family(request: HttpRequest) -> HttpResponse:
                 district_id=family.district_id,
                 detail={"page": "my_family"},
             )
-    cards = [_family_rows(f, request.user) for f in families]
+    himcare = hooks.himcare_links(request.user, families)
+    cards = [_family_rows(f, request.user, himcare) for f in families]
     return render(request, "himparivar/my_family.html", {"families": cards})

@@ -13,7 +13,7 @@ from typing import Any
 from django.db.models import QuerySet
 
 from himswasthya.accounts.scoping import FamilyContext
-from himswasthya.himparivar.models import Member, MemberStatus
+from himswasthya.himparivar.models import Member, MemberStatus, Relation
 
 
 class HimParivarRegister:
@@ -40,7 +40,7 @@ class HimParivarRegister:
             "person_id", "family__family_id", "relation", "family__district_id", "mobile"
         )
         return {
-            pk: FamilyContext(family or "", relation or "", district, mobile or "")
+            pk: FamilyContext(family or "", relation or "", district, mobile or "", _relation_label(relation))
             for pk, family, relation, district, mobile in rows
         }
 
@@ -49,3 +49,7 @@ class HimParivarRegister:
 
 
 REGISTER = HimParivarRegister()
+
+
+def _relation_label(code: str | None) -> str:
+    return str(Relation(code).label) if code in Relation.values else code or ""
