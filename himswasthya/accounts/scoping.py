@@ -113,6 +113,7 @@ class FamilyContext(NamedTuple):
     relation: str
     district_id: int | None = None
     mobile: str = ""
+    relation_label: str = ""  # the relation in the page's language, for pages (the API gives the code)
 
 
 class FamilyRegister(Protocol):

@@ -13,7 +13,21 @@ class TimeStampedModel(models.Model):
         abstract = True
 
 
-class BilingualNameModel(models.Model):
+class LocalNameMixin:
+    """`display_name()`: the Hindi name on a Hindi page when there is one, else the Roman name (a model with
+    `name` and `name_hi`). Templates use the `local_name` filter (core/templatetags), which also marks an
+    English fallback on a Hindi page with lang="en"."""
+
+    name: str
+    name_hi: str
+
+    def display_name(self, language: str | None = None) -> str:
+        if (language or get_language() or "en").startswith("hi") and self.name_hi:
+            return self.name_hi
+        return self.name
+
+
+class BilingualNameModel(LocalNameMixin, models.Model):
     """A name in Roman script and in Devanagari. `name_hi_machine` marks a transliteration nobody checked."""
 
     name = models.CharField(_("name"), max_length=150)
@@ -28,9 +42,4 @@ class BilingualNameModel(models.Model):
         abstract = True
 
     def __str__(self) -> str:
-        return self.name
-
-    def display_name(self, language: str | None = None) -> str:
-        if (language or get_language() or "en").startswith("hi") and self.name_hi:
-            return self.name_hi
         return self.name

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from himswasthya.core.forms import LocalNameChoiceField
 from himswasthya.facilities.models import Department, Facility, SessionKind, Weekday
 
 
@@ -20,13 +21,8 @@ def _departments(facility: Facility):
     return facility.departments.order_by("name")
 
 
-class DepartmentChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj: Department) -> str:
-        return obj.display_name()
-
-
 class OpdSessionForm(forms.Form):
-    department = DepartmentChoiceField(label=_("Department"), queryset=Department.objects.none())
+    department = LocalNameChoiceField(label=_("Department"), queryset=Department.objects.none())
     weekday = forms.TypedChoiceField(label=_("Weekday"), choices=Weekday.choices, coerce=int)
     kind = forms.ChoiceField(label=_("Session"), choices=SessionKind.choices)
     starts_at = forms.TimeField(label=_("Starts at"), widget=TimeInput(format="%H:%M"))
@@ -50,7 +46,7 @@ class OpdPolicyForm(forms.Form):
 
 class OpdClosureForm(forms.Form):
     date = forms.DateField(label=_("Date"), widget=DateInput())
-    department = DepartmentChoiceField(
+    department = LocalNameChoiceField(
         label=_("Department"),
         queryset=Department.objects.none(),
         required=False,

@@ -5,6 +5,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from himswasthya.core.forms import LocalNameChoiceField
 from himswasthya.people.models import GuardianRelation, Sex
 from himswasthya.people.services import DEFAULT_PURPOSE, PURPOSES
 from himswasthya.places.models import District
@@ -20,7 +21,7 @@ class PersonSearchForm(forms.Form):
     )
     age = forms.IntegerField(label=_("Age (± 2 years)"), min_value=0, max_value=130, required=False)
     sex = forms.ChoiceField(label=_("Sex"), choices=SEX_CHOICES, required=False)
-    district = forms.ModelChoiceField(
+    district = LocalNameChoiceField(
         label=_("District"),
         queryset=District.objects.of_home_state().order_by("name"),
         required=False,

@@ -59,11 +59,12 @@ def hit_card(hit: SearchHit) -> dict[str, Any]:
         "matched_by": hit.matched_by,
         "family_id": hit.family_id,
         "relation": hit.relation,
+        "relation_label": hit.relation_label,
         "family_url": family_url(hit.family_id),
     }
 
 
-def person_card(person: Person, family: tuple[str, str] = ("", "")) -> dict[str, Any]:
+def person_card(person: Person, family: tuple[str, ...] = ("", "")) -> dict[str, Any]:
     """The profile: both names, age, place, identifiers (masked as required), the full mobile (a purpose
     was given and audited)."""
     identifiers = [
@@ -87,5 +88,6 @@ def person_card(person: Person, family: tuple[str, str] = ("", "")) -> dict[str,
         "identifiers": identifiers,
         "family_id": family[0],
         "relation": family[1],
+        "relation_label": getattr(family, "relation_label", family[1]),
         "family_url": family_url(family[0]),
     }

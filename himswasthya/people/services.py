@@ -116,6 +116,7 @@ class SearchHit:
     matched_by: str
     family_id: str = ""
     relation: str = ""
+    relation_label: str = ""
 
 
 @dataclass
@@ -133,6 +134,7 @@ def _with_context(people: Iterable[Person]) -> dict[int, Person]:
         family = context.get(pk)
         person.family_id = family.family_id if family else ""  # type: ignore[attr-defined]
         person.relation = family.relation if family else ""  # type: ignore[attr-defined]
+        person.relation_label = family.relation_label if family else ""  # type: ignore[attr-defined]
     return persons
 
 
@@ -190,7 +192,9 @@ def do_search(
         ranked = [(pk, 100.0) for pk in persons]
     kind = str(parsed.kind)
     hits = [
-        SearchHit(person, score, kind, person.family_id or "", person.relation or "")
+        SearchHit(
+            person, score, kind, person.family_id or "", person.relation or "", person.relation_label or ""
+        )
         for pk, score in ranked
         if (person := persons.get(pk)) is not None
     ]

@@ -6,7 +6,7 @@ from django.apps import AppConfig
 def district_names(district_ids: Iterable[int]) -> dict[int, str]:
     from himswasthya.places.models import District
 
-    return {d.pk: str(d) for d in District.objects.filter(pk__in=list(district_ids))}
+    return {d.pk: d.display_name() for d in District.objects.filter(pk__in=list(district_ids))}
 
 
 class PlacesConfig(AppConfig):

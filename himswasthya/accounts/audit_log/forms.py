@@ -12,7 +12,7 @@ class AuditFilterForm(forms.Form):
         label=_("Action"),
         max_length=64,
         required=False,
-        help_text=_("Exact, e.g. person.read, or a prefix ending in a dot, e.g. person."),
+        help_text=_("Exact, e.g. 'person.read', or a prefix ending in a dot, e.g. 'person.'"),
     )
     object_type = forms.CharField(label=_("Object type"), max_length=64, required=False)
     object_id = forms.CharField(label=_("Object id"), max_length=64, required=False)

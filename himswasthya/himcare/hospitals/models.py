@@ -5,13 +5,14 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from himswasthya.core.fields import protected_fk
+from himswasthya.core.models import LocalNameMixin
 from himswasthya.core.privacy import STAFF_ACTION
 from himswasthya.facilities.models import Facility, facility_scope
 from himswasthya.himcare.common import OFFICER_ROLES, staff_reference
 
 
 # --- hospitals and packages ---------------------------------------------------------------------------------
-class Specialty(models.Model):
+class Specialty(LocalNameMixin, models.Model):
     code = models.CharField(_("code"), max_length=8, unique=True)
     name = models.CharField(_("name"), max_length=120)
     name_hi = models.CharField(_("name in Hindi"), max_length=120, blank=True)

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from himswasthya.accounts.models import STAFF_ROLES, Role
 from himswasthya.accounts.scoping import has_role, role_required
 from himswasthya.core.errors import DomainError
+from himswasthya.core.forms import LocalNameChoiceField
 from himswasthya.core.money import rupees
 from himswasthya.core.views import add_domain_error, found_or_404
 from himswasthya.facilities.models import Facility, FacilityType, Ownership
@@ -123,7 +124,7 @@ class PackageSearchForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["specialty"].choices = [("", _("All specialties"))] + [
-            (s.code, f"{s.code} · {s.name}") for s in package_master.specialties()
+            (s.code, f"{s.code} · {s.display_name()}") for s in package_master.specialties()
         ]
 
 
@@ -187,7 +188,7 @@ def packages_view(request: HttpRequest) -> HttpResponse:
 
 # --- empanelment (officer) -----------------------------------------------------------------------------
 class EmpanelmentFilterForm(forms.Form):
-    facility = forms.ModelChoiceField(
+    facility = LocalNameChoiceField(
         label=_("Hospital"), required=False, queryset=Facility.objects.none(), to_field_name="code"
     )
     specialty = forms.ChoiceField(label=_("Specialty"), required=False)
@@ -199,7 +200,7 @@ class EmpanelmentFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["facility"].queryset = _hospitals()
         self.fields["specialty"].choices = [("", _("All specialties"))] + [
-            (s.code, f"{s.code} · {s.name}") for s in package_master.specialties()
+            (s.code, f"{s.code} · {s.display_name()}") for s in package_master.specialties()
         ]
 
 
@@ -227,8 +228,10 @@ class EmpanelForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["facility"].queryset = _hospitals()
-        self.fields["facility"].label_from_instance = lambda f: f"{f.name} ({f.district.name}, {f.code})"
-        self.fields["specialties"].label_from_instance = lambda s: f"{s.code} · {s.name}"
+        self.fields["facility"].label_from_instance = lambda f: (
+            f"{f.display_name()} ({f.district.display_name()}, {f.code})"
+        )
+        self.fields["specialties"].label_from_instance = lambda s: f"{s.code} · {s.display_name()}"
 
 
 class HospitalForm(forms.Form):
@@ -236,7 +239,7 @@ class HospitalForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=150)
     name_hi = forms.CharField(label=_("Name in Hindi"), max_length=150, required=False)
     ownership = forms.ChoiceField(label=_("Ownership"), choices=Ownership.choices, initial=Ownership.PRIVATE)
-    district = forms.ModelChoiceField(label=_("District"), queryset=District.objects.order_by("name"))
+    district = LocalNameChoiceField(label=_("District"), queryset=District.objects.order_by("name"))
     address = forms.CharField(label=_("Address"), max_length=300, required=False)
     pincode = forms.CharField(label=_("PIN code"), max_length=6, required=False)
     phone = forms.CharField(label=_("Phone"), max_length=20, required=False)
@@ -364,7 +367,7 @@ def register_hospital_view(request: HttpRequest) -> HttpResponse:
 
 # --- public: empanelled hospitals --------------------------------------------------------------------------
 class HospitalFilterForm(forms.Form):
-    district = forms.ModelChoiceField(
+    district = LocalNameChoiceField(
         label=_("District"), required=False, queryset=District.objects.none(), to_field_name="lgd_code"
     )
     specialty = forms.ChoiceField(label=_("Specialty"), required=False)
@@ -375,7 +378,7 @@ class HospitalFilterForm(forms.Form):
             pk__in=Facility.objects.filter(empanelments__isnull=False).values("district_id")
         ).order_by("name")
         self.fields["specialty"].choices = [("", _("All specialties"))] + [
-            (s.code, f"{s.code} · {s.name}") for s in package_master.specialties()
+            (s.code, f"{s.code} · {s.display_name()}") for s in package_master.specialties()
         ]
 
 
