@@ -142,6 +142,12 @@ def test_403_page_is_bilingual(login_as, citizen, settings):
     request.user = citizen
     body = permission_denied(request, PermissionDenied()).content.decode()
     assert "Access denied" in body and "पहुँच अस्वीकृत" in body
+    assert body.index("<h1>Access denied</h1>") < body.index("पहुँच अस्वीकृत")  # English page: English first
+    from django.utils import translation
+
+    with translation.override("hi"):  # issue #12 item 4: not "Access denied" above the Hindi
+        hindi = permission_denied(request, PermissionDenied()).content.decode()
+    assert hindi.index("<h1>पहुँच अस्वीकृत</h1>") < hindi.index("Access denied")
 
 
 def test_500_page_is_bilingual_and_self_contained():

@@ -3,11 +3,8 @@
 
 from types import SimpleNamespace
 
-import pytest
 from django.template import Context, Template
 from django.utils import translation
-
-from himswasthya.core.forms import LocalNameChoiceField
 
 SHIMLA = SimpleNamespace(name="Shimla", name_hi="शिमला")
 PACKAGE = SimpleNamespace(name="Cholecystectomy <open>")  # no Hindi name
@@ -26,18 +23,3 @@ def test_the_hindi_name_on_hindi_pages_and_a_marked_english_fallback():
         assert _render(SHIMLA) == "Shimla"
         assert _render(PACKAGE) == "Cholecystectomy &lt;open&gt;"
     assert _render(None) == ""
-
-
-@pytest.mark.django_db
-def test_the_choice_field_labels_in_the_page_language_and_names_its_empty_choice():
-    from himswasthya.places.models import District, State
-
-    state = State.objects.create(lgd_code=2, name="Himachal Pradesh", name_hi="हिमाचल प्रदेश")
-    District.objects.create(lgd_code=23, name="Shimla", name_hi="शिमला", state=state)
-    optional = LocalNameChoiceField(queryset=District.objects.all(), required=False)
-    required = LocalNameChoiceField(queryset=District.objects.all())
-    with translation.override("hi"):
-        assert [str(label) for _, label in optional.choices] == ["कोई भी", "शिमला"]
-        assert str(list(required.choices)[0][1]) == "चुनें…"
-    with translation.override("en"):
-        assert [str(label) for _, label in optional.choices] == ["Any", "Shimla"]

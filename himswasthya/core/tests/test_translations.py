@@ -64,3 +64,20 @@ def test_every_marked_string_has_a_hindi_translation():
         f"{where}: {msgid!r}" for where, msgid in _source_msgids() if msgid not in translations
     )
     assert not untranslated, "strings without Hindi translation:\n" + "\n".join(untranslated[:40])
+
+
+def test_hindi_dates_and_choice_errors_read_well():
+    """Issue #12 item 4: Django's Hindi abbreviates December as "दिस्" (with a halant) and says "मान्य इच्छा
+    चयन करें"; our catalogue overrides both."""
+    import datetime
+
+    from django import forms
+    from django.template import Context, Template
+    from django.utils import translation
+
+    with translation.override("hi"):
+        shown = Template('{{ d|date:"j M Y" }}').render(Context({"d": datetime.date(2026, 12, 13)}))
+        assert shown == "13 दिस॰ 2026"
+        with pytest.raises(forms.ValidationError) as refused:
+            forms.ChoiceField(choices=[("a", "A")]).clean("b")
+        assert refused.value.messages[0] == "मान्य विकल्प चुनें। b उपलब्ध विकल्पों में नहीं है।"
