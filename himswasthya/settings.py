@@ -120,6 +120,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "himswasthya.audit.middleware.AuditContextMiddleware",
+    "himswasthya.core.middleware.DemoNotFoundMiddleware",  # the site's 404 page in a demo served with DEBUG
 ]
 
 ROOT_URLCONF = "himswasthya.urls"
@@ -138,6 +139,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "himswasthya.core.context_processors.platform",
+                "himswasthya.people.context_processors.own_name",
             ],
         },
     },

@@ -11,6 +11,7 @@ script or style.
 import secrets
 from collections.abc import Callable
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 
 CONTENT_SECURITY_POLICY = (
@@ -38,4 +39,26 @@ class SecurityHeadersMiddleware:
         # Pages for signed-in users may show personal data: never cache them (SEC-32, 8.2.1).
         if getattr(request, "user", None) is not None and request.user.is_authenticated:
             response.headers["Cache-Control"] = "no-store"
+        return response
+
+
+class DemoNotFoundMiddleware:
+    """With DEBUG on, Django answers a missing page with its technical 404 page (for developers, in English).
+    A demo (`DEMO_MODE`, which `make demo` serves with DEBUG on) shows visitors the site's own 404 page in
+    their language instead, as production does. API answers stay JSON."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if (
+            response.status_code == 404
+            and settings.DEBUG
+            and settings.DEMO_MODE
+            and response.get("Content-Type", "").startswith("text/html")
+        ):
+            from himswasthya.core.api import handler404
+
+            return handler404(request, None)
         return response

@@ -133,6 +133,21 @@ def test_404_page_is_bilingual(client, settings):
 
 
 @pytest.mark.django_db
+def test_a_demo_served_with_debug_shows_the_sites_404_page_not_djangos(client, settings):
+    """Issue #12 item 6: `make demo` serves with DEBUG on; visitors see our 404 page, in their language."""
+    settings.DEBUG = True
+    settings.DEMO_MODE = False
+    assert "URLconf" in client.get("/no-such-page/").content.decode()  # Django's page, for developers
+    settings.DEMO_MODE = True
+    response = client.get("/no-such-page/", HTTP_ACCEPT_LANGUAGE="hi")
+    body = response.content.decode()
+    assert response.status_code == 404 and "URLconf" not in body
+    assert body.index("पृष्ठ नहीं मिला") < body.index("Page not found")
+    api = client.get("/api/no-such-operation/")
+    assert api.status_code == 404 and api["Content-Type"].startswith("application/json")
+
+
+@pytest.mark.django_db
 def test_403_page_is_bilingual(login_as, citizen, settings):
     from django.core.exceptions import PermissionDenied
     from django.test import RequestFactory
