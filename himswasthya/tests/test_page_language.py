@@ -34,7 +34,7 @@ from himswasthya.tests.test_access_policy import (  # noqa: F401 - fixtures used
     world,
 )
 
-pytestmark = [pytest.mark.whole_site, pytest.mark.django_db]
+pytestmark = [pytest.mark.whole_site, pytest.mark.long, pytest.mark.django_db]
 
 # Latin words a Hindi page may show besides codes (CODE): names with no Hindi form, units, a key's name
 # (reviewed; keep it short).
