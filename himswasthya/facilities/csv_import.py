@@ -33,7 +33,8 @@ from himswasthya.facilities.departments import ensure_departments
 from himswasthya.facilities.models import FacilityType
 from himswasthya.facilities.services import FacilitySpec, UpsertCounts, do_upsert_facilities
 from himswasthya.places.models import Block, District
-from himswasthya.places.transliteration import has_devanagari, to_devanagari
+from himswasthya.places.services import hindi_place_name
+from himswasthya.places.transliteration import has_devanagari
 
 COLUMNS = [
     "code",
@@ -144,7 +145,7 @@ def _validate(line: int, r: dict[str, str], look: _Lookups) -> tuple[FacilitySpe
     name_hi = r.get("name_hi", "")
     values = {
         "name": r["name"],
-        "name_hi": name_hi or to_devanagari(r["name"]),
+        "name_hi": name_hi or hindi_place_name(r["name"]),
         "name_hi_machine": not name_hi,
         "facility_type": ftype,
         "district_id": district_id,

@@ -68,7 +68,7 @@ NAMED_INSTITUTIONS: dict[str, list[tuple[str, str, int, str]]] = {
         ),
         (
             "Pt. Jawaharlal Nehru Government Medical College (Pt. JLNGMC), Chamba",
-            "पं. जवाहरलाल नेहरू राजकीय चिकित्सा महाविद्यालय, चम्बा",
+            "पं. जवाहरलाल नेहरू राजकीय चिकित्सा महाविद्यालय, चंबा",
             16,
             "Chamba",
         ),

@@ -2,8 +2,13 @@
 
 One transaction, idempotent: rows are upserted by LGD code (gram panchayats by (source, source_id)) with bulk
 operations, and a second run writes nothing. The loader does not repair the source: every defect it meets is
-reported as an `Anomaly` (kind, file, row, id, name, detail) and only sound data is loaded. A Hindi name a
-person corrected (`name_hi_machine=False`) is never overwritten.
+reported as an `Anomaly` (kind, file, row, id, name, detail) and only sound data is loaded.
+
+Hindi names: the reviewed override table `data/hindi_names.csv` (kind, key, name, name_hi, note) gives
+them for districts, blocks, tehsils, urban bodies and any gram panchayat staff add, and always wins; its
+rows and its "word" rows also spell those names and words inside other names (one place, one spelling).
+Everything else is transliterated and marked `name_hi_machine=True`; a Hindi name a person corrected
+(`name_hi_machine=False`) is overwritten only by the table.
 """
 
 from __future__ import annotations
@@ -32,32 +37,22 @@ from himswasthya.places.models import (
 )
 from himswasthya.places.transliteration import has_devanagari, to_devanagari
 
+_LATIN = re.compile(r"[A-Za-z]")
+
 DATA_DIR = Path(__file__).resolve().parent / "data"
 DISTRICTS_CSV = "hp_districts.csv"
 BLOCKS_CSV = "hp_blocks.csv"
 TEHSILS_CSV = "hp_subdistricts_tehsils.csv"
 ULBS_CSV = "hp_urban_local_bodies.csv"
 GPS_CSV = "hp_gram_panchayats_hpsdma.csv"
+HINDI_NAMES_CSV = "hindi_names.csv"
 
 STATE_NAME = "Himachal Pradesh"
 STATE_NAME_HI = "हिमाचल प्रदेश"
 GP_SOURCE = "HPSDMA"
 
-# Checked by hand: the machine gets districts wrong (कंग्रा for कांगड़ा), and they are shown everywhere.
-DISTRICT_NAMES_HI = {
-    15: "बिलासपुर",
-    16: "चम्बा",
-    17: "हमीरपुर",
-    18: "कांगड़ा",
-    19: "किन्नौर",
-    20: "कुल्लू",
-    21: "लाहौल और स्पीति",
-    22: "मंडी",
-    23: "शिमला",
-    24: "सिरमौर",
-    25: "सोलन",
-    26: "ऊना",
-}
+# Rows of the Hindi name table: a place by its key (LGD code; HPSDMA id for a gram panchayat), or a word.
+HINDI_KINDS = ("district", "block", "tehsil", "ulb", "gram_panchayat", "word")
 
 ULB_KINDS = {
     "municipal corporation": UrbanLocalBody.Kind.MUNICIPAL_CORPORATION,
@@ -78,6 +73,9 @@ ULB_NO_DISTRICT = "ulb_no_district"
 ULB_UNKNOWN_TYPE = "ulb_unknown_type"
 BAD_CODE = "bad_lgd_code"
 SYMBOL_IN_NAME = "name_symbol_font_glyph"
+HINDI_BAD_ROW = "hindi_name_bad_row"
+HINDI_OTHER_PLACE = "hindi_name_other_place"
+HINDI_UNKNOWN_PLACE = "hindi_name_unknown_place"
 
 _SMALL_WORDS = {"and", "of", "ki", "ka", "ke"}
 _NULL_NAMES = {"", "null", "none", "n/a", "na", "-"}
@@ -170,20 +168,93 @@ class _SourceRow(dict):
         )
 
 
+@dataclass
+class HindiNames:
+    """The override table: reviewed Hindi names by (kind, key), and English name or word -> Hindi."""
+
+    by_key: dict[tuple[str, str], tuple[int, str, str]] = field(default_factory=dict)  # (line, name, name_hi)
+    known: dict[str, str] = field(default_factory=dict)  # casefolded English -> Hindi; the first row wins
+    used: set[tuple[str, str]] = field(default_factory=set)
+
+
+def _bad_hindi_row(r: dict[str, str]) -> str:
+    """Why a row of the Hindi name table cannot be used, or ""."""
+    if r["kind"] not in HINDI_KINDS:
+        return f"unknown kind {r['kind']!r}"
+    if not r["name"] or (r["kind"] != "word" and not r["key"]):
+        return "no name or key"
+    if not has_devanagari(r["name_hi"]) or _LATIN.search(r["name_hi"]):
+        return "name_hi is not in Devanagari"
+    return ""
+
+
+def read_hindi_names(data_dir: Path, result: PlacesLoadResult | None = None) -> HindiNames:
+    """The override table of `data_dir` (none there: no overrides); unusable rows are reported and skipped."""
+    names = HindiNames()
+    if not (data_dir / HINDI_NAMES_CSV).is_file():
+        return names
+    for line, r in read_rows(data_dir, HINDI_NAMES_CSV):
+        problem = _bad_hindi_row(r)
+        if not problem and (r["kind"], r["key"]) in names.by_key:
+            problem = f"a second row for {r['kind']} {r['key']}; the first one stands"
+        if problem:
+            if result is not None:
+                anomaly = Anomaly(HINDI_BAD_ROW, HINDI_NAMES_CSV, line, r["key"] or "-", r["name"], problem)
+                result.anomalies.append(anomaly)
+            continue
+        name_hi = unicodedata.normalize("NFC", r["name_hi"])
+        if r["kind"] != "word":
+            names.by_key[(r["kind"], r["key"])] = (line, r["name"], name_hi)
+        names.known.setdefault(" ".join(r["name"].split()).casefold(), name_hi)
+    return names
+
+
+def _reviewed_hi(hindi: HindiNames, result: PlacesLoadResult, kind: str, key: str, name: str) -> str:
+    """The table's Hindi name of this place; a row naming another place (the source changed) is reported."""
+    row = hindi.by_key.get((kind, key))
+    if row is None:
+        return ""
+    hindi.used.add((kind, key))
+    line, row_name, name_hi = row
+    if row_name.casefold() != name.casefold():
+        detail = f"the {kind} {key} is now called {name!r}; its Hindi name was not applied"
+        result.anomalies.append(Anomaly(HINDI_OTHER_PLACE, HINDI_NAMES_CSV, line, key, row_name, detail))
+        return ""
+    return name_hi
+
+
+def _report_unused_hindi(hindi: HindiNames, result: PlacesLoadResult) -> None:
+    for (kind, key), (line, name, _name_hi) in hindi.by_key.items():
+        if (kind, key) not in hindi.used:
+            detail = f"no {kind} with the key {key} was loaded"
+            result.anomalies.append(Anomaly(HINDI_UNKNOWN_PLACE, HINDI_NAMES_CSV, line, key, name, detail))
+
+
 def _int_or_none(value: str) -> int | None:
     return int(value) if value.isascii() and value.isdigit() else None
 
 
-def _hindi(existing: Any, name: str, given_hi: str = "") -> dict[str, Any]:
-    """Hindi name fields to write, or none when a person has corrected the stored one."""
+def _hindi(
+    existing: Any, name: str, given_hi: str, reviewed_hi: str, known: dict[str, str]
+) -> dict[str, Any]:
+    """Hindi name fields to write. The reviewed table wins over everything but the source's own Devanagari
+    (LGD's local name); a name a person corrected is kept otherwise; the rest is machine-made."""
+    if reviewed_hi and not given_hi:
+        return {"name_hi": reviewed_hi, "name_hi_machine": False}
     if existing is not None and not existing.name_hi_machine and existing.name_hi:
         return {}
     if given_hi:
         return {"name_hi": given_hi, "name_hi_machine": False}
-    return {"name_hi": to_devanagari(name), "name_hi_machine": True}
+    return {"name_hi": to_devanagari(name, known), "name_hi_machine": True}
 
 
-def _upsert(model: Any, key: tuple[str, ...], rows: Iterable[dict[str, Any]], counts: LevelCounts) -> None:
+def _upsert(
+    model: Any,
+    key: tuple[str, ...],
+    rows: Iterable[dict[str, Any]],
+    counts: LevelCounts,
+    known: dict[str, str],
+) -> None:
     """Create missing rows and update changed ones in bulk; rows are dicts of attnames, keyed by `key`."""
     existing = {tuple(getattr(o, k) for k in key): o for o in model.objects.all()}
     to_create: list[Any] = []
@@ -192,7 +263,8 @@ def _upsert(model: Any, key: tuple[str, ...], rows: Iterable[dict[str, Any]], co
     for values in rows:
         counts.loaded += 1
         obj = existing.get(tuple(values[k] for k in key))
-        hindi = _hindi(obj, values["name"], values.pop("_given_hi", ""))
+        given, reviewed = values.pop("_given_hi", ""), values.pop("_reviewed_hi", "")
+        hindi = _hindi(obj, values["name"], given, reviewed, known)
         values.update(hindi)
         if obj is None:
             to_create.append(model(**values))
@@ -236,7 +308,9 @@ def _load_state(result: PlacesLoadResult) -> State:
     return state
 
 
-def _load_districts(data_dir: Path, state: State, result: PlacesLoadResult) -> dict[int, int]:
+def _load_districts(
+    data_dir: Path, state: State, hindi: HindiNames, result: PlacesLoadResult
+) -> dict[int, int]:
     rows = []
     for line, r in read_rows(data_dir, DISTRICTS_CSV):
         code = _int_or_none(r["district_lgd_code"])
@@ -259,10 +333,12 @@ def _load_districts(data_dir: Path, state: State, result: PlacesLoadResult) -> d
                 "name": display_name(r["district_name"]),
                 "source_name": r["district_name"],
                 "census2011_code": r["census2011_code"],
-                "_given_hi": DISTRICT_NAMES_HI.get(code, ""),
+                "_reviewed_hi": _reviewed_hi(
+                    hindi, result, "district", str(code), display_name(r["district_name"])
+                ),
             }
         )
-    _upsert(District, ("lgd_code",), rows, result.level("districts"))
+    _upsert(District, ("lgd_code",), rows, result.level("districts"), hindi.known)
     return dict(District.objects.values_list("lgd_code", "id"))
 
 
@@ -273,9 +349,11 @@ def _load_district_level(
     prefix: str,
     level: str,
     districts: dict[int, int],
+    hindi: HindiNames,
     result: PlacesLoadResult,
 ) -> None:
     """Blocks and tehsils: same shape (code, version, name, district)."""
+    kind = "block" if model is Block else "tehsil"
     rows, entries = [], []
     for line, r in read_rows(data_dir, filename):
         code, district = _int_or_none(r[f"{prefix}_lgd_code"]), _int_or_none(r["district_lgd_code"])
@@ -296,15 +374,16 @@ def _load_district_level(
             "district_id": districts[district],
             "name": display_name(name),
             "source_name": name,
+            "_reviewed_hi": _reviewed_hi(hindi, result, kind, str(code), display_name(name)),
         }
         if "census2011_code" in r:
             values["census2011_code"] = r["census2011_code"]
         rows.append(values)
     _report_duplicates(result, filename, entries)
-    _upsert(model, ("lgd_code",), rows, result.level(level))
+    _upsert(model, ("lgd_code",), rows, result.level(level), hindi.known)
 
 
-def _load_urban_bodies(data_dir: Path, result: PlacesLoadResult) -> None:
+def _load_urban_bodies(data_dir: Path, hindi: HindiNames, result: PlacesLoadResult) -> None:
     rows = []
     for line, r in read_rows(data_dir, ULBS_CSV):
         code, name = _int_or_none(r["ulb_lgd_code"]), r["ulb_name"]
@@ -331,9 +410,10 @@ def _load_urban_bodies(data_dir: Path, result: PlacesLoadResult) -> None:
                 "source_name": name,
                 "census2011_code": r["census2011_code"],
                 "_given_hi": local if has_devanagari(local) else "",
+                "_reviewed_hi": _reviewed_hi(hindi, result, "ulb", str(code), display_name(name)),
             }
         )
-    _upsert(UrbanLocalBody, ("lgd_code",), rows, result.level("urban_local_bodies"))
+    _upsert(UrbanLocalBody, ("lgd_code",), rows, result.level("urban_local_bodies"), hindi.known)
 
 
 def _gp_block(
@@ -366,7 +446,9 @@ def _gp_block(
     return block_id
 
 
-def _load_gram_panchayats(data_dir: Path, districts: dict[int, int], result: PlacesLoadResult) -> None:
+def _load_gram_panchayats(
+    data_dir: Path, districts: dict[int, int], hindi: HindiNames, result: PlacesLoadResult
+) -> None:
     blocks = {
         code: (pk, d) for code, pk, d in Block.objects.values_list("lgd_code", "id", "district__lgd_code")
     }
@@ -408,20 +490,25 @@ def _load_gram_panchayats(data_dir: Path, districts: dict[int, int], result: Pla
                 "source_name": raw_name,
                 "district_id": districts[district],
                 "block_id": block_id,
+                "_reviewed_hi": _reviewed_hi(hindi, result, "gram_panchayat", sid, name),
             }
         )
     _report_duplicates(result, GPS_CSV, entries)
-    _upsert(GramPanchayat, ("source", "source_id"), rows, result.level("gram_panchayats"))
+    _upsert(GramPanchayat, ("source", "source_id"), rows, result.level("gram_panchayats"), hindi.known)
 
 
 def load_places(data_dir: Path = DATA_DIR) -> PlacesLoadResult:
     """Upsert state, districts, blocks, tehsils, urban local bodies and gram panchayats in one transaction."""
     result = PlacesLoadResult()
     with transaction.atomic():
+        hindi = read_hindi_names(data_dir, result)
         state = _load_state(result)
-        districts = _load_districts(data_dir, state, result)
-        _load_district_level(data_dir, Block, BLOCKS_CSV, "block", "blocks", districts, result)
-        _load_district_level(data_dir, Tehsil, TEHSILS_CSV, "subdistrict", "tehsils", districts, result)
-        _load_urban_bodies(data_dir, result)
-        _load_gram_panchayats(data_dir, districts, result)
+        districts = _load_districts(data_dir, state, hindi, result)
+        _load_district_level(data_dir, Block, BLOCKS_CSV, "block", "blocks", districts, hindi, result)
+        _load_district_level(
+            data_dir, Tehsil, TEHSILS_CSV, "subdistrict", "tehsils", districts, hindi, result
+        )
+        _load_urban_bodies(data_dir, hindi, result)
+        _load_gram_panchayats(data_dir, districts, hindi, result)
+        _report_unused_hindi(hindi, result)
     return result

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from himswasthya.core.errors import NotFound
-from himswasthya.places.loader import PlacesLoadResult, load_places
+from himswasthya.places.loader import DATA_DIR, PlacesLoadResult, load_places, read_hindi_names
 from himswasthya.places.models import Block, District, GramPanchayat, State, Tehsil, UrbanLocalBody
+from himswasthya.places.transliteration import to_devanagari
 
 __all__ = ["PlacesLoadResult", "do_load_places", "get_block", "get_district", "search_places"]
 
@@ -17,6 +19,18 @@ __all__ = ["PlacesLoadResult", "do_load_places", "get_block", "get_district", "s
 def do_load_places() -> PlacesLoadResult:
     """Load or refresh the geography from the in-project CSVs (one transaction; see loader.py)."""
     return load_places()
+
+
+@cache
+def _known_hindi_names() -> dict[str, str]:
+    return read_hindi_names(DATA_DIR).known
+
+
+def hindi_place_name(name: str) -> str:
+    """A machine-made Hindi spelling of a name that arrived without one (callers mark it machine-made): the
+    reviewed names and words of data/hindi_names.csv where they occur, "Civil Hospital Una" -> सिविल अस्पताल
+    ऊना, transliteration for the rest."""
+    return to_devanagari(name, _known_hindi_names())
 
 
 def get_state() -> State | None:

@@ -140,3 +140,15 @@ def test_a_checked_hindi_name_survives_a_blank_but_not_a_written_one(tmp_path, h
     written = write_csv(tmp_path / "two.csv", [{**GOOD[0], "name_hi": "प्राथमिक स्वास्थ्य केंद्र सेऊ"}])
     import_facilities_csv(written)
     assert Facility.objects.get(code="HP-PHC-0001").name_hi == "प्राथमिक स्वास्थ्य केंद्र सेऊ"
+
+
+def test_a_name_without_hindi_reuses_the_reviewed_place_names_and_stays_machine_made(tmp_path, hp_places):
+    row = {
+        "code": "HP-CH-0009",
+        "name": "Civil Hospital Theog",
+        "facility_type": "CH",
+        "district_lgd_code": "23",
+    }
+    import_facilities_csv(write_csv(tmp_path / "theog.csv", [row]))
+    theog = Facility.objects.get(code="HP-CH-0009")
+    assert (theog.name_hi, theog.name_hi_machine) == ("सिविल अस्पताल ठियोग", True)  # not थेओग

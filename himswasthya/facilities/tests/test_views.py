@@ -39,3 +39,23 @@ def test_the_detail_page_lists_departments(client, hp_facilities):
     content = client.get(f"/facilities/{igmc.code}/").content.decode()
     assert "Psychiatry" in content and "Shimla" in content
     assert client.get("/facilities/NO-SUCH/").status_code == 404
+
+
+def _dd(content: str, label: str) -> str:
+    """The text of the <dd> after the <dt> labelled `label`."""
+    return content.split(f"<dt>{label}</dt><dd>", 1)[1].split("</dd>", 1)[0]
+
+
+@pytest.mark.parametrize("town", ["Shimla", "Una", "Chamba", "Kullu"])
+def test_a_facility_page_in_hindi_spells_its_town_as_its_district(client, hp_facilities, town):
+    """Issue #12 item 3: "नगर: शिम्ला" stood next to "ज़िला: शिमला"."""
+    facility = Facility.objects.filter(urban_local_body__name=town, district__name=town).first()
+    client.cookies["django_language"] = "hi"
+    content = client.get(f"/facilities/{facility.code}/").content.decode()
+    assert _dd(content, "नगर") == _dd(content, "ज़िला") == facility.district.name_hi
+    assert facility.district.name_hi in facility.name_hi  # and so does the facility's own name
+
+
+def test_a_gp_level_facility_takes_its_panchayats_spelling_and_stays_machine_made(hp_facilities):
+    facility = Facility.objects.filter(gram_panchayat__source_id="2387").first()  # Bara Gaon, Narkanda
+    assert facility.name_hi.endswith("बड़ा गांव") and facility.name_hi_machine  # was "बरा गओन"

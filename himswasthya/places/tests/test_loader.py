@@ -109,11 +109,88 @@ def test_a_rerun_keeps_a_hindi_name_a_person_corrected(hp_places):
     gp = GramPanchayat.objects.get(source_id="100")
     gp.name_hi, gp.name_hi_machine = "सेऊ", False
     gp.save()
-    District.objects.filter(lgd_code=15).update(name_hi="बिलासपुर (सुधारा)")
+    Block.objects.filter(lgd_code=7496).update(
+        name_hi="बड़ोह", name_hi_machine=False
+    )  # Badoh: not in the table
     loader.load_places()
     gp.refresh_from_db()
     assert (gp.name_hi, gp.name_hi_machine) == ("सेऊ", False)
-    assert District.objects.get(lgd_code=15).name_hi == "बिलासपुर (सुधारा)"
+    assert Block.objects.get(lgd_code=7496).name_hi == "बड़ोह"
+
+
+def test_the_reviewed_table_wins_over_a_correction_and_a_rerun_then_changes_nothing(hp_places):
+    District.objects.filter(lgd_code=15).update(name_hi="बिलासपुर (सुधारा)", name_hi_machine=False)
+    Block.objects.filter(lgd_code=193).update(name_hi="थेओग", name_hi_machine=True)
+    result = loader.load_places()
+    assert (result.level("districts").updated, result.level("blocks").updated) == (1, 1)
+    assert District.objects.get(lgd_code=15).name_hi == "बिलासपुर"
+    assert Block.objects.values_list("name_hi", "name_hi_machine").get(lgd_code=193) == ("ठियोग", False)
+    assert loader.load_places().changed == 0
+
+
+def test_blocks_tehsils_and_towns_take_the_reviewed_hindi_names(hp_places):
+    reviewed = {
+        185: "बसंतपुर",
+        7492: "कोटखाई",
+        191: "रामपुर",
+        192: "रोहड़ू",
+        193: "ठियोग",
+        190: "नारकंडा",
+        135: "बिलासपुर सदर",
+        160: "नूरपुर",
+        178: "धर्मपुर",
+        158: "नगरोटा बगवां",
+        209: "ऊना",
+    }
+    assert dict(Block.objects.filter(lgd_code__in=reviewed).values_list("lgd_code", "name_hi")) == reviewed
+    assert set(Block.objects.filter(name_hi_machine=True).values_list("name", flat=True)) == {
+        "Badoh",
+        "Chauhara",
+        "Tilordhar",
+    }
+    assert Tehsil.objects.get(lgd_code=184).name_hi == "ठियोग"
+    assert UrbanLocalBody.objects.values_list("name_hi", "name_hi_machine").get(name="Shimla") == (
+        "शिमला",
+        False,
+    )
+    # one place, one spelling: a district and the block, tehsil or town of the same name agree
+    for district in District.objects.all():
+        for model in (Block, Tehsil, UrbanLocalBody):
+            for hi in model.objects.filter(name=district.name).values_list("name_hi", flat=True):
+                assert hi == district.name_hi
+
+
+def test_other_names_reuse_the_reviewed_names_and_words_but_stay_machine_made(hp_places):
+    bara_gaon = GramPanchayat.objects.get(source_id="2387")
+    assert (bara_gaon.name_hi, bara_gaon.name_hi_machine) == ("बड़ा गांव", True)
+    assert GramPanchayat.objects.get(source_id="1848").name_hi == "बेरी अपर"
+    rampur = GramPanchayat.objects.filter(name="Rampur").first()
+    assert (rampur.name_hi, rampur.name_hi_machine) == ("रामपुर", True)
+
+
+@pytest.mark.django_db
+def test_staff_can_add_a_panchayat_and_wrong_rows_are_reported_not_applied(tmp_path):
+    data = copy_data(tmp_path)
+    with (data / loader.HINDI_NAMES_CSV).open("a", encoding="utf-8") as fh:
+        fh.write("gram_panchayat,100,Seu,सेऊ,checked by the BDO\n")
+        fh.write("block,193,Theog,थियोग,a second row\n")
+        fh.write("block,186,Chopal,चौपाल,the name of another place\n")
+        fh.write("block,99999,Nowhere,कहीं नहीं,no such block\n")
+        fh.write("tehsil,6957,Jangla,Jangla,not Devanagari\n")
+    result = loader.load_places(data)
+    assert GramPanchayat.objects.values_list("name_hi", "name_hi_machine").get(source_id="100") == (
+        "सेऊ",
+        False,
+    )
+    assert Block.objects.get(lgd_code=193).name_hi == "ठियोग"  # the first row for 193 stands
+    kinds = {(a.kind, a.source_id) for a in result.anomalies if a.file == loader.HINDI_NAMES_CSV}
+    assert kinds == {
+        (loader.HINDI_BAD_ROW, "193"),
+        (loader.HINDI_OTHER_PLACE, "186"),
+        (loader.HINDI_UNKNOWN_PLACE, "99999"),
+        (loader.HINDI_BAD_ROW, "6957"),
+    }
+    assert Block.objects.get(lgd_code=186).name_hi_machine  # Chauhara: the row for "Chopal" was not applied
 
 
 def test_a_rerun_refreshes_a_machine_hindi_name(hp_places):
@@ -208,7 +285,7 @@ def test_a_devanagari_local_name_from_the_source_is_used_as_checked(tmp_path):
     loader.load_places(data)
     amb = UrbanLocalBody.objects.get(lgd_code=297009)
     assert (amb.name_hi, amb.name_hi_machine) == ("अम्ब", False)
-    assert UrbanLocalBody.objects.get(lgd_code=297012).name_hi_machine  # Anni: machine
+    assert UrbanLocalBody.objects.get(lgd_code=277313).name_hi_machine  # Khasyol: not in the table, machine
 
 
 @pytest.mark.django_db
