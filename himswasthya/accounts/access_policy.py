@@ -254,6 +254,7 @@ PAGES: Mapping[str, Rule] = {
     "himcare:claim_queue": OFFICERS,
     "himcare:my_claims": only(ALLOW, CITIZEN),
     "himcare:case_detail": CASE_READ,
+    "himcare:case_document": CASE_READ,
     "himcare:case_action": CASE_CANCEL,  # requested with action "cancel"
     # Local stand-ins for outside services (DEBUG, demo and tests only): open like the services they mimic,
     # which check their own credentials (client secret, key id).

@@ -178,7 +178,7 @@ def _side(label: str, district, facility, mobile: str, scheme_year, specialty, t
     """One facility in one district with its staff, a citizen's family and the rows the URLs name."""
     from himswasthya.abdm.models import AbhaLinkRequest
     from himswasthya.facilities.models import OpdClosure
-    from himswasthya.himcare.models import CaseStatus, MisuseFlag, MisuseRule
+    from himswasthya.himcare.models import CaseStatus, Document, MisuseFlag, MisuseRule
     from himswasthya.himcare.tests.factories import make_active_enrolment, make_empanelment, make_family
     from himswasthya.himcare.tests.monitoring_factories import days_ago, make_case
     from himswasthya.himparivar.models import ImportRun
@@ -235,6 +235,10 @@ def _side(label: str, district, facility, mobile: str, scheme_year, specialty, t
         status=CaseStatus.CLAIM_SUBMITTED,
     )
     flag = MisuseFlag.objects.create(rule=MisuseRule.NON_MEMBER_ADMISSION, case=case, facility=facility)
+    # A case document; its file is written into each test's MEDIA_ROOT (_case_document_files).
+    document = Document.objects.create(
+        case=case, kind="bill", file=f"himcare/policy/bill-{label}.pdf", content_type="application/pdf"
+    )
     day = qf.session_day(facility, qf.department("gen-med"))
     appointment = qf.appointment(day, person, status=AppointmentStatus.BOOKED, number=f"OPD-AP-{label}")
     type(day).objects.filter(pk=day.pk).update(online_booked=1)  # the place the booking holds
@@ -317,6 +321,7 @@ def _side(label: str, district, facility, mobile: str, scheme_year, specialty, t
             "flag_id": flag.pk,
             "gp_id": gp.pk,
             "case_id": case.pk,
+            "document_id": document.pk,
             "claim_id": case.claim.pk,
             "block_lgd_code": block.lgd_code,
             "department_pk": day.department_id,
@@ -432,6 +437,19 @@ def _soon_after_signing_in(request, time_machine) -> None:
     if "world" in request.fixturenames:
         world = request.getfixturevalue("world")
         time_machine.move_to((world.signed_in_at // 60 + 1) * 60)
+
+
+@pytest.fixture(autouse=True)
+def _case_document_files(request, settings) -> None:
+    """The files of the world's case documents, in this test's MEDIA_ROOT (the conftest gives each test its
+    own), so that opening one is answered by the permission check, not by a missing file."""
+    if "world" in request.fixturenames:
+        from himswasthya.himcare.models import Document
+
+        for name in Document.objects.exclude(file="").values_list("file", flat=True):
+            path = settings.MEDIA_ROOT / name
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(b"%PDF-1.4 policy\n")
 
 
 @pytest.fixture(autouse=True)

@@ -27,6 +27,7 @@ from himswasthya.himcare.tests.factories import (
     make_package,
     make_scheme_year,
     make_specialty,
+    needed_papers,
 )
 from himswasthya.himcare.tests.monitoring_factories import abha_number
 from himswasthya.people.models import IdentifierType, PersonIdentifier
@@ -104,6 +105,7 @@ def citizen_with_everything(citizen, persona_district, persona_facility, scheme_
         facility=persona_facility,
         package_ids=[package.pk],
         provisional_icd10_codes=["K80.2"],
+        documents=needed_papers([package]),
     )
     appointment(session_day(persona_facility), members[0].person, status=AppointmentStatus.BOOKED)
     return citizen

@@ -11,6 +11,7 @@ from himswasthya.accounts.audit_log import services
 from himswasthya.accounts.audit_log.forms import AuditFilterForm
 from himswasthya.accounts.audit_log.permissions import DISTRICT_OFFICER, audit_reader_required
 from himswasthya.accounts.models import Role
+from himswasthya.audit.actions import action_label
 from himswasthya.audit.hooks import hooks
 from himswasthya.audit.services import AuditFilters, record_audit_read
 
@@ -26,14 +27,15 @@ def _scope_district(user: object) -> str | None:
 
 
 def _label_entries(entries: list) -> None:
-    """Readable district names and translated role labels for one page (one query, through audit's hook:
-    places sits beside accounts, so it is not imported here)."""
+    """Readable district names, translated role and action labels for one page (one query, through audit's
+    hook: places sits beside accounts, so it is not imported here)."""
     district_ids = {e.district_id for e in entries if e.district_id}
     names = hooks.district_names(district_ids) if district_ids else {}
     roles = dict(Role.choices)
     for entry in entries:
         entry.district_label = names.get(entry.district_id, entry.district_id)
         entry.role_label = roles.get(entry.actor_role, entry.actor_role)
+        entry.action_label = action_label(entry.action)
 
 
 @never_cache

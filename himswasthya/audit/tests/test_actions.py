@@ -257,3 +257,19 @@ def test_a_table_of_actions_passes_only_when_every_entry_is_an_action():
     )
     assert not _check_source(table.format(other="AuditAction.PERSON_SEARCH"))
     assert _check_source(table.format(other='"person.search"'))
+
+
+def test_every_action_has_a_label_in_english_and_hindi():
+    """The audit log shows each action by its label (issue #12 item 4): a new action needs one, in both
+    languages."""
+    from django.utils import translation
+
+    from himswasthya.audit.actions import ACTION_LABELS, action_label
+
+    assert set(ACTION_LABELS) == set(AuditAction), set(AuditAction) - set(ACTION_LABELS)
+    english = [str(label) for label in ACTION_LABELS.values()]
+    assert len(set(english)) == len(english)  # two actions never read the same
+    with translation.override("hi"):
+        untranslated = [str(label) for label in ACTION_LABELS.values() if str(label) in english]
+    assert untranslated == []
+    assert action_label("no.such_action") == "no.such_action"

@@ -18,6 +18,7 @@ import time
 from collections import Counter
 from collections.abc import Iterator
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.db.models import Count, Max, Min
 from django.utils import timezone
@@ -27,6 +28,7 @@ from himswasthya.codelists.models import Icd10Code
 from himswasthya.core.errors import DomainError
 from himswasthya.demo.personas import DEMO_CITIZEN_MOBILE
 from himswasthya.facilities.models import Facility
+from himswasthya.himcare.cases import documents as papers
 from himswasthya.himcare.cases import services as cases
 from himswasthya.himcare.models import (
     Case,
@@ -156,6 +158,36 @@ def _hospitals(demo_desk: User | None) -> list[tuple[Facility, list[Package]]]:
     return found
 
 
+def _synthetic_pdf(title: str) -> bytes:
+    """A one-page PDF saying what it stands for (synthetic demo data, not a real record)."""
+    text = f"Synthetic demo document: {title}".replace("(", "[").replace(")", "]")
+    stream = f"BT /F1 12 Tf 50 780 Td ({text}) Tj ET".encode()
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R "
+        b"/Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    out, offsets = b"%PDF-1.4\n", []
+    for number, body in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    return out + b"trailer << /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+
+
+def _documents(packages, stage: str, label: str) -> list[tuple[str, SimpleUploadedFile]]:
+    """The documents the packages need at `stage` (cases.documents' rule), as synthetic PDFs."""
+    return [
+        (kind, SimpleUploadedFile(f"{kind}.pdf", _synthetic_pdf(f"{kind} {label}")))
+        for kind in papers.required_documents(packages, stage)
+    ]
+
+
 def _drive(
     target: str,
     *,
@@ -183,6 +215,7 @@ def _drive(
             package_ids=[package.pk],
             provisional_icd10_codes=icd10[:1],
             treating_doctor=DEMO_DOCTOR,
+            documents=_documents([package], papers.PREAUTH, f"{member.pk} {t:%Y%m%d%H%M}"),
         )
     Case.objects.filter(pk=case.pk).update(raised_at=t)
     if target in ("preauth_pending", "preauth_overdue"):
@@ -192,16 +225,16 @@ def _drive(
         with clock(t):
             if target in ("preauth_query",):
                 return cases.do_decide_preauth(
-                    actor=officer, case=case, decision="query", note="Send the investigation reports."
+                    actor=officer, case=case, decision="query", note=NOTES["preauth_query"]
                 )
             if target == "preauth_rejected":
                 return cases.do_decide_preauth(
-                    actor=officer, case=case, decision="reject", note="Treatment not indicated (demo)."
+                    actor=officer, case=case, decision="reject", note=NOTES["preauth_rejected"]
                 )
             case = cases.do_decide_preauth(actor=officer, case=case, decision="approve")
     if target == "cancelled":
         with clock(t):
-            return cases.do_cancel_case(actor=desk, case=case, reason="Patient chose not to be admitted.")
+            return cases.do_cancel_case(actor=desk, case=case, reason=NOTES["cancelled"])
     if target == "preauth_approved":
         return case
     admitted = _cap(t + datetime.timedelta(hours=2))
@@ -216,21 +249,21 @@ def _drive(
             case=case,
             discharged_at=discharged,
             final_icd10_codes=icd10[:1],
-            discharge_summary="Treated under the package; stable at discharge (synthetic demo case).",
+            discharge_summary=NOTES["discharge_summary"],
         )
     if target == "discharged":
         return case
     submitted = discharged + datetime.timedelta(days=rng.randint(0, 3))
     with clock(submitted):
-        claim = cases.do_submit_claim(actor=desk, case=case)
+        claim = cases.do_submit_claim(
+            actor=desk, case=case, documents=_documents([package], papers.CLAIM, case.case_no)
+        )
     if target == "claim_submitted":
         return case
     decided = submitted + datetime.timedelta(days=rng.randint(1, 4))
     with clock(decided):
         if target == "claim_query":
-            cases.do_adjudicate_claim(
-                actor=officer, claim=claim, decision="query", note="Attach the final bill."
-            )
+            cases.do_adjudicate_claim(actor=officer, claim=claim, decision="query", note=NOTES["claim_query"])
         elif target in ("claim_approved", "claim_paid"):
             claim = cases.do_adjudicate_claim(actor=officer, claim=claim, decision="approve")
         elif target == "claim_part_approved":
@@ -240,7 +273,7 @@ def _drive(
                 decision="part_approve",
                 approved_paise=claim.claimed_paise * 8 // 10,
                 reason=ClaimReason.EXCESS_AMOUNT,
-                note="Consumables above the package.",
+                note=NOTES["claim_part_approved"],
             )
         else:
             cases.do_adjudicate_claim(
@@ -251,6 +284,21 @@ def _drive(
         with clock(paid):
             cases.do_record_claim_payment(actor=officer, claim=claim, payment_ref=f"DEMO-UTR-{claim.pk:08d}")
     return case
+
+
+# What the officer and the desk type in the demo story: free text, which a real officer types in one language;
+# the demo writes it in both so that it reads on English and Hindi pages alike.
+NOTES = {
+    "preauth_query": "Send the investigation reports. · जाँच की रिपोर्टें भेजें।",
+    "preauth_rejected": "Treatment not indicated (demo). · इलाज की आवश्यकता नहीं (डेमो)।",
+    "cancelled": "Patient chose not to be admitted. · मरीज़ ने भर्ती न होने का निर्णय लिया।",
+    "discharge_summary": (
+        "Treated under the package; stable at discharge (synthetic demo case). · "
+        "पैकेज के अंतर्गत इलाज; छुट्टी के समय हालत स्थिर (कृत्रिम डेमो केस)।"
+    ),
+    "claim_query": "Attach the final bill. · अंतिम बिल लगाएँ।",
+    "claim_part_approved": "Consumables above the package. · उपभोग्य सामग्री पैकेज से अधिक।",
+}
 
 
 def _when(rng: random.Random, target: str, now: datetime.datetime, package: Package) -> datetime.datetime:

@@ -31,6 +31,9 @@ from himswasthya.himparivar.models import Member, MemberStatus
 DEMO_HOSPITAL = "SYN-MC-01"
 PREFIX = "DEMO-MISUSE-"
 
+# Free text an officer would type, written in both languages (the case page shows it as typed).
+DECISION_NOTE = "Demo case made to show a misuse flag. · दुरुपयोग चेतावनी दिखाने के लिए बनाया गया डेमो केस।"
+
 
 def _hospitals() -> list[Facility]:
     """The demo scheme desk's hospital first, then other empanelled hospitals."""
@@ -73,7 +76,7 @@ def _case(
             "admitted_at": admitted,
             "discharged_at": admitted + datetime.timedelta(days=stay_days) if stay_days is not None else None,
             "treating_doctor": "Demo doctor",
-            "decision_note": "Demo: seeded by demo_monitoring to show a misuse flag.",
+            "decision_note": DECISION_NOTE,
         },
     )
     if made and package is not None:

@@ -5,11 +5,13 @@ from __future__ import annotations
 import datetime
 import io
 import os
+import re
 
 from django.db.models import Min, Sum
 from django.utils import timezone
 
 from himswasthya.demo.himcare import claims as demo_claims
+from himswasthya.himcare.cases.documents import CLAIM, PREAUTH, case_documents
 from himswasthya.himcare.hospitals.packages import import_illustrative
 from himswasthya.himcare.models import (
     Case,
@@ -72,6 +74,16 @@ def test_demo_makes_every_status_and_keeps_wallets_true(
     demo_claims.make_demo(io.StringIO(), families=families)  # idempotent
     assert Case.objects.count() == count
 
+    # Every case has the documents its packages need (issue #12 item 6), real small PDFs, and every claim
+    # those needed to claim.
+    for case in Case.objects.prefetch_related("documents"):
+        kinds = {d.kind for d in case.documents.all()}
+        needed = set(case_documents(case, PREAUTH))
+        if Claim.objects.filter(case=case).exists():
+            needed |= set(case_documents(case, CLAIM))
+        assert needed <= kinds, (case.status, needed - kinds)
+        assert all(d.file.read(5) == b"%PDF-" for d in case.documents.all())
+
     # The history reads as it happened: each event at its step's time (not when the demo was loaded), in
     # order, never before its case was raised nor in the future; most of it more than a day ago, and claims
     # submitted days ago.
@@ -82,6 +94,18 @@ def test_demo_makes_every_status_and_keeps_wallets_true(
     day_ago = now - datetime.timedelta(days=1)
     assert CaseEvent.objects.filter(at__lt=day_ago).count() > CaseEvent.objects.count() / 2
     assert Claim.objects.filter(submitted_at__lt=now - datetime.timedelta(days=2)).exists()
+
+    # What the officer and the desk typed in the demo story reads in English and Hindi (issue #12 item 4).
+    typed = {
+        *CaseEvent.objects.values_list("note", flat=True),
+        *Case.objects.values_list("decision_note", flat=True),
+        *Case.objects.values_list("discharge_summary", flat=True),
+        *Claim.objects.values_list("adjudication_note", flat=True),
+    }
+    for note in demo_claims.NOTES.values():
+        english, hindi = note.split(" · ")
+        assert re.search("[A-Za-z]", english) and re.fullmatch(r"[\u0900-\u097F\s();,।]+", hindi), note
+        assert note in typed and english not in typed, note
 
     # The escalation job, replayed every 15 minutes over the past: each overdue pre-authorisation went up
     # when it fell due, with its event at that time; none is left overdue.

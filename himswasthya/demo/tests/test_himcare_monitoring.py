@@ -7,7 +7,7 @@ import io
 import pytest
 
 from himswasthya.demo.himcare import monitoring as demo_monitoring
-from himswasthya.himcare.models import MisuseFlag, PanchayatCoverage
+from himswasthya.himcare.models import Case, MisuseFlag, PanchayatCoverage
 from himswasthya.himcare.tests.factories import (
     make_active_enrolment,
     make_empanelment,
@@ -31,6 +31,13 @@ def test_demo_seeds_flags_and_is_idempotent(
     demo_monitoring.make_demo(out)
     rules = set(MisuseFlag.objects.values_list("rule", flat=True))
     assert rules == {"concurrent_admission", "repeat_one_time", "non_member"}
+    # The demo cases' note reads in English and Hindi (issue #12 item 4).
+    notes = set(
+        Case.objects.filter(case_no__startswith=demo_monitoring.PREFIX).values_list(
+            "decision_note", flat=True
+        )
+    )
+    assert notes == {demo_monitoring.DECISION_NOTE} and "· दुरुपयोग" in demo_monitoring.DECISION_NOTE
     count = MisuseFlag.objects.count()
     demo_monitoring.make_demo(out)
     assert MisuseFlag.objects.count() == count

@@ -40,6 +40,7 @@ from himswasthya.codelists.models import Icd10Code
 from himswasthya.core.api import errors
 from himswasthya.core.errors import NotFound
 from himswasthya.facilities.models import Facility
+from himswasthya.himcare.cases import documents as papers
 from himswasthya.himcare.cases import services, wallet
 from himswasthya.himcare.cases.documents import attach_document
 from himswasthya.himcare.enrolment.verification import require_verified
@@ -56,6 +57,11 @@ _citizen = RoleAuth(Role.CITIZEN)
 
 
 # --- schemas --------------------------------------------------------------------------------------------
+class CaseDocumentOut(Schema):
+    id: int
+    kind: str
+
+
 class CaseDocumentRef(Schema):
     kind: str
     reference: str
@@ -189,6 +195,10 @@ class CaseOut(CaseRow):
     diagnoses: list[CaseDiagnosisOut]
     events: list[CaseEventOut]
     documents: int
+    # The kinds the case's packages need to raise the pre-authorisation and to claim, and what is attached
+    # (attach with POST /cases/{id}/documents before submitting the claim, or send references with it).
+    required_documents: dict[str, list[str]]
+    attached_documents: list[CaseDocumentOut]
     wallet: CaseWalletOut
     allowed_actions: list[str]
 
@@ -201,11 +211,6 @@ class MyClaimsOut(Schema):
 class Icd10Out(Schema):
     code: str
     title: str
-
-
-class CaseDocumentOut(Schema):
-    id: int
-    kind: str
 
 
 # --- helpers --------------------------------------------------------------------------------------------
@@ -278,6 +283,10 @@ def _full(user: Any, case: Case) -> dict[str, Any]:
         ],
         "events": list(case.events.all()),
         "documents": case.documents.count(),
+        "required_documents": {
+            stage: papers.case_documents(case, stage) for stage in (papers.PREAUTH, papers.CLAIM)
+        },
+        "attached_documents": [{"id": d.pk, "kind": d.kind} for d in case.documents.all()],
         "wallet": _wallet(case.enrolment_id),
         "allowed_actions": services.actions_for(user, case),
     }

@@ -5,6 +5,7 @@ directly (documents are sent only by views that check scope)."""
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterable
 from typing import Any
 
 from django.core.files.uploadedfile import UploadedFile
@@ -14,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from himswasthya.audit.actions import AuditAction
 from himswasthya.audit.services import record
 from himswasthya.core.errors import DomainError
-from himswasthya.himcare.models import Case, Document, DocumentKind, Enrolment
+from himswasthya.himcare.models import Case, Document, DocumentKind, Enrolment, Package, PackageKind
 
 MAX_DOCUMENT_BYTES = 5 * 1024 * 1024
 # Magic numbers of the types we accept: PDF, JPEG, PNG.
@@ -91,3 +92,66 @@ def attach_document(
             detail={"kind": kind, "size": document.size_bytes},
         )
     return document
+
+
+# --- the documents each package needs (issue #12 item 6) ----------------------------------------------------
+# The one rule the services, pages and API all read: a package's own list (Package.preauth_documents /
+# claim_documents, set by the HIMCARE officer in the admin), else the default for its kind (PM-JAY practice:
+# clinical notes and investigations to ask for pre-authorisation; discharge summary and final bill - and the
+# operation notes of a surgery - to claim).
+PREAUTH, CLAIM = "preauth", "claim"
+K = DocumentKind
+DEFAULT_REQUIRED = {
+    PREAUTH: {
+        PackageKind.MEDICAL: (K.CLINICAL_NOTES, K.INVESTIGATION),
+        PackageKind.SURGICAL: (K.CLINICAL_NOTES, K.INVESTIGATION),
+        PackageKind.DAY_CARE: (K.CLINICAL_NOTES,),
+    },
+    CLAIM: {
+        PackageKind.MEDICAL: (K.DISCHARGE_SUMMARY, K.BILL),
+        PackageKind.SURGICAL: (K.DISCHARGE_SUMMARY, K.OPERATION_NOTES, K.BILL),
+        PackageKind.DAY_CARE: (K.DISCHARGE_SUMMARY, K.BILL),
+    },
+}
+FIELDS = {PREAUTH: "preauth_documents", CLAIM: "claim_documents"}
+
+
+def parse_kinds(text: str) -> list[str]:
+    """Document kinds written as "a,b" (or with ; or blanks), known kinds only, in DocumentKind order."""
+    given = {part.strip() for part in (text or "").replace(";", ",").replace(" ", ",").split(",")}
+    return [kind for kind in DocumentKind.values if kind in given]
+
+
+def package_documents(package: Package, stage: str) -> list[str]:
+    """The kinds one package needs at `stage` (PREAUTH or CLAIM)."""
+    own = parse_kinds(getattr(package, FIELDS[stage]))
+    return own or [str(k) for k in DEFAULT_REQUIRED[stage].get(package.kind, ())]
+
+
+def required_documents(packages: Iterable[Package], stage: str) -> list[str]:
+    """The kinds a case with these packages needs at `stage`, in DocumentKind order."""
+    needed = {kind for package in packages for kind in package_documents(package, stage)}
+    return [kind for kind in DocumentKind.values if kind in needed]
+
+
+def case_documents(case: Case, stage: str) -> list[str]:
+    return required_documents((p.package for p in case.packages.select_related("package")), stage)
+
+
+def kind_labels(kinds: Iterable[str]) -> list[Any]:
+    return [DocumentKind(kind).label for kind in kinds]
+
+
+def check_required(needed: Iterable[str], have: Iterable[str], stage: str) -> None:
+    """A DomainError (field "documents", code "documents_missing") naming every needed kind not in `have`."""
+    have = set(have)
+    missing = [kind for kind in needed if kind not in have]
+    if not missing:
+        return
+    names = ", ".join(str(label) for label in kind_labels(missing))
+    message = (
+        _("Attach the documents the package needs for the pre-authorisation: %(kinds)s.")
+        if stage == PREAUTH
+        else _("Attach the documents the package needs for the claim: %(kinds)s.")
+    )
+    raise DomainError(message % {"kinds": names}, field="documents", code="documents_missing")

@@ -112,8 +112,9 @@ class CaseForm(forms.Form):
 
 
 class DocumentsForm(CaseForm):
-    """An action that uploads documents (the `documents` file input, any number) of the one type chosen on
-    the page (blank: other); the service checks each type and file."""
+    """An action that uploads documents: one file input per kind the package needs (`document_<kind>`, named
+    after DocumentKind) and the `documents` input (any number) of the one type chosen on the page (blank:
+    other); the service checks that the needed kinds are there, and each type and file."""
 
     document_kind = _text()
 
@@ -121,7 +122,12 @@ class DocumentsForm(CaseForm):
         super().clean()
         data = self.cleaned_data
         kind = data.pop("document_kind", "") or DocumentKind.OTHER
-        data["documents"] = [(kind, upload) for upload in self.files.getlist("documents")]
+        by_kind = [
+            (each, upload)
+            for each in DocumentKind.values
+            for upload in self.files.getlist(f"document_{each}")
+        ]
+        data["documents"] = by_kind + [(kind, upload) for upload in self.files.getlist("documents")]
         return data
 
 

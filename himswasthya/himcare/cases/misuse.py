@@ -44,6 +44,7 @@ from himswasthya.audit.actions import AuditAction
 from himswasthya.audit.services import record
 from himswasthya.core.errors import DomainError
 from himswasthya.core.statemachine import StateMachine, Transition, choice_labels
+from himswasthya.facilities.models import Facility
 from himswasthya.himcare.models import (
     OFFICER_ROLES,
     Case,
@@ -292,6 +293,49 @@ def rule_non_member(case: Case) -> int:
             {"reasons": reasons, "admitted_on": on_date.isoformat()},
         )
     )
+
+
+# --- what a flag's details say, for people ----------------------------------------------------------------
+# The stored details keep their codes (the API gives them as they are); pages show these labels instead.
+DETAIL_LABELS = {
+    "reasons": _("Reasons"),
+    "admitted_on": _("Admitted on"),
+    "other_case": _("Other case"),
+    "other_facility_id": _("Other hospital"),
+    "overlap_hours": _("Stays overlap (hours)"),
+    "package": _("Package"),
+    "earlier_case": _("Earlier case"),
+    "window_days": _("Window (days)"),
+    "window_end": _("Window ends on"),
+    "near_limit_claims": _("Claims just under the package total"),
+    "claims_in_window": _("Claims in the window"),
+    "share_percent": _("Share of the hospital's claims (%)"),
+    "margin_percent": _("Margin under the package total (%)"),
+}
+# rule_non_member's reasons (member_<status> for a member not alive on the admission date).
+REASON_LABELS = {
+    "not_in_family": _("not a member of the enrolled family"),
+    "member_migrated": _("member had migrated"),
+    "member_deceased": _("member had died"),
+    "not_enrolled_member": _("not among the members covered by the enrolment"),
+    "patient_differs_from_enrolled_member": _("patient is not the enrolled member named on the case"),
+    "patient_record_merged": _("patient's record was merged into another"),
+}
+
+
+def detail_rows(details: dict[str, Any]) -> list[dict[str, Any]]:
+    """A flag's details as rows for a page: {key, label, value}, value in the page's language (reasons by
+    their labels, the other hospital as a Facility for `local_name`). An unknown key keeps its code."""
+    rows = []
+    for key, value in details.items():
+        if key == "reasons":
+            codes = value if isinstance(value, list) else [value]
+            value = "; ".join(str(REASON_LABELS.get(code, code)) for code in codes)
+        elif key == "other_facility_id":
+            value = Facility.objects.filter(pk=value).first() or value
+        rows.append({"key": key, "label": DETAIL_LABELS.get(key), "value": value})
+    order = list(DETAIL_LABELS)
+    return sorted(rows, key=lambda r: (order.index(r["key"]) if r["key"] in order else len(order), r["key"]))
 
 
 # --- running them -------------------------------------------------------------------------------------------

@@ -31,6 +31,7 @@ from himswasthya.core.errors import Conflict, DomainError, Forbidden
 from himswasthya.core.money import rupees
 from himswasthya.core.statemachine import StateMachine, Transition, choice_labels
 from himswasthya.facilities.models import Facility
+from himswasthya.himcare.cases import documents as papers
 from himswasthya.himcare.cases import wallet
 from himswasthya.himcare.cases.documents import attach_document
 from himswasthya.himcare.cases.misuse import check_case_on_commit
@@ -262,21 +263,24 @@ def _add_diagnoses(case: Case, codes: list[Icd10Code], kind: str) -> None:
 DocumentSpec = Any  # (kind, upload) | {"kind", "upload", "reference"} | an uploaded file
 
 
+def _spec(item: DocumentSpec, default_kind: str) -> tuple[str, Any, str]:
+    """(kind, upload, reference) of one document given to a service."""
+    if isinstance(item, Mapping):
+        return item.get("kind") or default_kind, item.get("upload"), item.get("reference", "") or ""
+    if isinstance(item, tuple):
+        return item[0], item[1], ""
+    return default_kind, item, ""
+
+
+def _given_kinds(documents: Sequence[DocumentSpec], default_kind: str) -> set[str]:
+    return {_spec(item, default_kind)[0] for item in documents or ()}
+
+
 def _attach(actor: Any, case: Case, documents: Sequence[DocumentSpec], default_kind: str) -> int:
     count = 0
     for item in documents or ():
-        if isinstance(item, Mapping):
-            kind, upload, reference = (
-                item.get("kind") or default_kind,
-                item.get("upload"),
-                item.get("reference", ""),
-            )
-        elif isinstance(item, tuple):
-            kind, upload = item
-            reference = ""
-        else:
-            kind, upload, reference = default_kind, item, ""
-        attach_document(actor=actor, kind=kind, upload=upload, case=case, reference=reference or "")
+        kind, upload, reference = _spec(item, default_kind)
+        attach_document(actor=actor, kind=kind, upload=upload, case=case, reference=reference)
         count += 1
     return count
 
@@ -393,6 +397,13 @@ def do_raise_preauth(
                 field="estimated_paise",
                 code="estimate_above_packages",
             )
+    # The documents come with the request (the page's form, the API's references): refused before anything
+    # is written, so the desk attaches what is missing and sends again.
+    papers.check_required(
+        papers.required_documents(packages.values(), papers.PREAUTH),
+        _given_kinds(documents, DocumentKind.CLINICAL_NOTES),
+        papers.PREAUTH,
+    )
     needs_preauth = any(p.needs_preauth for p in packages.values())
     scheme_year = enrolment.scheme_year
     with transaction.atomic():
@@ -650,6 +661,15 @@ def do_submit_claim(
                 field="claimed_paise",
                 code="above_blocked",
             )
+        # Documents attached to the case before (API upload) count as well as those sent with the claim.
+        papers.check_required(
+            papers.case_documents(case, papers.CLAIM),
+            {
+                *case.documents.values_list("kind", flat=True),
+                *_given_kinds(documents, DocumentKind.DISCHARGE_SUMMARY),
+            },
+            papers.CLAIM,
+        )
         claim = Claim.objects.create(
             claim_no=uuid.uuid4().hex[:24], case=case, claimed_paise=amount, submitted_by=actor
         )

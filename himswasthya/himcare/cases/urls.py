@@ -12,5 +12,6 @@ urlpatterns = [
     path("cases/claim-queue/", views.claim_queue_view, name="claim_queue"),
     path("cases/mine/", views.my_claims_view, name="my_claims"),
     path("cases/<int:case_id>/", views.case_detail_view, name="case_detail"),
+    path("cases/<int:case_id>/documents/<int:document_id>/", views.case_document_view, name="case_document"),
     path("cases/<int:case_id>/<slug:action>/", views.case_action_view, name="case_action"),
 ]

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -25,6 +25,7 @@ from himswasthya.audit.services import record_read
 from himswasthya.core.errors import DomainError
 from himswasthya.core.money import rupees
 from himswasthya.core.views import found_or_404
+from himswasthya.himcare.cases import documents as papers
 from himswasthya.himcare.cases import forms, services
 from himswasthya.himcare.cases.api import icd10_matches
 from himswasthya.himcare.cases.wallet import balance
@@ -33,6 +34,7 @@ from himswasthya.himcare.models import (
     CaseStatus,
     Claim,
     ClaimReason,
+    Document,
     DocumentKind,
     Empanelment,
     EmpanelmentStatus,
@@ -100,7 +102,7 @@ def new_case_view(request: HttpRequest) -> HttpResponse:
                 actor=request.user, enrolled_member=member, facility=facility, **form.arguments()
             )
         except DomainError as exc:
-            shown = {"package_ids", "provisional_icd10_codes", "estimated_paise", "file", "kind"}
+            shown = {"package_ids", "provisional_icd10_codes", "estimated_paise", "file", "kind", "documents"}
             errors[exc.field if exc.field in shown else "general"] = str(exc.message)
             status = exc.status
         else:
@@ -110,6 +112,7 @@ def new_case_view(request: HttpRequest) -> HttpResponse:
     packages = list(packages.order_by("specialty__code", "code")[:300])
     for package in packages:
         package.rate = rupees(package.rate_paise)
+        package.needed = papers.kind_labels(papers.package_documents(package, papers.PREAUTH))
     return render(
         request,
         "himcare/cases/new.html",
@@ -124,9 +127,15 @@ def new_case_view(request: HttpRequest) -> HttpResponse:
             "errors": errors,
             "form": form.data,
             "document_kinds": DocumentKind.choices,
+            # One file input per kind any package shown may need; the service says which are missing.
+            "needed_inputs": _kind_inputs(papers.required_documents(packages, papers.PREAUTH)),
         },
         status=status,
     )
+
+
+def _kind_inputs(kinds: list[str]) -> list[dict[str, Any]]:
+    return [{"kind": kind, "label": DocumentKind(kind).label} for kind in kinds]
 
 
 @role_required(*services.HOSPITAL_ROLES, *services.OFFICER_ROLES, Role.DOCTOR)
@@ -173,14 +182,17 @@ def preauth_queue_view(request: HttpRequest) -> HttpResponse:
 
 @role_required(*services.OFFICER_ROLES)
 def claim_queue_view(request: HttpRequest) -> HttpResponse:
-    rows = list(services.claim_queue(request.user).select_related("facility", "person", "claim")[:200])
+    # No decision in the queue (issue #12 item 6): each claim links to its case page, where the documents
+    # are listed next to the decision form, so a claim is never approved without its documents in view.
+    rows = list(
+        services.claim_queue(request.user)
+        .select_related("facility", "person", "claim")
+        .prefetch_related("documents", "packages__package")[:200]
+    )
     for case in rows:
         case.claimed, case.blocked = rupees(case.claim.claimed_paise), rupees(case.blocked_paise)
-    return render(
-        request,
-        "himcare/cases/claim_queue.html",
-        {"cases": rows, "reasons": ClaimReason.choices, "next": request.get_full_path()},
-    )
+        case.papers = _papers(case, papers.CLAIM)
+    return render(request, "himcare/cases/claim_queue.html", {"cases": rows})
 
 
 @role_required(Role.CITIZEN)
@@ -232,6 +244,11 @@ def _detail_context(request: HttpRequest, case_id: int) -> dict[str, Any]:
     }
     return {
         "case": case,
+        "documents": [_document_row(case, d) for d in case.documents.all()],
+        "preauth_papers": _papers(case, papers.PREAUTH),
+        "claim_papers": _papers(case, papers.CLAIM),
+        # After a claim decision the officer goes back to the queue for the next one.
+        "next": reverse("himcare:claim_queue") if request.user.role in services.OFFICER_ROLES else "",
         "events": events,
         "amounts": amounts,
         "claim": claim,
@@ -250,6 +267,44 @@ def _detail_context(request: HttpRequest, case_id: int) -> dict[str, Any]:
         "form": {},
         "failed_action": "",
     }
+
+
+def _document_row(case: Any, document: Document) -> dict[str, Any]:
+    url = reverse("himcare:case_document", args=[case.pk, document.pk]) if document.file else ""
+    return {"document": document, "label": DocumentKind(document.kind).label, "url": url}
+
+
+def _papers(case: Any, stage: str) -> list[dict[str, Any]]:
+    """The kinds the case's packages need at `stage`, each with whether the case has one."""
+    have = {d.kind for d in case.documents.all()}
+    needed = papers.required_documents((p.package for p in case.packages.all()), stage)
+    return [{"kind": k, "label": DocumentKind(k).label, "present": k in have} for k in needed]
+
+
+@role_required(*services.READER_ROLES)
+def case_document_view(request: HttpRequest, case_id: int, document_id: int) -> FileResponse:
+    """One document of a case, to whoever may read the case; shown in the browser, never run (the type
+    was decided from the bytes at upload), and audited."""
+    case = found_or_404(services.get_case, request.user, case_id)
+    document = Document.objects.filter(case=case, pk=document_id).exclude(file="").first()
+    if document is None:
+        raise Http404
+    record_read(
+        "himcare.Document",
+        document.pk,
+        purpose=services.PURPOSE,
+        facility_id=case.facility_id,
+        action=AuditAction.HIMCARE_DOCUMENT_READ,
+        detail={"case_no": case.case_no, "kind": document.kind},
+    )
+    try:
+        handle = document.file.open("rb")
+    except OSError:
+        raise Http404 from None  # the row without its file (a restored database): nothing to show
+    response = FileResponse(handle, content_type=document.content_type)
+    response["Content-Disposition"] = f'inline; filename="{case.case_no}-{document.kind}-{document.pk}"'
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 @role_required(*services.READER_ROLES)

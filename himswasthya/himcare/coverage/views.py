@@ -108,7 +108,7 @@ def flag_view(request: HttpRequest, flag_id: int) -> HttpResponse:
     return render(
         request,
         "himcare/monitoring/flag.html",
-        {"flag": flag, "form": form, "details": sorted(flag.details.items())},
+        {"flag": flag, "form": form, "details": misuse.detail_rows(flag.details)},
         status=status,
     )
 

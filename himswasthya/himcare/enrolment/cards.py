@@ -21,6 +21,7 @@ from himswasthya.audit.services import record_read
 from himswasthya.core.documents import html_to_pdf, pdf_fonts, qr_data_uri
 from himswasthya.himcare.enrolment.services import PURPOSE
 from himswasthya.himcare.models import Enrolment
+from himswasthya.himparivar.models import Relation
 
 
 def verification_url(card_number: str, base_url: str | None = None) -> str:
@@ -33,6 +34,18 @@ def qr_payload(card_number: str, base_url: str | None = None) -> str:
     return f"HIMCARE {card_number} {verification_url(card_number, base_url)}"
 
 
+RELATIONS = dict(Relation.choices)  # code -> label, translated when read
+
+
+def in_both_languages(label: Any) -> str:
+    """ "Wife · पत्नी": the card is bilingual, so a translated label is printed in English and Hindi."""
+    with translation.override("en"):
+        english = str(label)
+    with translation.override("hi"):
+        hindi = str(label)
+    return english if hindi == english else f"{english} · {hindi}"
+
+
 def card_context(enrolment: Enrolment, base_url: str | None = None) -> dict[str, Any]:
     members = [
         {
@@ -41,7 +54,7 @@ def card_context(enrolment: Enrolment, base_url: str | None = None) -> dict[str,
             "member_id": em.member.member_id,
             "sex": em.member.sex,
             "year_of_birth": em.member.year_of_birth,
-            "relation": em.member.get_relation_display(),
+            "relation": in_both_languages(RELATIONS.get(em.member.relation, em.member.relation)),
             "unit": em.unit_no,
         }
         for em in enrolment.members.select_related("member").order_by("unit_no", "id")

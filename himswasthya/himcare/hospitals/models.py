@@ -55,6 +55,20 @@ class Package(models.Model):
         help_text=_("Demo data: not the national package master."),
     )
     is_active = models.BooleanField(_("active"), default=True)
+    # The document kinds (cases.models.DocumentKind values, comma-separated) the hospital must attach; blank:
+    # the default for the package's kind. The rule reading them is cases.documents.required_documents.
+    preauth_documents = models.CharField(
+        _("documents needed at pre-authorisation"),
+        max_length=200,
+        blank=True,
+        help_text=_("Empty: the default for the package's kind."),
+    )
+    claim_documents = models.CharField(
+        _("documents needed with the claim"),
+        max_length=200,
+        blank=True,
+        help_text=_("Empty: the default for the package's kind."),
+    )
 
     class Meta:
         ordering = ["code"]

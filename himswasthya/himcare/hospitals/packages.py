@@ -3,7 +3,9 @@
 Columns (a header row; lines starting with # before it are comments):
     specialty_code, specialty_name, package_code, package_name, procedure_code, procedure_name, rate_inr,
     preauth_required (Y/N), min_los_days, package_type (medical|surgical|daycare), one_time (Y/N)
-and optionally specialty_name_hi (the specialty's name in Hindi).
+and optionally specialty_name_hi (the specialty's name in Hindi), preauth_documents and claim_documents (the
+document kinds the package needs, e.g. "clinical_notes;investigation"; a column left out keeps what the
+package has, an empty cell means the default for the package's kind: cases/documents.py).
 
 One row is one procedure; rows are upserted by procedure code (`Package.code`), specialties by their code.
 Each row is checked and written in its own savepoint: a bad row is reported (row number, field, reason) and
@@ -34,7 +36,7 @@ from himswasthya.audit.services import record
 from himswasthya.core.errors import DomainError
 from himswasthya.core.importfiles import CheckedDictReader, RowError, decode_text
 from himswasthya.core.money import parse_rupees
-from himswasthya.himcare.models import Package, PackageKind, Specialty
+from himswasthya.himcare.models import DocumentKind, Package, PackageKind, Specialty
 
 IMPORT_ROLES = (Role.HIMCARE_OFFICER, Role.STATE_ADMIN)
 COLUMNS = (
@@ -50,7 +52,7 @@ COLUMNS = (
     "package_type",
     "one_time",
 )
-OPTIONAL_COLUMNS = ("specialty_name_hi",)
+OPTIONAL_COLUMNS = ("specialty_name_hi", "preauth_documents", "claim_documents")
 ILLUSTRATIVE_CSV = Path(__file__).resolve().parent / "data" / "packages_illustrative.csv"
 MAX_ROWS = 20_000
 MAX_ERRORS_KEPT = 500
@@ -125,6 +127,19 @@ def _yes_no(row: dict[str, str], name: str) -> bool:
     return _YES_NO[value]
 
 
+def _document_kinds(row: dict[str, str], name: str) -> str:
+    """The cell's document kinds (separated by ; , or blanks) as "a,b"; an unknown kind is refused."""
+    given = [part for part in (row.get(name) or "").replace(";", ",").replace(" ", ",").split(",") if part]
+    unknown = [part for part in given if part not in DocumentKind.values]
+    if unknown:
+        raise _RowInvalid(
+            name,
+            gettext("Unknown document kind %(kind)s; use: %(kinds)s.")
+            % {"kind": unknown[0][:40], "kinds": ", ".join(DocumentKind.values)},
+        )
+    return ",".join(kind for kind in DocumentKind.values if kind in given)
+
+
 def _parse(row: dict[str, str]) -> dict[str, Any]:
     """The Package and Specialty fields of one row, or _RowInvalid naming the first bad field."""
     specialty_code = _code(row, "specialty_code", 8)
@@ -163,6 +178,12 @@ def _parse(row: dict[str, str]) -> dict[str, Any]:
             "needs_preauth": needs_preauth,
             "min_stay_days": int(raw_los),
             "is_one_time": one_time,
+            # Only when the file has the column: re-importing a master without it keeps what was set.
+            **{
+                name: _document_kinds(row, name)
+                for name in ("preauth_documents", "claim_documents")
+                if name in row
+            },
         },
     }
 

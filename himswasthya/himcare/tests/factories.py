@@ -241,3 +241,33 @@ def card_verification_fixtures(card: str):
         return active_enrolment
 
     return _fresh_rate_window, enrolled
+
+
+def needed_papers(packages, stage: str = "preauth") -> list[dict[str, str]]:
+    """The documents the packages need at `stage` (cases.documents' rule), as document numbers only."""
+    from himswasthya.himcare.cases.documents import required_documents
+
+    return [{"kind": kind, "reference": f"TEST-{kind}"} for kind in required_documents(packages, stage)]
+
+
+def attach_claim_papers(case, actor) -> None:
+    """Attach to a case the documents its packages need to claim (as the desk does before submitting)."""
+    from himswasthya.himcare.cases.documents import CLAIM, attach_document, case_documents
+
+    for kind in case_documents(case, CLAIM):
+        attach_document(actor=actor, kind=kind, case=case, reference=f"TEST-{kind}")
+
+
+TEST_PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def paper_uploads(packages, stage: str = "preauth") -> dict[str, Any]:
+    """The page's file inputs (`document_<kind>`) filled with a small PDF for each kind the packages need."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from himswasthya.himcare.cases.documents import required_documents
+
+    return {
+        f"document_{kind}": SimpleUploadedFile(f"{kind}.pdf", TEST_PDF + kind.encode(), "application/pdf")
+        for kind in required_documents(packages, stage)
+    }

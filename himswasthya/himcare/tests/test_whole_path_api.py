@@ -6,6 +6,8 @@ import json
 import pytest
 from django.utils import timezone
 
+from himswasthya.himcare.tests.factories import needed_papers
+
 API = "/api/himcare"
 FACT = "1980"  # the head's year of birth: the second fact of a verification (issue #10 item 6)
 
@@ -53,6 +55,7 @@ def test_the_whole_path_through_the_api(
             "enrolled_member_id": patient["enrolled_member_id"],
             "package_ids": [surgery_package.pk],
             "provisional_icd10_codes": [gallstone_icd10.code],
+            "documents": needed_papers([surgery_package]),
         },
         201,
     )
@@ -73,7 +76,9 @@ def test_the_whole_path_through_the_api(
             "discharge_summary": "Open cholecystectomy, uneventful recovery.",
         },
     )
-    claimed = _post(desk, f"/cases/{case['id']}/claim", {}, 201)
+    claimed = _post(
+        desk, f"/cases/{case['id']}/claim", {"documents": needed_papers([surgery_package], "claim")}, 201
+    )
     claim_id = claimed["claim"]["id"]
 
     # Approval above the blocked amount is refused; a part approval releases the rest.

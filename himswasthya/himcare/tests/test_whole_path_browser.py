@@ -18,6 +18,7 @@ from django.core.cache import cache
 from himswasthya.accounts.mfa import needs_second_factor
 from himswasthya.accounts.models import User
 from himswasthya.accounts.tests.fixtures import PERSONA_PASSWORD, pass_second_factor_in_browser
+from himswasthya.himcare.tests.factories import TEST_PDF
 from himswasthya.notify import sms
 
 RECEIPT = "RCPT-WP-1"
@@ -173,6 +174,13 @@ def _citizen_signs_in(browser, live_server, language, mobile):
     return context, page
 
 
+def _attach(page, kind):
+    """Choose a small PDF in the page's file input for this document kind."""
+    page.get_by_test_id(f"document-{kind}").set_input_files(
+        {"name": f"{kind}.pdf", "mimeType": "application/pdf", "buffer": TEST_PDF + kind.encode()}
+    )
+
+
 def _verify(page, text, card_number):
     page.get_by_label(text["verify_field"]).fill(card_number)
     page.get_by_label(text["second_fact"]).fill("1978")  # the husband's year of birth (issue #10 item 6)
@@ -253,6 +261,8 @@ def test_the_whole_path_in_the_browser(
         desk.locator("#icd10-search").fill("gallbl")
         desk.locator(f"[data-icd10-code='{gallstone_icd10.code}']").click()
         assert desk.get_by_test_id("icd10-codes").input_value() == gallstone_icd10.code
+        for kind in ("clinical_notes", "investigation"):  # the documents the surgery package needs
+            _attach(desk, kind)
         desk.get_by_role("button", name=text["raise"]).click()
         desk.wait_for_url(re.compile(r".*/himcare/cases/\d+/$"))
         case_url = desk.url
@@ -261,12 +271,13 @@ def test_the_whole_path_in_the_browser(
         assert desk.get_by_test_id("patient").inner_text() == text["patient"]
         assert desk.get_by_test_id("available").inner_text() == "₹4,77,200"  # ₹22,800 blocked
 
-        # 5. The officer approves it from the pre-authorisation queue.
+        # 5. The officer approves it from the pre-authorisation queue, its documents beside the decision.
         officer.goto("/home/")
         officer.get_by_role("link", name=text["preauth_queue"]).click()
         officer.get_by_test_id("case-row").filter(has_text=text["patient"]).get_by_role(
             "link", name=case_no
         ).click()
+        assert officer.get_by_test_id("decision-documents").get_by_test_id("document-link").count() == 2
         officer.get_by_role("button", name=text["decide"]).click()
         officer.wait_for_url(re.compile(r".*/himcare/cases/\d+/$"))
         assert officer.get_by_test_id("case-status").inner_text() == text["preauth_approved"]
@@ -285,14 +296,21 @@ def test_the_whole_path_in_the_browser(
         desk.get_by_test_id("case-status").filter(has_text=text["discharged"]).wait_for()
         assert desk.get_by_test_id("discharge-summary").inner_text() == SUMMARY
         assert gallstone_icd10.code in desk.get_by_test_id("diagnoses").inner_text()
+        for kind in ("discharge_summary", "bill", "operation_notes"):
+            _attach(desk, kind)
         desk.get_by_role("button", name=text["submit_claim"]).click()
         desk.get_by_test_id("case-status").filter(has_text=text["claim_submitted"]).wait_for()
 
-        # 7. The officer approves the claim in part (₹20,000 of ₹22,800) from the claim queue.
+        # 7. The officer opens the claim from the claim queue and, its documents in view, approves it in part
+        # (₹20,000 of ₹22,800); then the queue is shown again.
         officer.goto("/home/")
         officer.get_by_role("link", name=text["claim_queue"]).click()
-        claim = officer.get_by_test_id("claim-card").filter(has_text=case_no).filter(has_text=text["patient"])
-        assert "₹22,800" in claim.inner_text()
+        card = officer.get_by_test_id("claim-card").filter(has_text=case_no).filter(has_text=text["patient"])
+        assert "₹22,800" in card.inner_text()
+        card.get_by_test_id("open-claim").click()
+        officer.wait_for_url(case_url)
+        assert officer.get_by_test_id("decision-documents").get_by_test_id("document-link").count() == 5
+        claim = officer.get_by_test_id("adjudicate-form")
         claim.get_by_role("radio", name=text["part"]).check()
         claim.get_by_label(text["approved_amount"]).fill("20000")
         claim.get_by_label(text["reason"]).select_option("excess_amount")

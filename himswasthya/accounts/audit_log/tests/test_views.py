@@ -117,3 +117,15 @@ def test_districts_are_shown_by_name(client, state_admin, shimla_officer, entrie
     assert "All entries in the state." in response.content.decode()
     labels = {e.action: e.district_label for e in response.context["page"].object_list}
     assert labels["family.read"] == "Kangra" and labels["person.read"] == "Shimla"
+
+
+def test_actions_are_shown_by_label_in_the_page_language_with_the_code_beside(client, state_admin, entries):
+    """Issue #12 item 4: a reader sees "Person record read" (Hindi on a Hindi page), the code kept small;
+    an action no longer in the list ("person.update") is shown by its code."""
+    client.force_login(state_admin)
+    cells = {e.action: str(e.action_label) for e in client.get(URL).context["page"].object_list}
+    assert cells["person.read"] == "Person record read" and cells["person.update"] == "person.update"
+    client.cookies["django_language"] = "hi"
+    body = client.get(URL).content.decode()
+    assert "व्यक्ति का रिकॉर्ड देखा <small><code>person.read</code></small>" in body
+    assert "परिवार का रिकॉर्ड देखा <small><code>family.read</code></small>" in body

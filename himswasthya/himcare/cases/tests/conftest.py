@@ -7,6 +7,7 @@ import pytest
 
 from himswasthya.himcare.cases import services as cases
 from himswasthya.himcare.models import Case
+from himswasthya.himcare.tests.factories import needed_papers
 
 
 @pytest.fixture
@@ -23,4 +24,5 @@ def raised(scheme_desk, world) -> Case:
         facility=scheme_desk.facility,
         package_ids=[world["package"].pk],
         provisional_icd10_codes=["K80.2"],
+        documents=needed_papers([world["package"]]),
     )

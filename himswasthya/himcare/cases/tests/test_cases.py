@@ -23,10 +23,17 @@ from himswasthya.himcare.models import (
     EnrolmentStatus,
     MisuseFlag,
     MisuseRule,
+    Package,
     PackageKind,
     WalletEntry,
 )
-from himswasthya.himcare.tests.factories import make_icd10, make_package, make_specialty
+from himswasthya.himcare.tests.factories import (
+    attach_claim_papers,
+    make_icd10,
+    make_package,
+    make_specialty,
+    needed_papers,
+)
 from himswasthya.himparivar.models import Member, MemberStatus
 
 RATE = 22_800_00
@@ -75,6 +82,7 @@ def raise_case(setup, **kwargs):
         "provisional_icd10_codes": ["K80.2"],
     }
     values.update(kwargs)
+    values.setdefault("documents", needed_papers(Package.objects.filter(pk__in=values["package_ids"])))
     return cases.do_raise_preauth(**values)
 
 
@@ -86,13 +94,15 @@ def approved_case(setup, **kwargs):
 def discharged_case(setup, clock, **kwargs):
     case = approved_case(setup, **kwargs)
     case = cases.do_admit(actor=setup["desk"], case=case, admitted_at=clock.now - datetime.timedelta(days=4))
-    return cases.do_discharge(
+    case = cases.do_discharge(
         actor=setup["desk"],
         case=case,
         discharged_at=clock.now - datetime.timedelta(hours=1),
         final_icd10_codes=["K80.2"],
         discharge_summary="Open cholecystectomy, uneventful recovery.",
     )
+    attach_claim_papers(case, setup["desk"])
+    return case
 
 
 def available(enrolment):
@@ -356,7 +366,10 @@ def test_whole_path_the_balance_falls(setup, clock, active_enrolment, tmp_path, 
     cover = active_enrolment.cover_paise
     case = raise_case(
         setup,
-        documents=[("clinical_notes", SimpleUploadedFile("n.pdf", b"%PDF-1.4 notes", "application/pdf"))],
+        documents=[
+            ("clinical_notes", SimpleUploadedFile("n.pdf", b"%PDF-1.4 notes", "application/pdf")),
+            {"kind": "investigation", "reference": "LAB-7"},
+        ],
     )
     assert available(active_enrolment) == cover - RATE
     case = cases.do_decide_preauth(actor=setup["officer"], case=case, decision="approve")
@@ -370,9 +383,15 @@ def test_whole_path_the_balance_falls(setup, clock, active_enrolment, tmp_path, 
     )
     assert case.warnings == []
     claim = cases.do_submit_claim(
-        actor=setup["desk"], case=case, documents=[{"kind": "bill", "reference": "B-1"}]
+        actor=setup["desk"],
+        case=case,
+        documents=[
+            {"kind": "discharge_summary", "reference": "DS-1"},
+            {"kind": "operation_notes", "reference": "OT-1"},
+            {"kind": "bill", "reference": "B-1"},
+        ],
     )
-    assert Document.objects.filter(case=case).count() == 2
+    assert Document.objects.filter(case=case).count() == 5
     assert available(active_enrolment) == cover - RATE  # still blocked
     claim = cases.do_adjudicate_claim(actor=setup["officer"], claim=claim, decision="approve")
     assert claim.status == ClaimStatus.APPROVED and claim.approved_paise == RATE
@@ -536,6 +555,7 @@ def test_misuse_checks_run_after_admission_and_claim(
         final_icd10_codes=["K80.2"],
         discharge_summary="ok",
     )
+    attach_claim_papers(case, setup["desk"])
     with django_capture_on_commit_callbacks(execute=True):
         cases.do_submit_claim(actor=setup["desk"], case=case)
     assert checked == [case.pk, case.pk]

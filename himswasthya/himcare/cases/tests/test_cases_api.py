@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from himswasthya.himcare.models import Claim
@@ -19,16 +20,22 @@ def post(client, url, data=None):
 
 def raise_via_api(desk, world):
     verify_at_desk(desk, world["member"].enrolment)  # as a real desk does, before the pre-authorisation
-    response = post(
-        desk,
-        "/preauths",
-        {
-            "enrolled_member_id": world["member"].pk,
-            "package_ids": [world["package"].pk],
-            "provisional_icd10_codes": ["K80.2"],
-            "documents": [{"kind": "clinical_notes", "reference": "OPD note 17"}],
-        },
-    )
+    body = {
+        "enrolled_member_id": world["member"].pk,
+        "package_ids": [world["package"].pk],
+        "provisional_icd10_codes": ["K80.2"],
+        "documents": [{"kind": "clinical_notes", "reference": "OPD note 17"}],
+    }
+    # The surgery package needs the investigation reports too: refused, nothing written.
+    refused = post(desk, "/preauths", body)
+    assert refused.status_code == 400
+    assert refused.json() == {
+        "code": "documents_missing",
+        "message": "Attach the documents the package needs for the pre-authorisation: Investigation report.",
+        "field": "documents",
+    }
+    body["documents"].append({"kind": "investigation", "reference": "USG-17"})
+    response = post(desk, "/preauths", body)
     assert response.status_code == 201, response.content
     return response.json()
 
@@ -39,7 +46,11 @@ def test_whole_path_through_the_api(login_as, scheme_desk, himcare_officer, citi
     case = raise_via_api(desk, world)
     case_id = case["id"]
     assert case["status"] == "preauth_pending" and case["wallet"]["available_paise"] == cover - RATE
-    assert case["documents"] == 1 and case["allowed_actions"] == ["cancel"]
+    assert case["documents"] == 2 and case["allowed_actions"] == ["cancel"]
+    assert case["required_documents"] == {
+        "preauth": ["clinical_notes", "investigation"],
+        "claim": ["discharge_summary", "bill", "operation_notes"],
+    }
 
     queue = officer.get(f"{API}/preauth-queue").json()
     assert [c["id"] for c in queue] == [case_id]
@@ -68,7 +79,28 @@ def test_whole_path_through_the_api(login_as, scheme_desk, himcare_officer, citi
         },
     ).json()
     assert discharged["status"] == "discharged" and discharged["claim_deadline"]
-    claimed = post(desk, f"/cases/{case_id}/claim", {"documents": [{"kind": "bill", "reference": "BILL-9"}]})
+    # The claim needs the discharge summary, the operation notes and the bill: uploaded before or with it.
+    missing = post(desk, f"/cases/{case_id}/claim", {"documents": [{"kind": "bill", "reference": "BILL-9"}]})
+    assert missing.status_code == 400 and missing.json()["field"] == "documents"
+    assert missing.json()["message"].endswith(": Discharge summary, Operation notes.")
+    upload = desk.post(
+        f"{API}/cases/{case_id}/documents",
+        {
+            "kind": "discharge_summary",
+            "file": SimpleUploadedFile("ds.pdf", b"%PDF-1.4 ds", "application/pdf"),
+        },
+    )
+    assert upload.status_code == 201
+    claimed = post(
+        desk,
+        f"/cases/{case_id}/claim",
+        {
+            "documents": [
+                {"kind": "bill", "reference": "BILL-9"},
+                {"kind": "operation_notes", "reference": "OT-3"},
+            ]
+        },
+    )
     assert claimed.status_code == 201 and claimed.json()["claim"]["claimed_paise"] == RATE
     claim_id = claimed.json()["claim"]["id"]
     assert [c["id"] for c in officer.get(f"{API}/claim-queue").json()] == [case_id]

@@ -10,6 +10,14 @@ from himswasthya.core.money import rupees
 from himswasthya.himcare.cases.wallet import balance
 from himswasthya.himcare.models import Case, CaseStatus
 from himswasthya.himcare.tests.browser import signed_in_page
+from himswasthya.himcare.tests.factories import TEST_PDF
+
+
+def _attach(page, kind):
+    """Choose a small PDF in the page's file input for this document kind."""
+    page.get_by_test_id(f"document-{kind}").set_input_files(
+        {"name": f"{kind}.pdf", "mimeType": "application/pdf", "buffer": TEST_PDF + kind.encode()}
+    )
 
 
 def _context(browser, live_server, user, language="en"):
@@ -45,16 +53,30 @@ def test_preauth_to_paid_claim_in_the_browser(
     desk.locator("#icd10-search").fill("gallbl")
     desk.locator("[data-icd10-code='K80.2']").click()
     assert desk.get_by_test_id("icd10-codes").input_value() == "K80.2"
+    # Without the investigation report the desk is told what is missing, and attaches it.
+    _attach(desk, "clinical_notes")
+    desk.get_by_test_id("raise").click()
+    assert "Investigation report" in desk.get_by_test_id("error-documents").inner_text()
+    desk.get_by_test_id(f"package-{surgery_package.code}").check()
+    desk.get_by_test_id("icd10-codes").fill("K80.2")
+    _attach(desk, "clinical_notes")
+    _attach(desk, "investigation")
     desk.get_by_test_id("raise").click()
     desk.wait_for_url("**/himcare/cases/*/")
     case = Case.objects.get()
     assert desk.get_by_test_id("case-no").inner_text() == case.case_no
     assert case.status == CaseStatus.PREAUTH_PENDING
 
-    # 2. The officer approves it from the queue.
+    # 2. The officer approves it from the queue, the documents beside the decision.
     officer_ctx, officer = _context(browser, live_server, himcare_officer)
     officer.goto("/himcare/cases/preauth-queue/")
     officer.get_by_role("link", name=case.case_no).click()
+    shown = officer.get_by_test_id("decision-documents")
+    assert shown.get_by_test_id("document-link").count() == 2
+    with officer.expect_popup() as popup:
+        shown.get_by_role("link", name="Investigation report").click()
+    assert popup.value.url.endswith(f"/documents/{case.documents.get(kind='investigation').pk}/")
+    popup.value.close()
     officer.get_by_test_id("decide").click()
     officer.wait_for_url(f"**/himcare/cases/{case.pk}/")
     assert officer.get_by_test_id("case-status").inner_text() == "Pre-authorisation approved"
@@ -67,12 +89,18 @@ def test_preauth_to_paid_claim_in_the_browser(
     desk.locator("#discharge_summary").fill("Open cholecystectomy; recovered well.")
     desk.get_by_test_id("discharge").click()
     assert desk.get_by_test_id("case-status").inner_text() == "Discharged"
+    for kind in ("discharge_summary", "bill", "operation_notes"):
+        _attach(desk, kind)
     desk.get_by_test_id("submit-claim").click()
     assert desk.get_by_test_id("case-status").inner_text() == "Claim submitted"
 
-    # 4. The officer approves the claim in the claim queue.
+    # 4. The officer opens the claim from the queue, sees its documents, approves, and is back at the queue.
     officer.goto("/himcare/cases/claim-queue/")
-    officer.get_by_test_id("claim-card").get_by_test_id("adjudicate").click()
+    assert officer.get_by_test_id("claim-card").get_by_test_id("adjudicate").count() == 0
+    officer.get_by_test_id("claim-card").get_by_test_id("open-claim").click()
+    officer.wait_for_url(f"**/himcare/cases/{case.pk}/")
+    assert officer.get_by_test_id("decision-documents").get_by_test_id("document-link").count() == 5
+    officer.get_by_test_id("adjudicate").click()
     officer.wait_for_url("**/himcare/cases/claim-queue/")
     case.refresh_from_db()
     assert case.status == CaseStatus.CLAIM_APPROVED

@@ -9,7 +9,7 @@ from django.utils import timezone, translation
 
 from himswasthya.core import money
 from himswasthya.himcare.models import Case, CaseStatus, Document
-from himswasthya.himcare.tests.factories import verify_at_desk
+from himswasthya.himcare.tests.factories import paper_uploads, verify_at_desk
 
 RATE = 22_800_00
 
@@ -34,20 +34,30 @@ def test_new_preauth_page_and_submit(login_as, scheme_desk, world, tmp_path, set
         {"enrolled_member": world["member"].pk, "packages": [world["package"].pk], "icd10_codes": "Q99.99"},
     )
     assert bad.status_code == 400 and "not an ICD-10 code" in bad.content.decode()
-    ok = desk.post(
-        "/himcare/cases/new/",
-        {
-            "enrolled_member": world["member"].pk,
-            "packages": [world["package"].pk],
-            "icd10_codes": "k80.2",
-            "estimated": "20,000",
-            "document_kind": "clinical_notes",
-            "documents": [SimpleUploadedFile("n.pdf", b"%PDF-1.4 x", "application/pdf")],
-        },
-    )
+    # The page asks for each document the packages need; without the investigation report it is refused.
+    assert 'name="document_investigation"' in body and 'name="document_clinical_notes"' in body
+    fields = {
+        "enrolled_member": world["member"].pk,
+        "packages": [world["package"].pk],
+        "icd10_codes": "k80.2",
+        "estimated": "20,000",
+        "document_kind": "clinical_notes",
+        "documents": [SimpleUploadedFile("n.pdf", b"%PDF-1.4 x", "application/pdf")],
+    }
+    missing = desk.post("/himcare/cases/new/", fields)
+    assert missing.status_code == 400 and not Case.objects.exists()
+    assert 'data-testid="error-documents"' in missing.content.decode()
+    assert "Investigation report." in missing.content.decode()
+    fields["documents"] = [SimpleUploadedFile("n.pdf", b"%PDF-1.4 x", "application/pdf")]
+    fields["document_investigation"] = SimpleUploadedFile("lab.png", b"\x89PNG\r\n\x1a\nlab", "image/png")
+    ok = desk.post("/himcare/cases/new/", fields)
     case = Case.objects.get()
     assert ok.status_code == 302 and ok["Location"] == f"/himcare/cases/{case.pk}/"
-    assert case.blocked_paise == 20_000_00 and Document.objects.filter(case=case).count() == 1
+    assert case.blocked_paise == 20_000_00
+    assert sorted(Document.objects.filter(case=case).values_list("kind", flat=True)) == [
+        "clinical_notes",
+        "investigation",
+    ]
     detail = desk.get(ok["Location"]).content.decode()
     assert case.case_no in detail and "₹20,000" in detail
 
@@ -92,9 +102,18 @@ def test_whole_path_through_the_pages(
         },
     )
     assert r.status_code == 302
-    assert desk.post(base + "submit_claim/", {"claimed": ""}).status_code == 302
+    # The claim needs its documents: refused naming them, then sent with them.
+    refused = desk.post(base + "submit_claim/", {"claimed": ""})
+    assert refused.status_code == 400
+    assert "Discharge summary, Hospital bill, Operation notes." in refused.content.decode()
+    papers = paper_uploads([case.packages.get().package], "claim")
+    assert desk.post(base + "submit_claim/", {"claimed": "", **papers}).status_code == 302
+    # The queue links to the claim's page (its documents beside the decision), it does not decide inline.
     claims = officer.get("/himcare/cases/claim-queue/").content.decode()
-    assert case.case_no in claims and 'data-testid="adjudicate-form"' in claims
+    assert case.case_no in claims and 'data-testid="adjudicate-form"' not in claims
+    assert f'href="{base}" data-testid="open-claim"' in claims
+    detail = officer.get(base).content.decode()
+    assert 'data-testid="decision-documents"' in detail and 'data-testid="adjudicate-form"' in detail
     wrong = officer.post(base + "adjudicate_claim/", {"decision": "part_approve", "approved": "30000"})
     assert wrong.status_code == 400 and "reason" in wrong.content.decode().lower()
     r = officer.post(

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from himswasthya.himcare.cases import services as cases
 from himswasthya.himcare.models import Case, CaseStatus, Claim
-from himswasthya.himcare.tests.factories import verify_at_desk
+from himswasthya.himcare.tests.factories import attach_claim_papers, paper_uploads, verify_at_desk
 
 BAD_AMOUNTS = {
     "NaN": ("Enter the amount in rupees", "राशि रुपयों में लिखें"),
@@ -37,6 +37,7 @@ def _discharged(scheme_desk, himcare_officer, case: Case) -> Case:
         final_icd10_codes=["K80.2"],
         discharge_summary="Recovered",
     )
+    attach_claim_papers(case, scheme_desk)
     return Case.objects.get(pk=case.pk)
 
 
@@ -57,6 +58,7 @@ def _new_preauth(desk, world, estimated: str):
             "packages": [world["package"].pk],
             "icd10_codes": "K80.2",
             "estimated": estimated,
+            **paper_uploads([world["package"]]),
         },
     )
 

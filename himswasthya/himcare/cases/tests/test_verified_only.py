@@ -11,7 +11,13 @@ from django.utils import timezone, translation
 
 from himswasthya.himcare.enrolment.verification import VERIFIED_FAMILIES_SESSION_KEY
 from himswasthya.himcare.models import Case
-from himswasthya.himcare.tests.factories import make_active_enrolment, make_family, verify_at_desk
+from himswasthya.himcare.tests.factories import (
+    make_active_enrolment,
+    make_family,
+    needed_papers,
+    paper_uploads,
+    verify_at_desk,
+)
 
 NEW = "/himcare/cases/new/"
 PREAUTHS = "/api/himcare/preauths"
@@ -34,6 +40,7 @@ def _preauth(client, world, member_id=None):
             "enrolled_member_id": member_id or world["member"].pk,
             "package_ids": [world["package"].pk],
             "provisional_icd10_codes": ["K80.2"],
+            "documents": needed_papers([world["package"]]),
         },
         content_type="application/json",
     )
@@ -91,7 +98,12 @@ def test_page_opens_for_a_family_the_desk_verified_until_it_lapses(login_as, sch
     assert response.status_code == 200 and world["member"].member.name_roman in response.content.decode()
     created = desk.post(
         NEW,
-        {"enrolled_member": world["member"].pk, "packages": [world["package"].pk], "icd10_codes": "K80.2"},
+        {
+            "enrolled_member": world["member"].pk,
+            "packages": [world["package"].pk],
+            "icd10_codes": "K80.2",
+            **paper_uploads([world["package"]]),
+        },
     )
     assert created.status_code == 302 and Case.objects.count() == 1
     # Another family (not verified) stays closed to this desk.

@@ -9,7 +9,12 @@ from django.utils import translation
 from himswasthya.core.tests.race import errors, race
 from himswasthya.himcare.cases import wallet
 from himswasthya.himcare.models import Wallet, WalletEntry
-from himswasthya.himcare.tests.factories import make_active_enrolment, make_family, make_scheme_year
+from himswasthya.himcare.tests.factories import (
+    make_active_enrolment,
+    make_family,
+    make_scheme_year,
+    needed_papers,
+)
 
 
 def _assert_ledger_matches(enrolment):
@@ -167,6 +172,7 @@ def test_twenty_hospitals_raising_preauths_for_one_family_at_once(persona_distri
             facility=desk.facility,
             package_ids=[package.pk],
             provisional_icd10_codes=["K80.2"],
+            documents=needed_papers([package]),
         )
 
     results = _race([job(d) for d in desks], 20)
@@ -204,6 +210,7 @@ def test_two_officers_adjudicating_one_claim_at_once_spend_it_once(persona_distr
         facility=persona_facility,
         package_ids=[package.pk],
         provisional_icd10_codes=["K80.2"],
+        documents=needed_papers([package]),
     )
     case = cases.do_decide_preauth(actor=officers[0], case=case, decision="approve")
     case = cases.do_admit(actor=desk, case=case, admitted_at=timezone.now() - datetime.timedelta(days=4))
@@ -214,7 +221,7 @@ def test_two_officers_adjudicating_one_claim_at_once_spend_it_once(persona_distr
         final_icd10_codes=["K80.2"],
         discharge_summary="ok",
     )
-    claim = cases.do_submit_claim(actor=desk, case=case)
+    claim = cases.do_submit_claim(actor=desk, case=case, documents=needed_papers([package], "claim"))
     jobs = [lambda o=o: cases.do_adjudicate_claim(actor=o, claim=claim, decision="approve") for o in officers]
     results = _race(jobs, 8)
     refused = errors(results)

@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 
 from himswasthya.audit.models import AuditEntry
-from himswasthya.himcare.models import FlagStatus
+from himswasthya.himcare.models import FlagStatus, MisuseFlag, MisuseRule
 
 pytestmark = pytest.mark.django_db
 
@@ -35,6 +35,31 @@ def test_flag_queue_and_review(flag, login_as, himcare_officer):
     assert done.status_code == 302
     flag.refresh_from_db()
     assert flag.status == FlagStatus.CLEARED and flag.review_note == "Referral, verified"
+
+
+def test_flag_details_read_in_the_page_language(flag, login_as, himcare_officer, persona_other_facility):
+    """Issue #12 item 4: the page shows what the rule found by labels, not "reasons: ['not_in_family', ...]";
+    the stored details keep their codes."""
+    non_member = MisuseFlag.objects.create(
+        rule=MisuseRule.NON_MEMBER_ADMISSION,
+        case=flag.case,
+        facility=flag.facility,
+        details={
+            "reasons": ["not_in_family", "member_deceased"],
+            "other_facility_id": persona_other_facility.pk,
+        },
+    )
+    url = reverse("himcare:monitoring_flag", args=[non_member.pk])
+    client = login_as(himcare_officer)
+    english = client.get(url).content.decode()
+    assert "Reasons: not a member of the enrolled family; member had died" in english
+    assert "Other hospital: Persona Civil Hospital Kangra" in english and "not_in_family" not in english
+    client.cookies["django_language"] = "hi"
+    hindi = client.get(url).content.decode()
+    assert "कारण: पंजीकृत परिवार का सदस्य नहीं; सदस्य की मृत्यु हो चुकी थी" in hindi
+    assert "दूसरा अस्पताल: पर्सोना सिविल अस्पताल कांगड़ा" in hindi
+    non_member.refresh_from_db()
+    assert non_member.details["reasons"] == ["not_in_family", "member_deceased"]
 
 
 def test_district_officer_sees_flags_without_review(flag, login_as, district_officer, other_district_officer):

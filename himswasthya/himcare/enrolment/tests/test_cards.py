@@ -42,3 +42,17 @@ def test_qr_scans_to_card_number_and_verification_url(card, tmp_path):
     ).stdout.strip()
     assert scanned == qr_payload(card.card_number, "https://example.test")
     assert scanned == f"HIMCARE {card.card_number} https://example.test/himcare/verify/?q={card.card_number}"
+
+
+def test_relations_are_printed_in_english_and_hindi(card):
+    """Issue #12 item 4: the bilingual card names each relation in both languages ("Wife · पत्नी"), whatever
+    the language of the request that prints it."""
+    from django.utils import translation
+
+    from himswasthya.himcare.enrolment.cards import render_card_html
+
+    with translation.override("hi"):
+        html = render_card_html(card)
+        assert translation.get_language() == "hi"
+    assert "<td>Husband · पति</td>" in html and "<td>Daughter · पुत्री</td>" in html
+    assert "Self (head) · स्वयं (मुखिया)" in html

@@ -144,3 +144,21 @@ def test_import_needs_an_officer(clerk, scheme_desk, himcare_officer):
     assert report.created == 2
     entry = AuditEntry.objects.get(action="himcare.package_import")
     assert entry.detail["created"] == 2 and entry.actor == himcare_officer
+
+
+@pytest.mark.django_db
+def test_optional_document_columns_set_what_each_package_needs():
+    header = HEADER.rstrip("\n") + ",preauth_documents,claim_documents\n"
+    body = (
+        "SG,General Surgery,SG001,Appendicectomy,SG001A,Appendicectomy - open,20000,Y,3,surgical,Y,"
+        "investigation;clinical_notes,\n"
+        "SE,Ophthalmology,SE001,Cataract,SE001A,Cataract,12000,N,0,daycare,N,,xray\n"
+    )
+    report = import_packages(_csv(body, header=header))
+    assert report.created == 1 and report.errors_total == 1
+    assert report.errors[0].field == "claim_documents" and "xray" in report.errors[0].reason
+    package = Package.objects.get(code="SG001A")
+    assert (package.preauth_documents, package.claim_documents) == ("clinical_notes,investigation", "")
+    # A master without the columns keeps what was set.
+    import_packages(_csv(GOOD))
+    assert Package.objects.get(code="SG001A").preauth_documents == "clinical_notes,investigation"
