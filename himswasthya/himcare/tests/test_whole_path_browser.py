@@ -14,6 +14,7 @@ import re
 import pypdf
 import pytest
 from django.core.cache import cache
+from playwright.sync_api import expect
 
 from himswasthya.accounts.mfa import needs_second_factor
 from himswasthya.accounts.models import User
@@ -277,7 +278,8 @@ def test_the_whole_path_in_the_browser(
         officer.get_by_test_id("case-row").filter(has_text=text["patient"]).get_by_role(
             "link", name=case_no
         ).click()
-        assert officer.get_by_test_id("decision-documents").get_by_test_id("document-link").count() == 2
+        # expect() waits for the case page (count() alone would ask the queue page still on screen).
+        expect(officer.get_by_test_id("decision-documents").get_by_test_id("document-link")).to_have_count(2)
         officer.get_by_role("button", name=text["decide"]).click()
         officer.wait_for_url(re.compile(r".*/himcare/cases/\d+/$"))
         assert officer.get_by_test_id("case-status").inner_text() == text["preauth_approved"]
@@ -309,7 +311,7 @@ def test_the_whole_path_in_the_browser(
         assert "₹22,800" in card.inner_text()
         card.get_by_test_id("open-claim").click()
         officer.wait_for_url(case_url)
-        assert officer.get_by_test_id("decision-documents").get_by_test_id("document-link").count() == 5
+        expect(officer.get_by_test_id("decision-documents").get_by_test_id("document-link")).to_have_count(5)
         claim = officer.get_by_test_id("adjudicate-form")
         claim.get_by_role("radio", name=text["part"]).check()
         claim.get_by_label(text["approved_amount"]).fill("20000")

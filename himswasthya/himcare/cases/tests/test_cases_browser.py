@@ -5,6 +5,7 @@ the claim queue, and the citizen sees the family's balance fall."""
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from himswasthya.core.money import rupees
 from himswasthya.himcare.cases.wallet import balance
@@ -72,7 +73,7 @@ def test_preauth_to_paid_claim_in_the_browser(
     officer.goto("/himcare/cases/preauth-queue/")
     officer.get_by_role("link", name=case.case_no).click()
     shown = officer.get_by_test_id("decision-documents")
-    assert shown.get_by_test_id("document-link").count() == 2
+    expect(shown.get_by_test_id("document-link")).to_have_count(2)  # waits for the case page
     with officer.expect_popup() as popup:
         shown.get_by_role("link", name="Investigation report").click()
     assert popup.value.url.endswith(f"/documents/{case.documents.get(kind='investigation').pk}/")
@@ -99,7 +100,7 @@ def test_preauth_to_paid_claim_in_the_browser(
     assert officer.get_by_test_id("claim-card").get_by_test_id("adjudicate").count() == 0
     officer.get_by_test_id("claim-card").get_by_test_id("open-claim").click()
     officer.wait_for_url(f"**/himcare/cases/{case.pk}/")
-    assert officer.get_by_test_id("decision-documents").get_by_test_id("document-link").count() == 5
+    expect(officer.get_by_test_id("decision-documents").get_by_test_id("document-link")).to_have_count(5)
     officer.get_by_test_id("adjudicate").click()
     officer.wait_for_url("**/himcare/cases/claim-queue/")
     case.refresh_from_db()
