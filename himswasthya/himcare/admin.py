@@ -43,6 +43,7 @@ class PackageForm(forms.ModelForm):
             "procedure_code",
             "specialty",
             "name",
+            "name_hi",
             "rate_paise",
             "kind",
             "needs_preauth",
@@ -60,7 +61,7 @@ class PackageAdmin(admin.ModelAdmin):
     form = PackageForm
     list_display = ("code", "name", "kind", "needs_preauth", "preauth_needs", "claim_needs", "is_active")
     list_filter = ("kind", "is_active", "specialty")
-    search_fields = ("code", "name")
+    search_fields = ("code", "name", "name_hi")
 
     @admin.display(description=_("documents needed at pre-authorisation"))
     def preauth_needs(self, package: Package) -> str:

@@ -159,6 +159,7 @@ class CaseRow(Schema):
 class CasePackageOut(Schema):
     code: str
     name: str
+    name_hi: str
     kind: str
     rate_paise: int
     quantity: int
@@ -271,6 +272,7 @@ def _full(user: Any, case: Case) -> dict[str, Any]:
             {
                 "code": p.package.code,
                 "name": p.package.name,
+                "name_hi": p.package.name_hi,
                 "kind": p.package.kind,
                 "rate_paise": p.rate_paise,
                 "quantity": p.quantity,

@@ -174,6 +174,8 @@ class CaseView:
     claim_status_display: str = ""
     claimed_paise: int | None = None
     approved_paise: int | None = None
+    # The packages for the page: {"code", "name", "name_hi"} each, shown with the local_name filter.
+    package_names: list[dict[str, str]] = field(default_factory=list)
 
 
 @dataclass
@@ -544,6 +546,7 @@ def _cases(family_id: int) -> list[CaseView]:
             "claim__approved_paise",
             "packages__package__code",
             "packages__package__name",
+            "packages__package__name_hi",
         )
     )
     views: dict[int, CaseView] = {}
@@ -563,6 +566,7 @@ def _cases(family_id: int) -> list[CaseView]:
         approved,
         package_code,
         package_name,
+        package_name_hi,
     ) in rows:
         view = views.get(pk)
         if view is None:
@@ -585,6 +589,9 @@ def _cases(family_id: int) -> list[CaseView]:
             )
         if package_code is not None:
             view.packages.append(f"{package_code} {package_name}")
+            view.package_names.append(
+                {"code": package_code, "name": package_name, "name_hi": package_name_hi}
+            )
     return list(views.values())
 
 

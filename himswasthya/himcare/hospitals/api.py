@@ -130,6 +130,7 @@ class PackageOut(Schema):
     procedure_code: str
     specialty: str
     name: str
+    name_hi: str
     rate_paise: int
     kind: str
     needs_preauth: bool

@@ -33,16 +33,17 @@ class PackageKind(models.TextChoices):
     DAY_CARE = "daycare", _("Day care")
 
 
-class Package(models.Model):
+class Package(LocalNameMixin, models.Model):
     """A health benefit package: one row per package + procedure code, in the national HBP layout."""
 
-    personal_data_exempt = {"name": "the name of a treatment package"}
+    personal_data_exempt = dict.fromkeys(("name", "name_hi"), "the name of a treatment package")
 
     code = models.CharField(_("code"), max_length=16, unique=True, help_text=_("Package and procedure code."))
     package_code = models.CharField(_("package code"), max_length=12)
     procedure_code = models.CharField(_("procedure code"), max_length=16, blank=True)
     specialty = protected_fk(Specialty, related_name="packages", verbose_name=_("specialty"))
     name = models.CharField(_("name"), max_length=300)
+    name_hi = models.CharField(_("name in Hindi"), max_length=300, blank=True)
     rate_paise = models.BigIntegerField(_("rate (paise)"))
     kind = models.CharField(_("kind"), max_length=8, choices=PackageKind.choices)
     needs_preauth = models.BooleanField(_("needs pre-authorisation"), default=True)

@@ -3,9 +3,11 @@
 Columns (a header row; lines starting with # before it are comments):
     specialty_code, specialty_name, package_code, package_name, procedure_code, procedure_name, rate_inr,
     preauth_required (Y/N), min_los_days, package_type (medical|surgical|daycare), one_time (Y/N)
-and optionally specialty_name_hi (the specialty's name in Hindi), preauth_documents and claim_documents (the
-document kinds the package needs, e.g. "clinical_notes;investigation"; a column left out keeps what the
-package has, an empty cell means the default for the package's kind: cases/documents.py).
+and optionally specialty_name_hi (the specialty's name in Hindi), package_name_hi (the procedure's name in
+Hindi, in Devanagari only; a column left out or an empty cell keeps the Hindi name the package has),
+preauth_documents and claim_documents (the document kinds the package needs, e.g.
+"clinical_notes;investigation"; a column left out keeps what the package has, an empty cell means the default
+for the package's kind: cases/documents.py).
 
 One row is one procedure; rows are upserted by procedure code (`Package.code`), specialties by their code.
 Each row is checked and written in its own savepoint: a bad row is reported (row number, field, reason) and
@@ -19,6 +21,7 @@ with illustrative rates, imported with `illustrative=True` so that every page sh
 from __future__ import annotations
 
 import io
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
@@ -52,7 +55,7 @@ COLUMNS = (
     "package_type",
     "one_time",
 )
-OPTIONAL_COLUMNS = ("specialty_name_hi", "preauth_documents", "claim_documents")
+OPTIONAL_COLUMNS = ("specialty_name_hi", "package_name_hi", "preauth_documents", "claim_documents")
 ILLUSTRATIVE_CSV = Path(__file__).resolve().parent / "data" / "packages_illustrative.csv"
 MAX_ROWS = 20_000
 MAX_ERRORS_KEPT = 500
@@ -64,6 +67,8 @@ _KINDS = {
     "day-care": PackageKind.DAY_CARE,
 }
 _YES_NO = {"Y": True, "YES": True, "N": False, "NO": False}
+_DEVANAGARI = re.compile(r"[\u0900-\u097F]")
+_LATIN = re.compile(r"[A-Za-z]")
 
 
 @dataclass
@@ -140,6 +145,14 @@ def _document_kinds(row: dict[str, str], name: str) -> str:
     return ",".join(kind for kind in DocumentKind.values if kind in given)
 
 
+def _hindi_name(row: dict[str, str], name: str, max_length: int) -> str:
+    """A Hindi name in Devanagari, or "" for an empty cell; Roman letters are refused (a swapped column)."""
+    value = _text(row, name, max_length, required=False)
+    if value and (not _DEVANAGARI.search(value) or _LATIN.search(value)):
+        raise _RowInvalid(name, gettext("Write the Hindi name in Devanagari, without Roman letters."))
+    return value
+
+
 def _parse(row: dict[str, str]) -> dict[str, Any]:
     """The Package and Specialty fields of one row, or _RowInvalid naming the first bad field."""
     specialty_code = _code(row, "specialty_code", 8)
@@ -149,6 +162,7 @@ def _parse(row: dict[str, str]) -> dict[str, Any]:
     package_name = _text(row, "package_name", 300)
     procedure_code = _code(row, "procedure_code", 16)
     procedure_name = _text(row, "procedure_name", 300, required=False)
+    name_hi = _hindi_name(row, "package_name_hi", 300)
     try:
         rate_paise = parse_rupees(row.get("rate_inr") or "", allow_zero=False)
     except ValidationError as exc:
@@ -178,6 +192,8 @@ def _parse(row: dict[str, str]) -> dict[str, Any]:
             "needs_preauth": needs_preauth,
             "min_stay_days": int(raw_los),
             "is_one_time": one_time,
+            # An empty cell or no column keeps the Hindi name the package has.
+            **({"name_hi": name_hi} if name_hi else {}),
             # Only when the file has the column: re-importing a master without it keeps what was set.
             **{
                 name: _document_kinds(row, name)
@@ -346,7 +362,10 @@ def search_packages(
     query = (query or "").strip()
     if query:
         packages = packages.filter(
-            Q(code__icontains=query) | Q(package_code__icontains=query) | Q(name__icontains=query)
+            Q(code__icontains=query)
+            | Q(package_code__icontains=query)
+            | Q(name__icontains=query)
+            | Q(name_hi__icontains=query)
         )
     return packages.order_by("specialty__code", "code")
 

@@ -169,3 +169,18 @@ def test_pages_in_hindi(login_as, scheme_desk, himcare_officer, world, settings,
         "पूर्व-प्राधिकरण"
         in body.get(f"/himcare/cases/new/?enrolled_member={world['member'].pk}").content.decode()
     )
+
+
+def test_package_names_in_the_page_language(login_as, citizen, scheme_desk, raised):
+    package = raised.packages.get().package
+    package.name_hi = "पित्ताशय की थैली निकालना (कोलेसिस्टेक्टॉमी)"
+    package.save(update_fields=["name_hi"])
+    for path, client in (
+        ("/himcare/cases/mine/", login_as(citizen)),
+        (f"/himcare/cases/{raised.pk}/", login_as(scheme_desk)),
+    ):
+        english = client.get(path, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+        assert package.name in english and package.name_hi not in english
+        with translation.override("hi"):
+            hindi = client.get(path, HTTP_ACCEPT_LANGUAGE="hi").content.decode()
+        assert package.name_hi in hindi and package.name not in hindi

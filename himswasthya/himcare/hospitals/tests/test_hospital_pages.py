@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from himswasthya.himcare.enrolment.verification import format_card_number
 from himswasthya.himcare.hospitals.packages import import_illustrative
-from himswasthya.himcare.models import Empanelment, EmpanelmentStatus, Package
+from himswasthya.himcare.models import Case, CasePackage, Empanelment, EmpanelmentStatus, Package
 from himswasthya.himcare.tests.factories import card_verification_fixtures, make_specialty
 
 CARD = format_card_number(2026, 23, 55)
@@ -35,6 +35,32 @@ def test_verify_page_in_hindi(login_as, scheme_desk, enrolled):
     client = login_as(scheme_desk, HTTP_ACCEPT_LANGUAGE="hi")
     html = client.post("/himcare/verify/", {"q": CARD, "second_fact": "1980"}).content.decode()
     assert "सक्रिय कवर" in html and "₹5,00,000" in html
+
+
+def test_verify_page_lists_past_packages_in_the_page_language(
+    login_as, scheme_desk, enrolled, other_scheme_desk, persona_other_facility, surgery_package
+):
+    surgery_package.name_hi = "पित्ताशय की थैली निकालना (कोलेसिस्टेक्टॉमी)"
+    surgery_package.save(update_fields=["name_hi"])
+    member = enrolled.members.first()
+    case = Case.objects.create(
+        case_no="CASE-T-1",
+        enrolment=enrolled,
+        enrolled_member=member,
+        person=member.person,
+        facility=persona_other_facility,
+        status="claim_approved",
+        estimated_paise=22_800_00,
+        raised_by=other_scheme_desk,
+    )
+    CasePackage.objects.create(case=case, package=surgery_package, rate_paise=22_800_00)
+    for language, shown, hidden in (
+        ("en", surgery_package.name, surgery_package.name_hi),
+        ("hi", surgery_package.name_hi, surgery_package.name),
+    ):
+        client = login_as(scheme_desk, HTTP_ACCEPT_LANGUAGE=language)
+        html = client.post("/himcare/verify/", {"q": CARD, "second_fact": "1980"}).content.decode()
+        assert f"SG039A {shown}" in html and hidden not in html
 
 
 def test_verify_page_errors_and_no_cover(login_as, scheme_desk, enrolled):
@@ -106,6 +132,18 @@ def test_package_page_search_and_illustrative_banner(login_as, scheme_desk):
     assert "Illustrative rates" in html and "Abdominal hysterectomy" in html and "Cataract" not in html
     assert "Import a package master" not in html  # only officers import
     assert client.post("/himcare/packages/", {}).status_code == 403
+
+
+def test_package_page_shows_package_names_in_the_page_language(login_as, scheme_desk):
+    import_illustrative()
+    client = login_as(scheme_desk)
+    english = client.get(
+        "/himcare/packages/", {"specialty": "SG"}, HTTP_ACCEPT_LANGUAGE="en"
+    ).content.decode()
+    assert "Cholecystectomy - open" in english and "पित्ताशय की थैली" not in english
+    hindi = client.get("/himcare/packages/", {"specialty": "SG"}, HTTP_ACCEPT_LANGUAGE="hi").content.decode()
+    assert "पित्ताशय की थैली निकालना (कोलेसिस्टेक्टॉमी) - ओपन सर्जरी" in hindi
+    assert "Cholecystectomy - open" not in hindi
 
 
 def test_package_import_page_shows_the_row_report(login_as, himcare_officer):

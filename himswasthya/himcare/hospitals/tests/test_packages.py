@@ -162,3 +162,36 @@ def test_optional_document_columns_set_what_each_package_needs():
     # A master without the columns keeps what was set.
     import_packages(_csv(GOOD))
     assert Package.objects.get(code="SG001A").preauth_documents == "clinical_notes,investigation"
+
+
+@pytest.mark.django_db
+def test_optional_hindi_name_column_is_kept_when_left_out_and_roman_letters_are_reported():
+    header = HEADER.rstrip("\n") + ",package_name_hi\n"
+    body = (
+        "SG,General Surgery,SG001,Appendicectomy,SG001A,Appendicectomy - open,20000,Y,3,surgical,Y,"
+        "अपेंडिक्स निकालना - ओपन सर्जरी\n"
+        "SE,Ophthalmology,SE001,Cataract,SE001A,Cataract,12000,N,0,daycare,N,Cataract\n"  # line 3: Roman
+    )
+    report = import_packages(_csv(body, header=header))
+    assert report.created == 1 and report.errors_total == 1
+    assert (report.errors[0].row, report.errors[0].field) == (3, "package_name_hi")
+    assert not Package.objects.filter(code="SE001A").exists()
+    assert Package.objects.get(code="SG001A").name_hi == "अपेंडिक्स निकालना - ओपन सर्जरी"
+    # The same file again changes nothing; a master without the column (or an empty cell) keeps the name.
+    again = import_packages(_csv(body.splitlines(keepends=True)[0], header=header))
+    assert (again.unchanged, again.updated) == (1, 0)
+    without = import_packages(_csv(GOOD))
+    assert without.ok and without.unchanged == 1
+    empty_cell = (
+        "SG,General Surgery,SG001,Appendicectomy,SG001A,Appendicectomy - open,20000,Y,3,surgical,Y,\n"
+    )
+    assert import_packages(_csv(empty_cell, header=header)).unchanged == 1
+    assert Package.objects.get(code="SG001A").name_hi == "अपेंडिक्स निकालना - ओपन सर्जरी"
+
+
+@pytest.mark.django_db
+def test_illustrative_packages_have_hindi_names_in_devanagari():
+    import_illustrative()
+    assert not Package.objects.filter(name_hi="").exists()
+    assert Package.objects.get(code="SG002A").name_hi.startswith("पित्ताशय की थैली निकालना")
+    assert [p.code for p in search_packages("पित्ताशय")] == ["SG002A", "SG002B"]
