@@ -257,6 +257,7 @@ def test_the_whole_path_in_the_browser(
             "link", name=text["raise"]
         ).click()
         desk.get_by_role("heading", name=text["new_preauth"]).wait_for()
+        desk.wait_for_load_state("load")  # the ICD-10 search script listens only once it has run
         assert text["patient"] in desk.get_by_test_id("patient").inner_text()
         desk.get_by_test_id(f"package-{surgery_package.code}").check()
         desk.locator("#icd10-search").fill("gallbl")
