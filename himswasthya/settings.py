@@ -117,6 +117,7 @@ MIDDLEWARE = [
     "himswasthya.accounts.middleware.SingleSessionMiddleware",
     "himswasthya.accounts.middleware.SecondFactorMiddleware",
     "himswasthya.accounts.middleware.PasswordExpiryMiddleware",
+    "himswasthya.accounts.languages.LanguageChoiceMiddleware",  # remembers a citizen's choice of language
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "himswasthya.audit.middleware.AuditContextMiddleware",

@@ -56,6 +56,7 @@ class User(AbstractUser):
         ),
         "email": PersonalData(purposes=("contact", "login"), basis=LegalBasis.STATE_SERVICE_7B),
         "mobile": PersonalData(purposes=("login", "contact"), basis=LegalBasis.STATE_SERVICE_7B),
+        "language": PersonalData(purposes=("contact",), basis=LegalBasis.STATE_SERVICE_7B),
     }
 
     objects: ClassVar[StaffAwareUserManager] = StaffAwareUserManager()  # type: ignore[assignment]
@@ -71,6 +72,10 @@ class User(AbstractUser):
     password_changed_at = models.DateTimeField(_("password changed at"), null=True, blank=True)
     # SEC-15: one live session per user. Set by sign-in; a request from any other session is signed out.
     current_session_key = models.CharField(_("current session"), max_length=40, blank=True, editable=False)
+    # The language a citizen last chose on the site ("" = never chose): their SMS go in it (languages.py).
+    language = models.CharField(
+        _("language"), max_length=2, choices=settings.LANGUAGES, blank=True, default="", editable=False
+    )
 
     # Staff are visible to their facility's admin, their district's officer and the state administrator.
     scope_paths = ScopePaths(facility="facility", district=("facility__district", "district"), owner="pk")

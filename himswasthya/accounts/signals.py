@@ -8,8 +8,10 @@ from typing import Any
 from django.contrib.auth.signals import user_logged_in
 from django.dispatch import receiver
 from django.http import HttpRequest
+from django.utils.translation import get_language
 
 from himswasthya.accounts import services
+from himswasthya.accounts.languages import remember_language
 
 # sign_in() (accounts/views.py) names its method on the request; any other login() counts as a password one.
 LOGIN_METHOD_ATTR = "_himswasthya_login_method"
@@ -23,3 +25,4 @@ def on_logged_in(sender: Any, request: HttpRequest | None, user: Any, **kwargs: 
     method = getattr(request, LOGIN_METHOD_ATTR, None) or "password"
     services.do_register_session(user, request.session.session_key or "")
     services.record_login(user, method)
+    remember_language(user, get_language())  # the language they signed in with is their choice

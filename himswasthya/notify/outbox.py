@@ -7,11 +7,16 @@ the gateway and issues no outbox UPDATE. Either way a gateway that is down never
 the row stays pending with a growing back-off and `send_pending_sms` retries it. A message that DLT rules
 refuse is marked failed at once (retrying cannot help). `last_error` keeps the error class only, never the
 text or the mobile.
+
+The language of an SMS is the one its recipient chose: `language_of_mobile` is filled by accounts (which sits
+above notify) at start-up with "the language the citizen holding this mobile chose on the site, '' if none";
+without an answer the message goes in the current language (the page's, or English in a command).
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
@@ -35,8 +40,18 @@ def backoff(attempts: int) -> timedelta:
     return min(timedelta(minutes=2 ** max(attempts - 1, 0)), MAX_BACKOFF)
 
 
-def _localised(template: str) -> str:
-    return f"{template}_hi" if (translation.get_language() or "").startswith("hi") else template
+def _unknown_language(mobile: str) -> str:
+    return ""
+
+
+# The one hook: `outbox.language_of_mobile = ...` in the providing app's ready() (accounts/apps.py).
+language_of_mobile: Callable[[str], str] = _unknown_language
+
+
+def _localised(template: str, mobile: str) -> str:
+    """`<template>_hi` when the recipient chose Hindi, or chose nothing and the current language is Hindi."""
+    language = language_of_mobile(mobile) or translation.get_language() or ""
+    return f"{template}_hi" if language.startswith("hi") else template
 
 
 def send_in_request() -> bool:
@@ -47,14 +62,15 @@ def send_in_request() -> bool:
 def outbox_row(
     template: str, *, mobile: str, variables: dict[str, Any], subject: models.Model | None = None
 ) -> SmsOutbox:
-    """The unsaved outbox row of one SMS (in the current language) about `subject` (any model instance; its
-    primary key may still be unset, for a caller that fills `subject_id` in SQL). When the request sends it,
-    the request owns the row for its first minute and the cron run picks it up only after that (a process that
-    died before sending), so the hot path needs no claim query; otherwise it is due for the sender at once."""
+    """The unsaved outbox row of one SMS (in the recipient's language, see above) about `subject` (any model
+    instance; its primary key may still be unset, for a caller that fills `subject_id` in SQL). When the
+    request sends it, the request owns the row for its first minute and the cron run picks it up only after
+    that (a process that died before sending), so the hot path needs no claim query; otherwise it is due for
+    the sender at once."""
     now = timezone.now()
     in_request = send_in_request()
     return SmsOutbox(
-        template_key=_localised(template),
+        template_key=_localised(template, mobile),
         variables=variables,
         mobile=mobile,
         subject_type=subject_label(subject) if subject is not None else "",
@@ -73,7 +89,7 @@ def after_commit(row: SmsOutbox) -> None:
 def queue_sms(
     template: str, *, mobile: str | None, variables: dict[str, Any], subject: models.Model | None = None
 ) -> SmsOutbox | None:
-    """Queue one SMS in the caller's transaction (in the current language); sent after commit."""
+    """Queue one SMS in the caller's transaction (in the recipient's language); sent after commit."""
     if not mobile:
         return None
     row = outbox_row(template, mobile=mobile, variables=variables, subject=subject)

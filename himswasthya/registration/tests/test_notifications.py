@@ -13,8 +13,8 @@ from himswasthya.notify.models import SmsOutbox, SmsStatus
 from himswasthya.notify.sms import outbox
 from himswasthya.notify.tests.gateway import closed_port
 from himswasthya.registration import services
-from himswasthya.registration.models import Appointment
-from himswasthya.registration.tests.booking_fixtures import THURSDAY
+from himswasthya.registration.models import Appointment, Channel
+from himswasthya.registration.tests.booking_fixtures import THURSDAY, make_person
 
 pytestmark = pytest.mark.django_db
 
@@ -68,3 +68,57 @@ def test_hindi_bookings_get_the_hindi_template(
         )
     assert SmsOutbox.objects.about(appointment).get().template_key == "appointment_booked_hi"
     assert outbox[-1].text.startswith("हिमस्वास्थ्य ओपीडी बुकिंग " + appointment.number)
+
+
+def _walk_in(clerk, person, facility, department, capture):
+    """A walk-in by ABHA scan and share (the walk-in channel that sends the token by SMS), registered by a
+    clerk who works in English."""
+    with translation.override("en"), capture(execute=True):
+        return services.do_register_walk_in(
+            actor=clerk, person=person, facility=facility, department=department, channel=Channel.SCAN_SHARE
+        )
+
+
+def test_a_walk_in_sms_goes_in_the_language_the_citizen_chose(
+    settings,
+    clock,
+    clerk,
+    citizen,
+    persona_facility,
+    medicine,
+    persona_district,
+    wednesday_session,
+    django_capture_on_commit_callbacks,
+):
+    settings.SMS_SEND_IN_REQUEST, settings.SMS_BACKEND = True, "memory"
+    outbox.clear()
+    citizen.language = "hi"
+    citizen.save(update_fields=["language"])
+    patient = make_person(persona_district, "Asha Devi", mobile=citizen.mobile, sex="F")
+    appointment = _walk_in(clerk, patient, persona_facility, medicine, django_capture_on_commit_callbacks)
+    assert SmsOutbox.objects.about(appointment).get().template_key == "scan_share_token_hi"
+    assert outbox[-1].template_id == settings.SMS_DLT_TEMPLATE_IDS["scan_share_token_hi"]
+    assert outbox[-1].mobile == citizen.mobile
+
+
+def test_a_walk_in_sms_to_an_unknown_mobile_follows_the_page_language(
+    clock,
+    clerk,
+    persona_facility,
+    medicine,
+    persona_district,
+    wednesday_session,
+    django_capture_on_commit_callbacks,
+):
+    patient = make_person(persona_district, mobile="9811100001")
+    appointment = _walk_in(clerk, patient, persona_facility, medicine, django_capture_on_commit_callbacks)
+    assert SmsOutbox.objects.about(appointment).get().template_key == "scan_share_token"
+    with translation.override("hi"), django_capture_on_commit_callbacks(execute=True):
+        hindi = services.do_register_walk_in(
+            actor=clerk,
+            person=make_person(persona_district, mobile="9811100002"),
+            facility=persona_facility,
+            department=medicine,
+            channel=Channel.SCAN_SHARE,
+        )
+    assert SmsOutbox.objects.about(hindi).get().template_key == "scan_share_token_hi"

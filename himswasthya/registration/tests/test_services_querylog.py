@@ -37,11 +37,12 @@ def test_a_booking_of_a_known_patient_is_a_handful_of_statements(
     for sql in statements:
         print(sql[:300])
     if connection.vendor == "postgresql":
-        # the policy (not cached inside the test's transaction), then the whole booking in one statement
-        # (in a savepoint here, because the test runs in a transaction)
+        # the policy (not cached inside the test's transaction), the SMS recipient's chosen language (one
+        # indexed SELECT, accounts/languages.py), then the whole booking in one statement (in a savepoint
+        # here, because the test runs in a transaction)
         writes = [s for s in statements if s.startswith("WITH")]
         assert len(writes) == 1 and "UPDATE" in writes[0] and writes[0].count("INSERT INTO") == 3
-        assert len(statements) <= 4
+        assert len(statements) <= 5
     else:
         writes = [s for s in statements if s.split()[0] in {"UPDATE", "INSERT"}]
         # token UPDATE, appointment INSERT, audit INSERT, SMS outbox INSERT (+ the audit seal, after commit)
@@ -70,10 +71,12 @@ def test_outside_a_transaction_a_booking_is_one_statement_with_the_same_rows(
             actor=clerk, person=person, session=thursday_session, date=THURSDAY
         )
     statements = [q["sql"] for q in queries]
-    # The policy is cached after the first booking; no BEGIN/COMMIT: the statement is its own transaction.
-    # What follows is the audit sealing after commit (inline in tests, a background thread in production).
-    assert statements[0].startswith("WITH"), statements
-    assert all("audit_" in sql or sql in {"BEGIN", "COMMIT"} for sql in statements[1:]), statements
+    # The policy is cached after the first booking; the SMS recipient's chosen language is one indexed read;
+    # no BEGIN/COMMIT: the statement is its own transaction. What follows is the audit sealing after commit
+    # (inline in tests, a background thread in production).
+    assert statements[0].startswith('SELECT "accounts_user"."language"'), statements
+    assert statements[1].startswith("WITH"), statements
+    assert all("audit_" in sql or sql in {"BEGIN", "COMMIT"} for sql in statements[2:]), statements
     assert appointment.uhid == uhid and appointment.token_number == 2
     day = SessionDay.objects.get()
     assert appointment.number == services.appointment_number(THURSDAY, day.pk, 2)
