@@ -17,6 +17,8 @@ from django.utils import timezone
 from himswasthya.codelists.models import Icd10Code
 from himswasthya.himcare.enrolment.eligibility import CATEGORY_RULES
 from himswasthya.himcare.models import (
+    Case,
+    CasePackage,
     Category,
     CategoryRule,
     Empanelment,
@@ -273,3 +275,23 @@ def paper_uploads(packages, stage: str = "preauth") -> dict[str, Any]:
         f"document_{kind}": SimpleUploadedFile(f"{kind}.pdf", TEST_PDF + kind.encode(), "application/pdf")
         for kind in required_documents(packages, stage)
     }
+
+
+def make_past_case(
+    enrolment, *, facility, raised_by, package, case_no: str = "CASE-T-1", status: str = "claim_approved"
+):
+    """A case of `enrolment`'s first member at another hospital, with `package` at ₹22,800: the history a
+    desk sees when it verifies the card."""
+    member = enrolment.members.first()
+    case = Case.objects.create(
+        case_no=case_no,
+        enrolment=enrolment,
+        enrolled_member=member,
+        person=member.person,
+        facility=facility,
+        status="claim_approved",
+        estimated_paise=22_800_00,
+        raised_by=raised_by,
+    )
+    CasePackage.objects.create(case=case, package=package, rate_paise=22_800_00)
+    return case

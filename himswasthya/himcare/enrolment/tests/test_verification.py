@@ -19,13 +19,16 @@ from himswasthya.himcare.enrolment.verification import (
     recent_alerts,
 )
 from himswasthya.himcare.models import (
-    Case,
-    CasePackage,
     Claim,
     EnrolmentStatus,
     Wallet,
 )
-from himswasthya.himcare.tests.factories import card_verification_fixtures, make_active_enrolment, make_family
+from himswasthya.himcare.tests.factories import (
+    card_verification_fixtures,
+    make_active_enrolment,
+    make_family,
+    make_past_case,
+)
 from himswasthya.people.models import IdentifierType, PersonIdentifier
 
 CARD = format_card_number(2026, 23, 12)
@@ -182,18 +185,9 @@ def test_family_member_left_out_of_the_enrolment_is_flagged(scheme_desk, citizen
 def test_past_cases_and_claims_are_listed(
     scheme_desk, enrolled, other_scheme_desk, persona_other_facility, surgery_package
 ):
-    member = enrolled.members.first()
-    case = Case.objects.create(
-        case_no="CASE-T-1",
-        enrolment=enrolled,
-        enrolled_member=member,
-        person=member.person,
-        facility=persona_other_facility,
-        status="claim_approved",
-        estimated_paise=22_800_00,
-        raised_by=other_scheme_desk,
+    case = make_past_case(
+        enrolled, facility=persona_other_facility, raised_by=other_scheme_desk, package=surgery_package
     )
-    CasePackage.objects.create(case=case, package=surgery_package, rate_paise=22_800_00)
     Claim.objects.create(
         claim_no="CLM-T-1",
         case=case,

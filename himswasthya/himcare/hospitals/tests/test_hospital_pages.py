@@ -11,8 +11,8 @@ from django.utils import timezone
 
 from himswasthya.himcare.enrolment.verification import format_card_number
 from himswasthya.himcare.hospitals.packages import import_illustrative
-from himswasthya.himcare.models import Case, CasePackage, Empanelment, EmpanelmentStatus, Package
-from himswasthya.himcare.tests.factories import card_verification_fixtures, make_specialty
+from himswasthya.himcare.models import Empanelment, EmpanelmentStatus, Package
+from himswasthya.himcare.tests.factories import card_verification_fixtures, make_past_case, make_specialty
 
 CARD = format_card_number(2026, 23, 55)
 
@@ -42,18 +42,9 @@ def test_verify_page_lists_past_packages_in_the_page_language(
 ):
     surgery_package.name_hi = "पित्ताशय की थैली निकालना (कोलेसिस्टेक्टॉमी)"
     surgery_package.save(update_fields=["name_hi"])
-    member = enrolled.members.first()
-    case = Case.objects.create(
-        case_no="CASE-T-1",
-        enrolment=enrolled,
-        enrolled_member=member,
-        person=member.person,
-        facility=persona_other_facility,
-        status="claim_approved",
-        estimated_paise=22_800_00,
-        raised_by=other_scheme_desk,
+    make_past_case(
+        enrolled, facility=persona_other_facility, raised_by=other_scheme_desk, package=surgery_package
     )
-    CasePackage.objects.create(case=case, package=surgery_package, rate_paise=22_800_00)
     for language, shown, hidden in (
         ("en", surgery_package.name, surgery_package.name_hi),
         ("hi", surgery_package.name_hi, surgery_package.name),
