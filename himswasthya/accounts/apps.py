@@ -8,6 +8,6 @@ class AccountsConfig(AppConfig):
     def ready(self) -> None:
         from himswasthya.accounts import signals  # noqa: F401 - connects the sign-in receiver
         from himswasthya.accounts.languages import language_of_mobile
-        from himswasthya.notify import outbox
+        from himswasthya.notify.hooks import hooks
 
-        outbox.language_of_mobile = language_of_mobile  # SMS in the language the citizen chose
+        hooks.language_of_mobile = language_of_mobile  # notify sits below accounts: it asks through this hook

@@ -1,7 +1,7 @@
 """Issue #12: a citizen's SMS go in the language they chose on the site, whoever triggers them (a clerk
 working in English, a worker command, the demo loader). The choice is remembered on their account when a
 signed-in citizen switches language (`LanguageChoiceMiddleware`) and when they sign in (signals.py), and
-notify asks for it through the hook filled in AccountsConfig.ready (`notify.outbox.language_of_mobile`)."""
+notify asks for it through the hook filled in AccountsConfig.ready (`notify.hooks`)."""
 
 from __future__ import annotations
 

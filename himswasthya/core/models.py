@@ -13,6 +13,13 @@ class TimeStampedModel(models.Model):
         abstract = True
 
 
+def name_in_language(name: str, name_hi: str, language: str | None = None) -> str:
+    """The one rule: the Hindi name on a Hindi page when there is one, else the Roman name."""
+    if (language or get_language() or "en").startswith("hi") and name_hi:
+        return name_hi
+    return name
+
+
 class LocalNameMixin:
     """`display_name()`: the Hindi name on a Hindi page when there is one, else the Roman name (a model with
     `name` and `name_hi`). Templates use the `local_name` filter (core/templatetags), which also marks an
@@ -22,9 +29,7 @@ class LocalNameMixin:
     name_hi: str
 
     def display_name(self, language: str | None = None) -> str:
-        if (language or get_language() or "en").startswith("hi") and self.name_hi:
-            return self.name_hi
-        return self.name
+        return name_in_language(self.name, self.name_hi, language)
 
 
 class BilingualNameModel(LocalNameMixin, models.Model):

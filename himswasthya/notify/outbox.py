@@ -8,15 +8,14 @@ the row stays pending with a growing back-off and `send_pending_sms` retries it.
 refuse is marked failed at once (retrying cannot help). `last_error` keeps the error class only, never the
 text or the mobile.
 
-The language of an SMS is the one its recipient chose: `language_of_mobile` is filled by accounts (which sits
-above notify) at start-up with "the language the citizen holding this mobile chose on the site, '' if none";
-without an answer the message goes in the current language (the page's, or English in a command).
+The language of an SMS is the one its recipient chose (`hooks.language_of_mobile`, filled by accounts, which
+sits above notify); without an answer the message goes in the current language (the page's, or English in a
+command).
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
@@ -25,6 +24,7 @@ from django.db import models, transaction
 from django.db.models import F, Q
 from django.utils import timezone, translation
 
+from himswasthya.notify.hooks import hooks
 from himswasthya.notify.models import SmsOutbox, SmsStatus, subject_label
 from himswasthya.notify.sms import SmsDeliveryError, SmsError, SmsRefused, send_sms
 
@@ -40,17 +40,9 @@ def backoff(attempts: int) -> timedelta:
     return min(timedelta(minutes=2 ** max(attempts - 1, 0)), MAX_BACKOFF)
 
 
-def _unknown_language(mobile: str) -> str:
-    return ""
-
-
-# The one hook: `outbox.language_of_mobile = ...` in the providing app's ready() (accounts/apps.py).
-language_of_mobile: Callable[[str], str] = _unknown_language
-
-
 def _localised(template: str, mobile: str) -> str:
     """`<template>_hi` when the recipient chose Hindi, or chose nothing and the current language is Hindi."""
-    language = language_of_mobile(mobile) or translation.get_language() or ""
+    language = hooks.language_of_mobile(mobile) or translation.get_language() or ""
     return f"{template}_hi" if language.startswith("hi") else template
 
 

@@ -11,6 +11,8 @@ from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString
 from django.utils.translation import get_language
 
+from himswasthya.core.models import name_in_language
+
 register = template.Library()
 
 
@@ -22,6 +24,7 @@ def local_name(thing: Any) -> SafeString | str:
         name, name_hi = thing.get("name", ""), thing.get("name_hi", "")
     else:
         name, name_hi = thing.name, getattr(thing, "name_hi", "")
-    if (get_language() or "en").startswith("hi"):
-        return conditional_escape(name_hi) if name_hi else format_html('<span lang="en">{}</span>', name)
-    return conditional_escape(name)
+    shown = name_in_language(name, name_hi)
+    if shown == name and (get_language() or "en").startswith("hi"):
+        return format_html('<span lang="en">{}</span>', name)  # no Hindi name: English on purpose
+    return conditional_escape(shown)

@@ -258,9 +258,11 @@ def _wallet(enrolment_id: int) -> dict[str, int]:
 def _full(user: Any, case: Case) -> dict[str, Any]:
     case = (
         Case.objects.select_related("facility", "person", "enrolment__scheme_year")
-        .prefetch_related("packages__package", "diagnoses__icd10", "events")
+        .prefetch_related("packages__package", "diagnoses__icd10", "events", "documents")
         .get(pk=case.pk)
     )
+    packages = [p.package for p in case.packages.all()]
+    documents = list(case.documents.all())
     return {
         **_row(case),
         "treating_doctor": case.treating_doctor,
@@ -284,11 +286,11 @@ def _full(user: Any, case: Case) -> dict[str, Any]:
             for d in case.diagnoses.all()
         ],
         "events": list(case.events.all()),
-        "documents": case.documents.count(),
+        "documents": len(documents),
         "required_documents": {
-            stage: papers.case_documents(case, stage) for stage in (papers.PREAUTH, papers.CLAIM)
+            stage: papers.required_documents(packages, stage) for stage in (papers.PREAUTH, papers.CLAIM)
         },
-        "attached_documents": [{"id": d.pk, "kind": d.kind} for d in case.documents.all()],
+        "attached_documents": [{"id": d.pk, "kind": d.kind} for d in documents],
         "wallet": _wallet(case.enrolment_id),
         "allowed_actions": services.actions_for(user, case),
     }
