@@ -74,9 +74,62 @@ def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix) -
         options["options"] = f"{options.get('options', '')} -c synchronous_commit=off".strip()
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _fast_session_settings() -> None:
+    """Settings for the whole run, set before any module- or session-scoped fixture makes users or clients:
+    - a cheap password hasher (PBKDF2's million rounds cost half a second per user on a slow machine);
+    - every test `Client` loads the middleware anew, and WhiteNoise then lists every static file of every app
+      (about 150 files; most of a request's time in the access-policy walk). The test runner turns DEBUG off,
+      which turns WhiteNoise's `autorefresh` off; on, it looks up only the file a request asks for."""
+    from django.conf import settings
+
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.WHITENOISE_AUTOREFRESH = True
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _flush_only_written_tables() -> Iterator[None]:
+    """A transactional test (live server, threads, subprocesses) ends with Django's `flush`. On PostgreSQL
+    that is one TRUNCATE of all ~70 tables, which renews every table's and index's files (about 0.9 s), and
+    then recreates the content types and permissions it has just emptied. Here it empties only the tables
+    that hold rows, with DELETE in one transaction (Django's foreign keys are deferrable, so the order does
+    not matter), and keeps the content types and permissions, which post_migrate would write back the same.
+    The audit table's append-only trigger refuses DELETE: it is truncated. The end state is the same empty
+    database; sequences are not reset, as with Django's own flush (a test asking for that gets Django's)."""
+    from django.core.management.commands import flush
+
+    from himswasthya.audit.db_guards import AUDIT_TABLE
+
+    django_sql_flush = flush.sql_flush
+
+    def sql_flush(style, connection, reset_sequences=True, allow_cascade=False):
+        if connection.vendor != "postgresql" or reset_sequences:
+            return django_sql_flush(
+                style, connection, reset_sequences=reset_sequences, allow_cascade=allow_cascade
+            )
+        kept = {"django_content_type", "auth_permission"}
+        tables = [t for t in connection.introspection.django_table_names(only_existing=True) if t not in kept]
+        quote = connection.ops.quote_name
+        with connection.cursor() as cursor:
+            cursor.execute(
+                " UNION ALL ".join(f"SELECT %s WHERE EXISTS (SELECT 1 FROM {quote(t)})" for t in tables),
+                tables,
+            )
+            written = [row[0] for row in cursor.fetchall()]
+        if not written:
+            return []
+        statements = ["SET CONSTRAINTS ALL DEFERRED"]
+        statements += [f"DELETE FROM {quote(t)}" for t in written if t != AUDIT_TABLE]
+        statements += [f"TRUNCATE {quote(AUDIT_TABLE)} CASCADE" for t in written if t == AUDIT_TABLE]
+        return statements
+
+    flush.sql_flush = sql_flush
+    yield
+    flush.sql_flush = django_sql_flush
+
+
 @pytest.fixture(autouse=True)
 def _fast_test_settings(settings, tmp_path):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.SMS_BACKEND = "memory"
     settings.SECURE_COOKIES = False
     settings.SESSION_COOKIE_SECURE = False
