@@ -16,18 +16,7 @@ from himswasthya.himcare.admin import PackageForm
 from himswasthya.himcare.cases import services as cases
 from himswasthya.himcare.cases.documents import CLAIM, PREAUTH, attach_document, required_documents
 from himswasthya.himcare.models import Case, Claim, Document, Package, PackageKind
-from himswasthya.himcare.tests.factories import TEST_PDF, make_package, needed_papers
-
-
-def _raise(scheme_desk, world, documents):
-    return cases.do_raise_preauth(
-        actor=scheme_desk,
-        enrolled_member=world["member"],
-        facility=scheme_desk.facility,
-        package_ids=[world["package"].pk],
-        provisional_icd10_codes=["K80.2"],
-        documents=documents,
-    )
+from himswasthya.himcare.tests.factories import TEST_PDF, make_package
 
 
 def _discharged(scheme_desk, himcare_officer, case):
@@ -55,18 +44,18 @@ def test_defaults_by_package_kind_and_the_package_override(surgery_package):
     assert required_documents([Package.objects.get(pk=daycare.pk)], PREAUTH) == ["investigation", "photo"]
 
 
-def test_preauth_refused_without_the_documents_in_both_languages(scheme_desk, world):
+def test_preauth_refused_without_the_documents_in_both_languages(raise_preauth):
     for language, expected in (
         ("en", "Attach the documents the package needs for the pre-authorisation: Investigation report."),
         ("hi", "जाँच रिपोर्ट"),
     ):
         with translation.override(language), pytest.raises(DomainError) as caught:
-            _raise(scheme_desk, world, [{"kind": "clinical_notes", "reference": "N-1"}])
+            raise_preauth([{"kind": "clinical_notes", "reference": "N-1"}])
         assert caught.value.field == "documents" and caught.value.code == "documents_missing"
         assert expected in str(caught.value.message)
         assert "Attach" not in str(caught.value.message) or language == "en"
     assert not Case.objects.exists() and not Document.objects.exists()
-    case = _raise(scheme_desk, world, needed_papers([world["package"]]))
+    case = raise_preauth()
     assert sorted(case.documents.values_list("kind", flat=True)) == ["clinical_notes", "investigation"]
 
 
