@@ -476,6 +476,19 @@ class _Row:
             return None
         return parsed
 
+    def place_in_district(
+        self, name: str, place: tuple[Any, ...] | None, district_id: int | None, unknown: str, elsewhere: str
+    ) -> tuple[Any, ...] | None:
+        """`place` (a `Places` look-up: id, district id, ...) when it was found and lies in `district_id`
+        (when that is known); else the error `unknown` or `elsewhere` on field `name`, and None."""
+        if place is None:
+            self.error(name, unknown)
+        elif district_id and place[1] != district_id:
+            self.error(name, elsewhere)
+        else:
+            return place
+        return None
+
     def integer(self, name: str, required: bool = False) -> int | None:
         value = self.text(name, 12, required=required)
         if not value:
@@ -508,22 +521,26 @@ def _family_fields(raw: RawFamily, places: Places, allowed_districts: set[int] |
     out["block_id"] = None
     block_code = r.integer("block_lgd")
     if block_code is not None:
-        block = places.blocks.get(block_code)
-        if block is None:
-            r.error("block_lgd", _("Unknown block LGD code."))
-        elif out["district_id"] and block[1] != out["district_id"]:
-            r.error("block_lgd", _("The block is not in this district."))
-        else:
+        block = r.place_in_district(
+            "block_lgd",
+            places.blocks.get(block_code),
+            out["district_id"],
+            _("Unknown block LGD code."),
+            _("The block is not in this district."),
+        )
+        if block is not None:
             out["block_id"] = block[0]
     out["gram_panchayat_id"] = None
     gp_code = r.text("panchayat_code", 20)
     if gp_code:
-        gp = places.panchayats.get(gp_code)
-        if gp is None:
-            r.error("panchayat_code", _("Unknown panchayat code."))
-        elif out["district_id"] and gp[1] != out["district_id"]:
-            r.error("panchayat_code", _("The panchayat is not in this district."))
-        else:
+        gp = r.place_in_district(
+            "panchayat_code",
+            places.panchayats.get(gp_code),
+            out["district_id"],
+            _("Unknown panchayat code."),
+            _("The panchayat is not in this district."),
+        )
+        if gp is not None:
             out["gram_panchayat_id"] = gp[0]
             out["block_id"] = out["block_id"] or gp[2]
     out["address"] = r.text("address", 300)

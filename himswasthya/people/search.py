@@ -98,6 +98,17 @@ def parse_query(text: str) -> ParsedQuery:
 
 
 def _parse_number(text: str) -> ParsedQuery:
+    return parse_number(
+        text,
+        aadhaar_refusal=_("Aadhaar numbers cannot be searched. Use ABHA, mobile or name."),
+        not_a_number=_("Numbers are searched as a 14-digit ABHA number or a 10-digit mobile number."),
+    )
+
+
+def parse_number(text: str, *, aadhaar_refusal: str, not_a_number: str) -> ParsedQuery:
+    """A number typed into a search box: a 14-digit ABHA number (its check digit must match) or a mobile.
+    SEC-16: a 12-digit number that is not a mobile with 91 in front is an Aadhaar number, never searched (or
+    kept). The two refusals are the caller's words, since each search box names what it takes."""
     digits = re.sub(r"[\s+-]", "", text)
     if len(digits) == 14:
         if not luhn_valid(digits):
@@ -108,18 +119,11 @@ def _parse_number(text: str) -> ParsedQuery:
             )
         return ParsedQuery(QueryKind.ABHA_NUMBER, digits)
     if len(digits) == 12 and not digits.startswith("91"):
-        # SEC-16: we never search (or keep) a full Aadhaar number.
-        raise InvalidQuery(
-            _("Aadhaar numbers cannot be searched. Use ABHA, mobile or name."),
-            field="q",
-            code="aadhaar_not_searchable",
-        )
+        raise InvalidQuery(aadhaar_refusal, field="q", code="aadhaar_not_searchable")
     try:
         return ParsedQuery(QueryKind.MOBILE, normalise_mobile(text))
     except ValidationError as exc:
-        raise InvalidQuery(
-            _("Numbers are searched as a 14-digit ABHA number or a 10-digit mobile number."), field="q"
-        ) from exc
+        raise InvalidQuery(not_a_number, field="q") from exc
 
 
 # --- names ----------------------------------------------------------------------------------------------

@@ -74,12 +74,9 @@ def world(
     from himswasthya.facilities.models import Department, OpdSession
     from himswasthya.himcare.tests.factories import (
         make_active_enrolment,
-        make_empanelment,
+        make_empanelled_package,
         make_family,
-        make_icd10,
-        make_package,
         make_scheme_year,
-        make_specialty,
     )
 
     settings.ABDM_GATEWAY_URL = f"{CLOSED_PORT}/gateway"
@@ -115,10 +112,7 @@ def world(
         family_id="HP-FAM-API-1",
     )
     enrolment = make_active_enrolment(family, year)
-    specialty = make_specialty()
-    package = make_package(specialty=specialty)
-    empanelment = make_empanelment(persona_facility, specialty)
-    make_icd10()
+    package = make_empanelled_package(persona_facility)
     return {
         "facility": persona_facility,
         "department": medicine,
@@ -128,7 +122,7 @@ def world(
         "enrolment": enrolment,
         "enrolled_member": enrolment.members.order_by("id").first(),
         "package": package,
-        "empanelment": empanelment,
+        "empanelment": package.specialty.empanelments.get(),
     }
 
 

@@ -18,16 +18,12 @@ import pytest
 from django.conf import settings
 
 from himswasthya.accounts.tests.fixtures import session_cookie
-from himswasthya.himcare.cases import services as cases
 from himswasthya.himcare.tests.factories import (
     make_active_enrolment,
-    make_empanelment,
+    make_empanelled_package,
     make_family,
-    make_icd10,
-    make_package,
+    make_preauth,
     make_scheme_year,
-    make_specialty,
-    needed_papers,
 )
 from himswasthya.himcare.tests.monitoring_factories import abha_number
 from himswasthya.people.models import IdentifierType, PersonIdentifier
@@ -95,18 +91,9 @@ def citizen_with_everything(citizen, persona_district, persona_facility, scheme_
         person=members[1].person, id_type=IdentifierType.ABHA_NUMBER, value=abha_number(360)
     )
     enrolment = make_active_enrolment(family, make_scheme_year())
-    specialty = make_specialty()
-    package = make_package(specialty=specialty, rate_paise=1_23_456_78)  # long amounts: ₹3,76,543.22 left
-    make_empanelment(persona_facility, specialty)
-    make_icd10()
-    cases.do_raise_preauth(
-        actor=scheme_desk,
-        enrolled_member=enrolment.members.order_by("id")[1],
-        facility=persona_facility,
-        package_ids=[package.pk],
-        provisional_icd10_codes=["K80.2"],
-        documents=needed_papers([package]),
-    )
+    # long amounts: ₹3,76,543.22 left
+    package = make_empanelled_package(persona_facility, rate_paise=1_23_456_78)
+    make_preauth(scheme_desk, enrolment.members.order_by("id")[1], package, facility=persona_facility)
     appointment(session_day(persona_facility), members[0].person, status=AppointmentStatus.BOOKED)
     return citizen
 

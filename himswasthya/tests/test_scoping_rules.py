@@ -375,19 +375,12 @@ def himcare(world):
     """The Shimla family enrolled; a package both facilities are empanelled for."""
     from himswasthya.himcare.tests.factories import (
         make_active_enrolment,
-        make_empanelment,
-        make_icd10,
-        make_package,
+        make_empanelled_package,
         make_scheme_year,
-        make_specialty,
     )
 
     enrolment = make_active_enrolment(world["families"]["shimla"], make_scheme_year())
-    specialty = make_specialty()
-    make_package(specialty=specialty)
-    for facility in world["facilities"].values():
-        make_empanelment(facility, specialty)
-    make_icd10()
+    make_empanelled_package(*world["facilities"].values())
     return enrolment
 
 

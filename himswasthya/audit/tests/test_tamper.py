@@ -142,16 +142,21 @@ def test_the_untampered_chain_and_its_checkpoint_verify(sealed):
     assert code == 0 and "OK: chain of 6 entries verified" in text and "1 checkpoints" in text
 
 
-def test_a_edit_an_entrys_content(sealed):
+@pytest.mark.parametrize(
+    ("statement", "problem", "seq"),
+    [
+        pytest.param(
+            f"UPDATE {TABLE} SET purpose = 'claims' WHERE id = %s", "tampered", 3, id="a_edit_content"
+        ),
+        pytest.param(f"DELETE FROM {TABLE} WHERE id = %s", "gap", 4, id="b_delete_in_the_middle"),
+        pytest.param(f"UPDATE {TABLE} SET key_id = '' WHERE id = %s", "unkeyed", 3, id="f_change_the_key_id"),
+    ],
+)
+def test_one_statement_on_the_third_entry(sealed, statement, problem, seq):
+    """(a) edit an entry's content, (b) delete an entry in the middle, (f) change the key id of an entry."""
     with as_attacker():
-        raw(f"UPDATE {TABLE} SET purpose = 'claims' WHERE id = %s", [sealed[2].id])
-    assert_broken("tampered", seq=3)
-
-
-def test_b_delete_an_entry_in_the_middle(sealed):
-    with as_attacker():
-        raw(f"DELETE FROM {TABLE} WHERE id = %s", [sealed[2].id])
-    assert_broken("gap", seq=4)
+        raw(statement, [sealed[2].id])
+    assert_broken(problem, seq=seq)
 
 
 def test_c1_swap_two_entries(sealed):
@@ -251,12 +256,6 @@ def test_f_change_an_entrys_hash(sealed, column):
     with as_attacker():
         raw(f"UPDATE {TABLE} SET {column} = %s WHERE id = %s", ["f" * 64, sealed[2].id])
     assert_broken({"tampered", "broken_link"}, seq=3)
-
-
-def test_f_change_the_key_id_of_an_entry(sealed):
-    with as_attacker():
-        raw(f"UPDATE {TABLE} SET key_id = '' WHERE id = %s", [sealed[2].id])
-    assert_broken("unkeyed", seq=3)
 
 
 def test_f_rewind_only_the_head(sealed):

@@ -37,7 +37,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.db.models import Subquery
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -49,7 +48,6 @@ from himswasthya.audit.actions import AuditAction
 from himswasthya.audit.services import record
 from himswasthya.core.errors import DomainError, Forbidden, NotFound, RateLimited
 from himswasthya.core.ratelimit import check_rate, count_in_window, minute_key, window_count
-from himswasthya.core.validators import luhn_valid, normalise_mobile
 from himswasthya.himcare.models import (
     LIVE_ENROLMENT_STATUSES,
     Case,
@@ -62,6 +60,7 @@ from himswasthya.himcare.models import (
 from himswasthya.himparivar.models import Family, Member
 from himswasthya.people.models import IdentifierType, PersonIdentifier
 from himswasthya.people.phonetic import name_key
+from himswasthya.people.search import InvalidQuery, parse_number
 from himswasthya.people.uhid import mod11_2_check
 
 logger = logging.getLogger(__name__)
@@ -89,10 +88,6 @@ _HIM_PARIVAR_MEMBER = re.compile(r"^HPM[0-9A-Z]{8}$")  # the register's own ids;
 
 class InvalidCardNumber(DomainError):
     code = "card_invalid"
-
-
-class InvalidQuery(DomainError):
-    code = "query_invalid"
 
 
 class SecondFactRequired(DomainError):
@@ -248,31 +243,16 @@ def parse_query(text: str) -> _Parsed:
     if _LOOKS_LIKE_CARD.match(compact):
         return _Parsed("card", normalise_card_number(text))
     if _NUMBER.match(text):
-        digits = re.sub(r"[\s+-]", "", text)
-        if len(digits) == 14:
-            if not luhn_valid(digits):
-                raise InvalidQuery(
-                    _(
-                        "This ABHA number is not valid: its check digit does not match."
-                        " Please check each digit."
-                    ),
-                    field="q",
-                    code="abha_checksum",
-                )
-            return _Parsed("abha_number", digits)
-        if len(digits) == 12 and not digits.startswith("91"):
-            raise InvalidQuery(
-                _("Aadhaar numbers cannot be searched. Use the card number, ABHA, member id or mobile."),
-                field="q",
-                code="aadhaar_not_searchable",
-            )
-        try:
-            return _Parsed("mobile", normalise_mobile(text))
-        except ValidationError as exc:
-            raise InvalidQuery(
-                _("Enter a 10-digit mobile number, a 14-digit ABHA number or a HIMCARE card number."),
-                field="q",
-            ) from exc
+        number = parse_number(
+            text,
+            aadhaar_refusal=_(
+                "Aadhaar numbers cannot be searched. Use the card number, ABHA, member id or mobile."
+            ),
+            not_a_number=_(
+                "Enter a 10-digit mobile number, a 14-digit ABHA number or a HIMCARE card number."
+            ),
+        )
+        return _Parsed(str(number.kind), number.value)
     upper = text.upper()
     if _MEMBER_ID.match(upper) and (_HIM_PARIVAR_MEMBER.match(upper) or any(c.isdigit() for c in upper)):
         return _Parsed("member_id", upper)

@@ -247,6 +247,32 @@ def card_verification_fixtures(card: str):
     return _fresh_rate_window, enrolled
 
 
+def make_empanelled_package(*facilities: Any, **package_fields: Any) -> Package:
+    """What a hospital needs to raise a pre-authorisation: a General Surgery package (`make_package`'s, with
+    `package_fields`), each of `facilities` empanelled for its specialty, and the ICD-10 code K80.2."""
+    specialty = make_specialty()
+    package = make_package(specialty=specialty, **package_fields)
+    for facility in facilities:
+        make_empanelment(facility, specialty)
+    make_icd10()
+    return package
+
+
+def make_preauth(actor, enrolled_member, package, *, facility=None, documents=None) -> Case:
+    """A pre-authorisation `actor` raises through the service at their facility (or `facility`) for `package`,
+    provisional diagnosis K80.2, with the papers the package needs unless `documents` are given."""
+    from himswasthya.himcare.cases import services as cases
+
+    return cases.do_raise_preauth(
+        actor=actor,
+        enrolled_member=enrolled_member,
+        facility=facility or actor.facility,
+        package_ids=[package.pk],
+        provisional_icd10_codes=["K80.2"],
+        documents=needed_papers([package]) if documents is None else documents,
+    )
+
+
 def needed_papers(packages, stage: str = "preauth") -> list[dict[str, str]]:
     """The documents the packages need at `stage` (cases.documents' rule), as document numbers only."""
     from himswasthya.himcare.cases.documents import required_documents

@@ -114,6 +114,10 @@ def test_a_broken_row_is_reported_and_the_other_families_go_in(tmp_path, geograp
     ("change", "field"),
     [
         ({"district_lgd": 999}, "district_lgd"),
+        ({"block_lgd": 999}, "block_lgd"),
+        ({"block_lgd": 9002}, "block_lgd"),  # a block of Kangra for a family of Shimla
+        ({"panchayat_code": "NOPE"}, "panchayat_code"),
+        ({"panchayat_code": "9002-1"}, "panchayat_code"),  # a panchayat of Kangra
         ({"relation": "COUSIN"}, "relation"),
         ({"member_id": ""}, "member_id"),
         ({"abha_number": ABHA_1[:-1] + str((int(ABHA_1[-1]) + 1) % 10)}, "abha_number"),

@@ -22,11 +22,12 @@ from typing import Any
 
 import pytest
 from django.db import connection, models, transaction
-from hypothesis import HealthCheck, example, given, settings
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from himswasthya.audit.models import AuditEntry
 from himswasthya.core.errors import DomainError
+from himswasthya.core.tests.differential import differential_settings
 from himswasthya.facilities.models import Department, OpdClosure
 from himswasthya.notify.models import SmsOutbox
 from himswasthya.people.models import PersonIdentifier
@@ -393,13 +394,7 @@ def test_both_booking_paths_follow_the_rules_and_write_the_same_rows(
 ):
     checked = {"examples": 0}
 
-    @settings(
-        max_examples=20,
-        deadline=None,
-        derandomize=True,
-        database=None,
-        suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-    )
+    @differential_settings(max_examples=20)
     @given(scenario=scenarios)
     # Reaching the one-statement path (patients with a UHID, days opened): book, duplicate, full, cancel and
     # rebook, a closure after the day was opened, a department closure, an inactive session.

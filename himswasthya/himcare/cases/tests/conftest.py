@@ -1,13 +1,16 @@
 """Fixtures of the case tests: a member of the active enrolment at a hospital empanelled for the surgery
-package, and a pre-authorisation the scheme desk raised for them."""
+package, and a pre-authorisation the scheme desk raised (or raises) for them, or already discharged."""
 
 from __future__ import annotations
 
+import datetime
+
 import pytest
+from django.utils import timezone
 
 from himswasthya.himcare.cases import services as cases
 from himswasthya.himcare.models import Case
-from himswasthya.himcare.tests.factories import needed_papers
+from himswasthya.himcare.tests.factories import make_preauth
 
 
 @pytest.fixture
@@ -16,13 +19,33 @@ def world(active_enrolment, surgery_package, empanelment, gallstone_icd10):
 
 
 @pytest.fixture
-def raised(scheme_desk, world) -> Case:
+def raise_preauth(scheme_desk, world):
+    """Raises a pre-authorisation of the world's package (provisional diagnosis K80.2) with `documents`,
+    by default the papers the package needs."""
+
+    def raise_(documents=None) -> Case:
+        return make_preauth(scheme_desk, world["member"], world["package"], documents=documents)
+
+    return raise_
+
+
+@pytest.fixture
+def raised(raise_preauth) -> Case:
     """A pending pre-authorisation: the world's package, provisional diagnosis K80.2."""
-    return cases.do_raise_preauth(
+    return raise_preauth()
+
+
+@pytest.fixture
+def discharged(raised, scheme_desk, himcare_officer) -> Case:
+    """The raised pre-authorisation approved by the officer; the patient admitted three days ago and
+    discharged an hour ago (final diagnosis K80.2) by the scheme desk. The claim's papers are not attached
+    yet."""
+    cases.do_decide_preauth(actor=himcare_officer, case=raised, decision="approve")
+    cases.do_admit(actor=scheme_desk, case=raised, admitted_at=timezone.now() - datetime.timedelta(days=3))
+    return cases.do_discharge(
         actor=scheme_desk,
-        enrolled_member=world["member"],
-        facility=scheme_desk.facility,
-        package_ids=[world["package"].pk],
-        provisional_icd10_codes=["K80.2"],
-        documents=needed_papers([world["package"]]),
+        case=raised,
+        discharged_at=timezone.now() - datetime.timedelta(hours=1),
+        final_icd10_codes=["K80.2"],
+        discharge_summary="Recovered",
     )

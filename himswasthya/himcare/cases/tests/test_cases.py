@@ -91,15 +91,26 @@ def approved_case(setup, **kwargs):
     return cases.do_decide_preauth(actor=setup["officer"], case=case, decision="approve")
 
 
+def discharge(setup, clock, case, *, discharged_at=None, codes=("K80.2",), summary="x"):
+    """The scheme desk discharges `case` (at the clock's now unless `discharged_at` says otherwise)."""
+    return cases.do_discharge(
+        actor=setup["desk"],
+        case=case,
+        discharged_at=clock.now if discharged_at is None else discharged_at,
+        final_icd10_codes=list(codes),
+        discharge_summary=summary,
+    )
+
+
 def discharged_case(setup, clock, **kwargs):
     case = approved_case(setup, **kwargs)
     case = cases.do_admit(actor=setup["desk"], case=case, admitted_at=clock.now - datetime.timedelta(days=4))
-    case = cases.do_discharge(
-        actor=setup["desk"],
-        case=case,
+    case = discharge(
+        setup,
+        clock,
+        case,
         discharged_at=clock.now - datetime.timedelta(hours=1),
-        final_icd10_codes=["K80.2"],
-        discharge_summary="Open cholecystectomy, uneventful recovery.",
+        summary="Open cholecystectomy, uneventful recovery.",
     )
     attach_claim_papers(case, setup["desk"])
     return case
@@ -286,30 +297,21 @@ def test_admit_only_after_approval(setup, clock, active_enrolment):
 
 
 def test_discharge_rules_and_short_stay_warning(setup, clock, active_enrolment):
-    def discharge(case, *, discharged_at=None, codes=("K80.2",), summary="x"):
-        return cases.do_discharge(
-            actor=setup["desk"],
-            case=case,
-            discharged_at=clock.now if discharged_at is None else discharged_at,
-            final_icd10_codes=list(codes),
-            discharge_summary=summary,
-        )
-
     case = approved_case(setup)
     with pytest.raises(DomainError) as caught:
-        discharge(case)
+        discharge(setup, clock, case)
     assert "only after admission" in str(caught.value.message)
     case = cases.do_admit(actor=setup["desk"], case=case, admitted_at=clock.now - datetime.timedelta(days=1))
     with pytest.raises(DomainError) as caught:
-        discharge(case, codes=())
+        discharge(setup, clock, case, codes=())
     assert caught.value.field == "final_icd10_codes"
     with pytest.raises(DomainError) as caught:
-        discharge(case, summary="  ")
+        discharge(setup, clock, case, summary="  ")
     assert caught.value.field == "discharge_summary"
     with pytest.raises(DomainError) as caught:
-        discharge(case, discharged_at=clock.now - datetime.timedelta(days=2))
+        discharge(setup, clock, case, discharged_at=clock.now - datetime.timedelta(days=2))
     assert caught.value.code == "discharge_before_admission"
-    case = discharge(case, summary="Recovered")
+    case = discharge(setup, clock, case, summary="Recovered")
     assert case.status == CaseStatus.DISCHARGED
     assert len(case.warnings) == 1 and "shorter than the 3 days" in case.warnings[0]
     assert case.diagnoses.filter(kind="final").count() == 1
@@ -374,12 +376,8 @@ def test_whole_path_the_balance_falls(setup, clock, active_enrolment, tmp_path, 
     assert available(active_enrolment) == cover - RATE
     case = cases.do_decide_preauth(actor=setup["officer"], case=case, decision="approve")
     case = cases.do_admit(actor=setup["desk"], case=case, admitted_at=clock.now - datetime.timedelta(days=4))
-    case = cases.do_discharge(
-        actor=setup["desk"],
-        case=case,
-        discharged_at=clock.now - datetime.timedelta(hours=2),
-        final_icd10_codes=["K80.2"],
-        discharge_summary="Recovered",
+    case = discharge(
+        setup, clock, case, discharged_at=clock.now - datetime.timedelta(hours=2), summary="Recovered"
     )
     assert case.warnings == []
     claim = cases.do_submit_claim(
@@ -548,13 +546,7 @@ def test_misuse_checks_run_after_admission_and_claim(
             actor=setup["desk"], case=case, admitted_at=clock.now - datetime.timedelta(days=4)
         )
     assert checked == [case.pk]
-    case = cases.do_discharge(
-        actor=setup["desk"],
-        case=case,
-        discharged_at=clock.now - datetime.timedelta(hours=1),
-        final_icd10_codes=["K80.2"],
-        discharge_summary="ok",
-    )
+    case = discharge(setup, clock, case, discharged_at=clock.now - datetime.timedelta(hours=1), summary="ok")
     attach_claim_papers(case, setup["desk"])
     with django_capture_on_commit_callbacks(execute=True):
         cases.do_submit_claim(actor=setup["desk"], case=case)

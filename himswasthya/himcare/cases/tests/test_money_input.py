@@ -4,10 +4,7 @@ non-ASCII amounts with a field error in English and Hindi, never a 500 (regressi
 
 from __future__ import annotations
 
-import datetime
-
 import pytest
-from django.utils import timezone
 
 from himswasthya.himcare.cases import services as cases
 from himswasthya.himcare.models import Case, CaseStatus, Claim
@@ -27,16 +24,7 @@ BAD_AMOUNTS = {
 }
 
 
-def _discharged(scheme_desk, himcare_officer, case: Case) -> Case:
-    cases.do_decide_preauth(actor=himcare_officer, case=case, decision="approve")
-    cases.do_admit(actor=scheme_desk, case=case, admitted_at=timezone.now() - datetime.timedelta(days=3))
-    cases.do_discharge(
-        actor=scheme_desk,
-        case=case,
-        discharged_at=timezone.now() - datetime.timedelta(hours=1),
-        final_icd10_codes=["K80.2"],
-        discharge_summary="Recovered",
-    )
+def _with_claim_papers(case: Case, scheme_desk) -> Case:
     attach_claim_papers(case, scheme_desk)
     return Case.objects.get(pk=case.pk)
 
@@ -86,8 +74,8 @@ def test_decide_preauth_approved_amount(login_as, scheme_desk, himcare_officer, 
 
 @pytest.mark.parametrize("lang", ["en", "hi"])
 @pytest.mark.parametrize("amount", list(BAD_AMOUNTS))
-def test_submit_claim_amount(login_as, scheme_desk, himcare_officer, raised, amount, lang):
-    case = _discharged(scheme_desk, himcare_officer, raised)
+def test_submit_claim_amount(login_as, scheme_desk, discharged, amount, lang):
+    case = _with_claim_papers(discharged, scheme_desk)
     response = login_as(scheme_desk, HTTP_ACCEPT_LANGUAGE=lang).post(
         f"/himcare/cases/{case.pk}/submit_claim/", {"claimed": amount}
     )
@@ -97,8 +85,8 @@ def test_submit_claim_amount(login_as, scheme_desk, himcare_officer, raised, amo
 
 @pytest.mark.parametrize("lang", ["en", "hi"])
 @pytest.mark.parametrize("amount", list(BAD_AMOUNTS))
-def test_adjudicate_claim_amount(login_as, scheme_desk, himcare_officer, raised, amount, lang):
-    case = _discharged(scheme_desk, himcare_officer, raised)
+def test_adjudicate_claim_amount(login_as, scheme_desk, himcare_officer, discharged, amount, lang):
+    case = _with_claim_papers(discharged, scheme_desk)
     cases.do_submit_claim(actor=scheme_desk, case=case)
     response = login_as(himcare_officer, HTTP_ACCEPT_LANGUAGE=lang).post(
         f"/himcare/cases/{case.pk}/adjudicate_claim/",
@@ -115,12 +103,12 @@ def test_good_amounts_still_work(login_as, scheme_desk, world):
 
 
 @pytest.mark.parametrize("amount", [10**30, 2**63])
-def test_api_amount_beyond_any_column_is_a_400(login_as, scheme_desk, himcare_officer, raised, amount):
+def test_api_amount_beyond_any_column_is_a_400(login_as, scheme_desk, discharged, amount):
     """The JSON API takes paise as integers (pydantic refuses NaN, "१००", 1e5); a huge one is refused by the
     claim rules (not above the blocked amount) before it reaches the database. A guard, not a regression."""
     import json
 
-    case = _discharged(scheme_desk, himcare_officer, raised)
+    case = _with_claim_papers(discharged, scheme_desk)
     response = login_as(scheme_desk).post(
         f"/api/himcare/cases/{case.pk}/claim",
         json.dumps({"claimed_paise": amount}),

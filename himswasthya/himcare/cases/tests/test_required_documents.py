@@ -4,11 +4,9 @@ decision; the claim queue does not decide inline."""
 
 from __future__ import annotations
 
-import datetime
-
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.utils import timezone, translation
+from django.utils import translation
 
 from himswasthya.audit.models import AuditEntry
 from himswasthya.core.errors import DomainError
@@ -16,30 +14,7 @@ from himswasthya.himcare.admin import PackageForm
 from himswasthya.himcare.cases import services as cases
 from himswasthya.himcare.cases.documents import CLAIM, PREAUTH, attach_document, required_documents
 from himswasthya.himcare.models import Case, Claim, Document, Package, PackageKind
-from himswasthya.himcare.tests.factories import TEST_PDF, make_package, needed_papers
-
-
-def _raise(scheme_desk, world, documents):
-    return cases.do_raise_preauth(
-        actor=scheme_desk,
-        enrolled_member=world["member"],
-        facility=scheme_desk.facility,
-        package_ids=[world["package"].pk],
-        provisional_icd10_codes=["K80.2"],
-        documents=documents,
-    )
-
-
-def _discharged(scheme_desk, himcare_officer, case):
-    cases.do_decide_preauth(actor=himcare_officer, case=case, decision="approve")
-    cases.do_admit(actor=scheme_desk, case=case, admitted_at=timezone.now() - datetime.timedelta(days=3))
-    return cases.do_discharge(
-        actor=scheme_desk,
-        case=case,
-        discharged_at=timezone.now() - datetime.timedelta(hours=1),
-        final_icd10_codes=["K80.2"],
-        discharge_summary="Recovered",
-    )
+from himswasthya.himcare.tests.factories import TEST_PDF, make_package
 
 
 @pytest.mark.django_db
@@ -55,23 +30,23 @@ def test_defaults_by_package_kind_and_the_package_override(surgery_package):
     assert required_documents([Package.objects.get(pk=daycare.pk)], PREAUTH) == ["investigation", "photo"]
 
 
-def test_preauth_refused_without_the_documents_in_both_languages(scheme_desk, world):
+def test_preauth_refused_without_the_documents_in_both_languages(raise_preauth):
     for language, expected in (
         ("en", "Attach the documents the package needs for the pre-authorisation: Investigation report."),
         ("hi", "जाँच रिपोर्ट"),
     ):
         with translation.override(language), pytest.raises(DomainError) as caught:
-            _raise(scheme_desk, world, [{"kind": "clinical_notes", "reference": "N-1"}])
+            raise_preauth([{"kind": "clinical_notes", "reference": "N-1"}])
         assert caught.value.field == "documents" and caught.value.code == "documents_missing"
         assert expected in str(caught.value.message)
         assert "Attach" not in str(caught.value.message) or language == "en"
     assert not Case.objects.exists() and not Document.objects.exists()
-    case = _raise(scheme_desk, world, needed_papers([world["package"]]))
+    case = raise_preauth()
     assert sorted(case.documents.values_list("kind", flat=True)) == ["clinical_notes", "investigation"]
 
 
-def test_claim_needs_its_documents_attached_before_or_with_it(scheme_desk, himcare_officer, raised):
-    case = _discharged(scheme_desk, himcare_officer, raised)
+def test_claim_needs_its_documents_attached_before_or_with_it(scheme_desk, discharged):
+    case = discharged
     with pytest.raises(DomainError) as caught:
         cases.do_submit_claim(actor=scheme_desk, case=case, documents=[{"kind": "bill", "reference": "B-1"}])
     assert caught.value.field == "documents"
@@ -119,9 +94,9 @@ def test_the_officer_sees_the_documents_beside_the_decision(
 
 
 def test_the_claim_page_lists_missing_documents_and_the_queue_links_to_it(
-    login_as, scheme_desk, himcare_officer, raised
+    login_as, scheme_desk, himcare_officer, discharged
 ):
-    case = _discharged(scheme_desk, himcare_officer, raised)
+    case = discharged
     desk_page = " ".join(login_as(scheme_desk).get(f"/himcare/cases/{case.pk}/").content.decode().split())
     assert 'data-testid="claim-documents"' in desk_page and 'name="document_operation_notes"' in desk_page
     for kind in ("discharge_summary", "bill", "operation_notes"):

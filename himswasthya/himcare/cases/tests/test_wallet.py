@@ -148,32 +148,25 @@ def test_twenty_hospitals_raising_preauths_for_one_family_at_once(persona_distri
     """End to end through do_raise_preauth: 20 scheme desks of 20 hospitals, one family, one wallet."""
     from himswasthya.accounts.models import Role, User
     from himswasthya.facilities.models import Facility
-    from himswasthya.himcare.cases import services as cases
     from himswasthya.himcare.models import Case
-    from himswasthya.himcare.tests.factories import make_empanelment, make_icd10, make_package, make_specialty
+    from himswasthya.himcare.tests.factories import make_empanelled_package, make_preauth
 
     enrolment = _race_enrolment(persona_district, "RACE-3", cover_paise=100_000_00)
     member = enrolment.members.first()
-    specialty = make_specialty()
-    package = make_package(specialty=specialty, rate_paise=7_000_00)
-    make_icd10()
-    desks = []
-    for n in range(20):
-        facility = Facility.objects.create(
+    hospitals = [
+        Facility.objects.create(
             code=f"RACE-H-{n:02d}", name=f"Race Hospital {n}", facility_type="HOSP", district=persona_district
         )
-        make_empanelment(facility, specialty)
-        desks.append(User.objects.create(username=f"race.desk.{n}", role=Role.SCHEME_DESK, facility=facility))
+        for n in range(20)
+    ]
+    package = make_empanelled_package(*hospitals, rate_paise=7_000_00)
+    desks = [
+        User.objects.create(username=f"race.desk.{n}", role=Role.SCHEME_DESK, facility=facility)
+        for n, facility in enumerate(hospitals)
+    ]
 
     def job(desk):
-        return lambda: cases.do_raise_preauth(
-            actor=desk,
-            enrolled_member=member,
-            facility=desk.facility,
-            package_ids=[package.pk],
-            provisional_icd10_codes=["K80.2"],
-            documents=needed_papers([package]),
-        )
+        return lambda: make_preauth(desk, member, package)
 
     results = _race([job(d) for d in desks], 20)
     refused = errors(results)
@@ -193,25 +186,15 @@ def test_two_officers_adjudicating_one_claim_at_once_spend_it_once(persona_distr
 
     from himswasthya.accounts.models import Role, User
     from himswasthya.himcare.cases import services as cases
-    from himswasthya.himcare.tests.factories import make_empanelment, make_icd10, make_package, make_specialty
+    from himswasthya.himcare.tests.factories import make_empanelled_package, make_preauth
 
     enrolment = _race_enrolment(persona_district, "RACE-4")
-    specialty = make_specialty()
-    package = make_package(specialty=specialty)
-    make_empanelment(persona_facility, specialty)
-    make_icd10()
+    package = make_empanelled_package(persona_facility)
     desk = User.objects.create(username="race.desk", role=Role.SCHEME_DESK, facility=persona_facility)
     officers = [
         User.objects.create(username=f"race.officer.{n}", role=Role.HIMCARE_OFFICER) for n in range(8)
     ]
-    case = cases.do_raise_preauth(
-        actor=desk,
-        enrolled_member=enrolment.members.first(),
-        facility=persona_facility,
-        package_ids=[package.pk],
-        provisional_icd10_codes=["K80.2"],
-        documents=needed_papers([package]),
-    )
+    case = make_preauth(desk, enrolment.members.first(), package, facility=persona_facility)
     case = cases.do_decide_preauth(actor=officers[0], case=case, decision="approve")
     case = cases.do_admit(actor=desk, case=case, admitted_at=timezone.now() - datetime.timedelta(days=4))
     case = cases.do_discharge(

@@ -24,9 +24,10 @@ from typing import Any
 
 import pytest
 from django.db import transaction
-from hypothesis import HealthCheck, example, given, settings
+from hypothesis import example, given
 from hypothesis import strategies as st
 
+from himswasthya.core.tests.differential import differential_settings
 from himswasthya.himcare.coverage import mapping
 from himswasthya.himcare.enrolment.eligibility import (
     COVERED_BY_AB_PMJAY,
@@ -130,13 +131,7 @@ def decide_three_ways(case: dict[str, Any], district: Any) -> dict[str, bool]:
 def test_python_orm_and_sql_eligibility_agree_with_the_contract(persona_district):
     checked = {"n": 0, "eligible": 0}
 
-    @settings(
-        max_examples=40,
-        deadline=None,
-        derandomize=True,
-        database=None,
-        suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-    )
+    @differential_settings(max_examples=40)
     @given(case=cases)
     @example(  # a deceased government pensioner does not exclude the family
         case={

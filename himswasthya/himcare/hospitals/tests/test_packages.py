@@ -22,14 +22,20 @@ HEADER = (
     "specialty_code,specialty_name,package_code,package_name,procedure_code,procedure_name,rate_inr,"
     "preauth_required,min_los_days,package_type,one_time\n"
 )
+# The first package of a good file, without the line's end: the optional columns' tests add cells to it.
+APPENDICECTOMY = "SG,General Surgery,SG001,Appendicectomy,SG001A,Appendicectomy - open,20000,Y,3,surgical,Y"
 GOOD = (
-    "SG,General Surgery,SG001,Appendicectomy,SG001A,Appendicectomy - open,20000,Y,3,surgical,Y\n"
-    'SE,Ophthalmology,SE001,Cataract,SE001A,Cataract (per eye),"12,000.50",N,0,daycare,N\n'
+    f'{APPENDICECTOMY}\nSE,Ophthalmology,SE001,Cataract,SE001A,Cataract (per eye),"12,000.50",N,0,daycare,N\n'
 )
 
 
 def _csv(body: str, header: str = HEADER) -> io.BytesIO:
     return io.BytesIO((header + body).encode("utf-8"))
+
+
+def _with_columns(*names: str) -> str:
+    """HEADER with optional columns after the required ones."""
+    return HEADER.rstrip("\n") + "," + ",".join(names) + "\n"
 
 
 @pytest.mark.django_db
@@ -148,10 +154,9 @@ def test_import_needs_an_officer(clerk, scheme_desk, himcare_officer):
 
 @pytest.mark.django_db
 def test_optional_document_columns_set_what_each_package_needs():
-    header = HEADER.rstrip("\n") + ",preauth_documents,claim_documents\n"
+    header = _with_columns("preauth_documents", "claim_documents")
     body = (
-        "SG,General Surgery,SG001,Appendicectomy,SG001A,Appendicectomy - open,20000,Y,3,surgical,Y,"
-        "investigation;clinical_notes,\n"
+        f"{APPENDICECTOMY},investigation;clinical_notes,\n"
         "SE,Ophthalmology,SE001,Cataract,SE001A,Cataract,12000,N,0,daycare,N,,xray\n"
     )
     report = import_packages(_csv(body, header=header))
@@ -166,10 +171,9 @@ def test_optional_document_columns_set_what_each_package_needs():
 
 @pytest.mark.django_db
 def test_optional_hindi_name_column_is_kept_when_left_out_and_roman_letters_are_reported():
-    header = HEADER.rstrip("\n") + ",package_name_hi\n"
+    header = _with_columns("package_name_hi")
     body = (
-        "SG,General Surgery,SG001,Appendicectomy,SG001A,Appendicectomy - open,20000,Y,3,surgical,Y,"
-        "अपेंडिक्स निकालना - ओपन सर्जरी\n"
+        f"{APPENDICECTOMY},अपेंडिक्स निकालना - ओपन सर्जरी\n"
         "SE,Ophthalmology,SE001,Cataract,SE001A,Cataract,12000,N,0,daycare,N,Cataract\n"  # line 3: Roman
     )
     report = import_packages(_csv(body, header=header))
@@ -182,9 +186,7 @@ def test_optional_hindi_name_column_is_kept_when_left_out_and_roman_letters_are_
     assert (again.unchanged, again.updated) == (1, 0)
     without = import_packages(_csv(GOOD))
     assert without.ok and without.unchanged == 1
-    empty_cell = (
-        "SG,General Surgery,SG001,Appendicectomy,SG001A,Appendicectomy - open,20000,Y,3,surgical,Y,\n"
-    )
+    empty_cell = f"{APPENDICECTOMY},\n"
     assert import_packages(_csv(empty_cell, header=header)).unchanged == 1
     assert Package.objects.get(code="SG001A").name_hi == "अपेंडिक्स निकालना - ओपन सर्जरी"
 
