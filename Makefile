@@ -7,7 +7,9 @@ PG_URL ?= postgres://postgres:postgres@127.0.0.1:5432/himswasthya
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
 # Parallel test workers per suite (pytest-xdist): one per CPU; worksteal rebalances the slow tail.
 TEST_WORKERS ?= auto
-PYTEST := $(PY) -m pytest -q -n $(TEST_WORKERS) --dist worksteal
+SQLITE_TEST_WORKERS ?= $(TEST_WORKERS)
+POSTGRES_TEST_WORKERS ?= $(TEST_WORKERS)
+PYTEST := $(PY) -m pytest -q --dist worksteal
 DEMO_PEOPLE ?= 20000
 export DEBUG ?= 1
 
@@ -47,10 +49,10 @@ test: venv
 	$(MAKE) --no-print-directory -j2 --output-sync=target test-sqlite test-postgres SQLITE_MARKS="not browser and not whole_site"
 
 test-sqlite: venv
-	env -u DATABASE_URL -u REDIS_URL $(PYTEST) $(if $(SQLITE_MARKS),-m "$(SQLITE_MARKS)")
+	env -u DATABASE_URL -u REDIS_URL $(PYTEST) -n $(SQLITE_TEST_WORKERS) $(if $(SQLITE_MARKS),-m "$(SQLITE_MARKS)")
 
 test-postgres: venv
-	DATABASE_URL=$(PG_URL) REDIS_URL=$(TEST_REDIS_URL) $(PYTEST)
+	DATABASE_URL=$(PG_URL) REDIS_URL=$(TEST_REDIS_URL) $(PYTEST) -n $(POSTGRES_TEST_WORKERS)
 
 lint: venv
 	$(VENV)/bin/ruff check himswasthya bench

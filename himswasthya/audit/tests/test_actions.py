@@ -9,6 +9,7 @@ literal, an f-string or a name that is not in the list fails, naming the file an
 from __future__ import annotations
 
 import ast
+import functools
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -175,9 +176,16 @@ def _check_source(source: str) -> list[str]:
     return Checker({path: ast.parse(source)}).run()
 
 
+@functools.cache
+def _checked_production_code() -> tuple[Checker, list[str]]:
+    """One walk of the production code (about 15 s on a slow machine) for the two tests that read it."""
+    checker = Checker(_production_modules())
+    return checker, checker.run()
+
+
 @pytest.mark.engine_independent  # reads the source
 def test_every_audit_call_names_a_listed_action():
-    problems = Checker(_production_modules()).run()
+    problems = _checked_production_code()[1]
     assert problems == [], "\n".join(problems)
 
 
@@ -186,8 +194,7 @@ def test_the_checker_reaches_the_call_sites():
     """The walk follows wrappers of wrappers (build_entry <- record <- _audit <- _transition ...) and tables
     of actions: every listed action is reached at some call site. A checker that found none would pass
     vacuously; an action nothing records has no place in the list."""
-    checker = Checker(_production_modules())
-    checker.run()
+    checker = _checked_production_code()[0]
     assert checker.checked > 100
     assert set(AuditAction.__members__) - checker.used == set()
 
