@@ -27,6 +27,7 @@ from himswasthya.accounts.scoping import RoleAuth
 from himswasthya.codelists.search import icd10_matches, medicine_matches
 from himswasthya.core.api import errors
 from himswasthya.core.errors import Forbidden, NotFound
+from himswasthya.facilities.models import Department
 from himswasthya.people.models import Person
 from himswasthya.records import services
 from himswasthya.records.models import VITAL_RANGES, Encounter, EncounterKind, Route
@@ -246,9 +247,9 @@ def open_encounter(request: HttpRequest, payload: OpenIn) -> EncounterOut:
         raise NotFound(_("Not found."), field="person_id")
     department = None
     if payload.department_id is not None:
-        department = user.facility.departments.filter(pk=payload.department_id).first()
+        department = Department.objects.filter(pk=payload.department_id).first()
         if department is None:
-            raise services.RecordError(_("This department is not in your facility."), field="department_id")
+            raise NotFound(_("Not found."), field="department_id")
     encounter = services.open_encounter(
         user, person, user.facility, department=department, source_ref=payload.source_ref, kind=payload.kind
     )

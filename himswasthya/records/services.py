@@ -194,6 +194,8 @@ def open_encounter(
     _require_writer(user, facility)
     if not may_see(user, person):
         raise _not_found()
+    if department is not None and not facility.departments.filter(pk=department.pk).exists():
+        raise RecordError(_("This department is not in your facility."), field="department_id")
     if kind not in EncounterKind.values:
         raise RecordError(_("Choose OPD visit or admission."), field="kind")
     source_ref = (source_ref or "").strip()

@@ -273,3 +273,15 @@ def test_a_dead_member_is_not_the_citizens_family(citizen, doctor, family, perso
 
 def test_follow_up_today_is_allowed(doctor, draft):
     services.save_draft(doctor, draft, {"follow_up_on": timezone.localdate()})
+
+
+def test_the_department_must_be_one_of_the_facilitys(doctor, patient, persona_facility):
+    from himswasthya.facilities.models import Department
+
+    cardiology = Department.objects.create(code="cardio", name="Cardiology", name_hi="हृदय रोग")
+    with pytest.raises(services.RecordError) as exc:
+        services.open_encounter(doctor, patient, persona_facility, department=cardiology)
+    assert exc.value.field == "department_id"
+    persona_facility.departments.add(cardiology)
+    encounter = services.open_encounter(doctor, patient, persona_facility, department=cardiology)
+    assert encounter.department == cardiology
