@@ -28,6 +28,7 @@ demo-data: venv
 	$(PY) manage.py load_places
 	$(PY) manage.py load_facilities --synthetic
 	$(PY) manage.py load_icd10
+	$(PY) manage.py load_medicines
 	$(PY) manage.py make_population --people $(DEMO_PEOPLE) --seed 2026 --skip-existing
 	$(PY) manage.py make_demo_users
 	$(PY) manage.py make_opd_schedules

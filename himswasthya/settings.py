@@ -96,6 +96,7 @@ INSTALLED_APPS = [
     "himswasthya.people",
     "himswasthya.himparivar",
     "himswasthya.abdm",
+    "himswasthya.records",
     "himswasthya.registration",
     "himswasthya.himcare",
     "himswasthya.demo",  # demo loaders (manage.py make_population, make_demo_users...); nothing imports it

@@ -15,6 +15,7 @@ from himswasthya.himcare.api import router as himcare_router
 from himswasthya.himparivar.api import router as himparivar_router
 from himswasthya.people.api import router as people_router
 from himswasthya.places.api import router as places_router
+from himswasthya.records.api import router as records_router
 from himswasthya.registration.api import router as registration_router
 from himswasthya.registration.scan_share_views import patient_share
 
@@ -25,6 +26,7 @@ api.add_router("/audit/", audit_router)
 api.add_router("/people/", people_router)
 api.add_router("/himparivar/", himparivar_router)
 api.add_router("/abdm/", abdm_router)
+api.add_router("/records/", records_router)
 api.add_router("/registration/", registration_router)
 api.add_router("/himcare/", himcare_router)
 

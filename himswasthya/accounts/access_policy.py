@@ -116,6 +116,11 @@ SLIP = rule(**dict.fromkeys((CITIZEN, *FACILITY_STAFF), SCOPED))
 DOCTOR_QUEUE = rule(doctor=SCOPED, facility_admin=SCOPED)
 COUNTER = rule(clerk=SCOPED, facility_admin=SCOPED)  # the registration counter and scan-and-share list
 ABHA_VERIFY = only(ALLOW, CLERK, DOCTOR, FACILITY_ADMIN, STATE_ADMIN)
+# Health records: written by the doctors and administrator of the encounter's facility; read by them and the
+# patient's family (signed records only). The code-list searches are for those who write records.
+RECORD_WRITE = rule(doctor=SCOPED, facility_admin=SCOPED)
+RECORD_READ = rule(citizen=SCOPED, doctor=SCOPED, facility_admin=SCOPED)
+RECORD_CODING = only(ALLOW, DOCTOR, FACILITY_ADMIN)
 ABHA_LINK = rule(**dict.fromkeys((CITIZEN, CLERK, DOCTOR, FACILITY_ADMIN), SCOPED), state_admin=ALLOW)
 
 # Django's admin, declared as one family: users with is_staff and a verified second factor - of the roles, the
@@ -331,6 +336,15 @@ API: Mapping[str, Rule] = {
     "GET /api/abdm/link/reviews": SUPERVISORS,
     "POST /api/abdm/link/reviews/{request_id}/approve": SUPERVISORS,
     "POST /api/abdm/link/reviews/{request_id}/reject": SUPERVISORS,
+    # health records
+    "POST /api/records/encounters": RECORD_WRITE,
+    "GET /api/records/encounters/{encounter_id}": RECORD_READ,
+    "PUT /api/records/encounters/{encounter_id}/draft": RECORD_WRITE,
+    "POST /api/records/encounters/{encounter_id}/sign": RECORD_WRITE,
+    "POST /api/records/encounters/{encounter_id}/correct": RECORD_WRITE,
+    "GET /api/records/people/{person_id}/history": RECORD_READ,
+    "GET /api/records/icd10": RECORD_CODING,
+    "GET /api/records/medicines": RECORD_CODING,
     # OPD registration
     "GET /api/registration/queue/board/{facility_code}/{department_code}/": PUBLIC,
     "GET /api/registration/queue/today/": DOCTOR_QUEUE,

@@ -81,6 +81,14 @@ class AuditAction(StrEnum):
     SCAN_SHARE_LIST = "scan_share.list"
     SCAN_SHARE_COUNTER_ADD = "scan_share.counter_add"
 
+    # --- records -------------------------------------------------------------------------------------------
+    ENCOUNTER_OPEN = "encounter.open"
+    ENCOUNTER_SAVE_DRAFT = "encounter.save_draft"
+    ENCOUNTER_SIGN = "encounter.sign"
+    ENCOUNTER_CORRECT = "encounter.correct"
+    ENCOUNTER_READ = "encounter.read"
+    RECORDS_HISTORY_READ = "records_history.read"
+
     # --- himcare: enrolment --------------------------------------------------------------------------------
     HIMCARE_ENROLMENT_CREATE = "himcare_enrolment.create"
     HIMCARE_ENROLMENT_RENEW = "himcare_enrolment.renew"
@@ -178,6 +186,12 @@ ACTION_LABELS: dict[AuditAction, str | Promise] = {
     AuditAction.APPOINTMENT_CHECK_IN: _("Checked in"),
     AuditAction.APPOINTMENT_CANCEL: _("Appointment cancelled"),
     AuditAction.APPOINTMENT_READ: _("Appointment read"),
+    AuditAction.ENCOUNTER_OPEN: _("Health record opened"),
+    AuditAction.ENCOUNTER_SAVE_DRAFT: _("Health record draft saved"),
+    AuditAction.ENCOUNTER_SIGN: _("Health record signed"),
+    AuditAction.ENCOUNTER_CORRECT: _("Health record correction started"),
+    AuditAction.ENCOUNTER_READ: _("Health record read"),
+    AuditAction.RECORDS_HISTORY_READ: _("Health record history read"),
     AuditAction.APPOINTMENT_SLIP: _("OPD slip printed"),
     AuditAction.APPOINTMENT_CALL: _("Patient called"),
     AuditAction.APPOINTMENT_COMPLETE: _("Consultation completed"),

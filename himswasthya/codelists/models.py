@@ -34,3 +34,36 @@ class Icd10Code(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} {self.title}"
+
+
+class Medicine(models.Model):
+    """One medicine x dosage form x strength of India's National List of Essential Medicines (NLEM 2022).
+
+    A medicine listed in several sections of the NLEM is one row here (the first section it appears in)."""
+
+    # SEC-1 register (core/privacy.py): reference data, about no person.
+    personal_data_exempt = {
+        "name": "a medicine's name, not a person's",
+        "section_name": "the name of a section of the NLEM",
+    }
+
+    name = models.CharField(_("medicine"), max_length=120)
+    dosage_form = models.CharField(_("dosage form"), max_length=120, blank=True)
+    strength = models.CharField(_("strength"), max_length=120, blank=True)
+    # As printed in the NLEM: P primary, S secondary, T tertiary, e.g. "P,S,T".
+    level_of_care = models.CharField(_("level of care"), max_length=10, blank=True)
+    section_number = models.PositiveSmallIntegerField(_("NLEM section"))
+    section_name = models.CharField(_("NLEM section name"), max_length=200)
+
+    class Meta:
+        ordering = ["name", "dosage_form", "strength"]
+        verbose_name = _("essential medicine")
+        verbose_name_plural = _("essential medicines")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["name", "dosage_form", "strength"], name="medicine_unique_product"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return " ".join(part for part in (self.name, self.dosage_form, self.strength) if part)

@@ -185,6 +185,7 @@ def _side(label: str, district, facility, mobile: str, scheme_year, specialty, t
     from himswasthya.people import services as people_services
     from himswasthya.people.models import Person
     from himswasthya.places.models import Block, GramPanchayat
+    from himswasthya.records import services as records
     from himswasthya.registration.models import AppointmentStatus
     from himswasthya.registration.scan_share_models import ScanShareToken
     from himswasthya.registration.tests import queue_factories as qf
@@ -242,6 +243,11 @@ def _side(label: str, district, facility, mobile: str, scheme_year, specialty, t
     day = qf.session_day(facility, qf.department("gen-med"))
     appointment = qf.appointment(day, person, status=AppointmentStatus.BOOKED, number=f"OPD-AP-{label}")
     type(day).objects.filter(pk=day.pk).update(online_booked=1)  # the place the booking holds
+    # A signed consultation record of the appointment (so the family may read it too).
+    encounter = records.open_encounter(
+        users[policy.DOCTOR], person, facility, source_ref=f"opd:{appointment.number}"
+    )
+    records.sign(users[policy.DOCTOR], encounter)
     closure = OpdClosure.objects.create(
         facility=facility, date=timezone.localdate() + datetime.timedelta(days=20), reason="Holiday"
     )
@@ -313,6 +319,7 @@ def _side(label: str, district, facility, mobile: str, scheme_year, specialty, t
             "request_id": link_request.pk,
             "number": appointment.number,
             "session_day_id": day.pk,
+            "encounter_id": encounter.pk,
             "session_id": day.session_id,
             "closure_id": closure.pk,
             "token_id": token.pk,
@@ -546,6 +553,10 @@ BODIES: dict[str, Any] = {
         "date": _later(7),
     },
     "POST /api/registration/check-in/": lambda p: {"number": p["number"]},
+    "POST /api/records/encounters": lambda p: {
+        "person_id": p["person_id"],
+        "source_ref": f"opd:{p['number']}",
+    },
     "POST /api/registration/walk-ins/": lambda p: {
         "person_id": p["person_id"],
         "department_id": p["department_pk"],
@@ -636,6 +647,7 @@ ROW_IN_BODY = {
     "POST /api/registration/walk-ins/",
     "POST /api/people/merge",
     "POST /api/registration/check-in/",
+    "POST /api/records/encounters",
     "registration:book_confirm",
     "registration:counter_walk_in",
     "registration:counter_check_in",

@@ -37,6 +37,7 @@ from himswasthya.accounts.scoping import RoleAuth, get_scoped_or_not_found, scop
 from himswasthya.audit.actions import AuditAction
 from himswasthya.audit.services import record_read
 from himswasthya.codelists.models import Icd10Code
+from himswasthya.codelists.search import icd10_matches
 from himswasthya.core.api import errors
 from himswasthya.core.errors import NotFound
 from himswasthya.facilities.models import Facility
@@ -356,18 +357,6 @@ def my_claims(request: HttpRequest) -> dict[str, Any]:
 @router.get("/icd10", response={200: list[Icd10Out]}, auth=_staff_coders)
 def icd10_search(request: HttpRequest, q: str = "") -> list[Icd10Code]:
     return list(icd10_matches(q))
-
-
-def icd10_matches(q: str, limit: int = 20):
-    """Codable ICD-10 codes whose code starts with, or whose title contains, the search text."""
-    q = (q or "").strip()
-    if len(q) < 2:
-        return Icd10Code.objects.none()
-    return (
-        Icd10Code.objects.filter(is_codable=True)
-        .filter(Q(code__istartswith=q) | Q(title__icontains=q))
-        .order_by("code")[:limit]
-    )
 
 
 def _act(request: HttpRequest, service: Callable[..., Any], payload: Schema, **target: Any) -> dict[str, Any]:

@@ -22,12 +22,12 @@ from himswasthya.accounts.models import Role
 from himswasthya.accounts.scoping import role_required, scope_queryset
 from himswasthya.audit.actions import AuditAction
 from himswasthya.audit.services import record_read
+from himswasthya.codelists.search import icd10_matches
 from himswasthya.core.errors import DomainError
 from himswasthya.core.money import rupees
 from himswasthya.core.views import found_or_404
 from himswasthya.himcare.cases import documents as papers
 from himswasthya.himcare.cases import forms, services
-from himswasthya.himcare.cases.api import icd10_matches
 from himswasthya.himcare.cases.wallet import balance
 from himswasthya.himcare.enrolment.verification import VerificationRequired, require_verified
 from himswasthya.himcare.models import (

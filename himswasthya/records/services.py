@@ -1,0 +1,492 @@
+"""The doctor's consultation record: open an encounter, save its draft, sign it, correct it, read history.
+
+Each operation takes the acting user first, runs in one transaction and writes its audit entry; every read of
+a record is audited too. Who may see which encounter is `accounts.scoping` (the encounter's facility and the
+officer of its district; the patient's family, living members only); citizens are shown signed records only.
+A draft is checked whole before anything is written: a bad value raises a `RecordError` naming its field
+("vitals.spo2", "diagnoses[0].code", "prescriptions[1].dose") and nothing is saved.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Exists, OuterRef, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from himswasthya.accounts.models import Role, User
+from himswasthya.accounts.scoping import (
+    get_scoped_or_not_found,
+    may_act_at,
+    may_see,
+    require_role,
+    scope_queryset,
+)
+from himswasthya.audit.actions import AuditAction
+from himswasthya.audit.services import record
+from himswasthya.codelists.models import Icd10Code, Medicine
+from himswasthya.core.errors import Conflict, DomainError, NotFound
+from himswasthya.facilities.models import Department, Facility
+from himswasthya.people.models import Person
+from himswasthya.records.models import (
+    VITAL_RANGES,
+    Allergy,
+    Diagnosis,
+    Encounter,
+    EncounterKind,
+    EncounterStatus,
+    PrescriptionLine,
+    Route,
+    Vitals,
+)
+
+# Who writes records: the doctors of the facility and its administrator. Who reads them: those, and the
+# patient's family (signed records only).
+RECORD_ROLES = (Role.DOCTOR, Role.FACILITY_ADMIN)
+READ_ROLES = (*RECORD_ROLES, Role.CITIZEN)
+PURPOSE = "treatment"
+NOTE_FIELDS = ("chief_complaints", "examination_notes", "investigations_advised", "advice")
+NOTE_MAX_LENGTH = 4000
+MAX_DURATION_DAYS = 365
+DECIMAL_VITALS = frozenset({"temperature_c", "weight_kg", "height_cm"})
+
+
+class RecordError(DomainError):
+    code = "record_invalid"
+
+
+class UnknownCode(RecordError):
+    code = "icd10_unknown"
+
+
+class NotCodable(RecordError):
+    code = "icd10_not_codable"
+
+
+class ImplausibleVital(RecordError):
+    code = "vital_implausible"
+
+
+class IncompletePrescription(RecordError):
+    code = "prescription_incomplete"
+
+
+class UnknownMedicine(RecordError):
+    code = "medicine_unknown"
+
+
+class RecordSigned(Conflict):
+    code = "record_signed"
+
+
+class RecordNotSigned(Conflict):
+    code = "record_not_signed"
+
+
+def _audit(action: AuditAction, user: User, encounter: Encounter, **detail: Any) -> None:
+    record(
+        action,
+        object_type="records.Encounter",
+        object_id=encounter.pk,
+        purpose=PURPOSE,
+        actor=user,
+        facility_id=encounter.facility_id,
+        detail=detail or None,
+    )
+
+
+def _not_found() -> NotFound:
+    return NotFound(_("Not found."), code="not_found")
+
+
+# --- reading --------------------------------------------------------------------------------------------
+
+
+def visible_encounters(user: User) -> QuerySet[Encounter]:
+    """The encounters `user` may read: scoping's answer, signed ones only for citizens."""
+    require_role(user, *READ_ROLES)
+    qs = scope_queryset(user, Encounter.objects.all())
+    if user.role == Role.CITIZEN:
+        qs = qs.filter(status=EncounterStatus.SIGNED)
+    return qs
+
+
+def _with_parts(qs: QuerySet[Encounter]) -> QuerySet[Encounter]:
+    return qs.select_related("person", "facility", "department", "vitals", "practitioner").prefetch_related(
+        "diagnoses__icd10", "prescriptions__medicine", "allergies"
+    )
+
+
+def get_encounter(user: User, encounter_id: int) -> Encounter:
+    """One encounter with its parts, as `user` may see it (NotFound otherwise); the read is audited."""
+    encounter = get_scoped_or_not_found(user, _with_parts(visible_encounters(user)), pk=encounter_id)
+    _audit(AuditAction.ENCOUNTER_READ, user, encounter)
+    return encounter
+
+
+@dataclass(frozen=True)
+class History:
+    person: Person
+    encounters: list[Encounter]
+
+    @property
+    def allergies(self) -> list[Allergy]:
+        return [allergy for encounter in self.encounters for allergy in encounter.allergies.all()]
+
+
+def history(user: User, person: Person) -> History:
+    """The person's past encounters that `user` may see, newest first, with diagnoses, prescriptions and
+    allergies; a version replaced by a signed correction is left out. The read is audited."""
+    require_role(user, *READ_ROLES)
+    person = get_scoped_or_not_found(user, Person.objects.all(), pk=person.pk)
+    replaced = Encounter.objects.filter(supersedes=OuterRef("pk"), status=EncounterStatus.SIGNED)
+    encounters = list(
+        _with_parts(visible_encounters(user).filter(person=person).exclude(Exists(replaced))).order_by(
+            "-started_at", "-pk"
+        )
+    )
+    record(
+        AuditAction.RECORDS_HISTORY_READ,
+        object_type="people.Person",
+        object_id=person.pk,
+        purpose=PURPOSE,
+        actor=user,
+        detail={"encounters": len(encounters)},
+    )
+    return History(person=person, encounters=encounters)
+
+
+# --- writing --------------------------------------------------------------------------------------------
+
+
+def _require_writer(user: User, facility: Facility | int) -> None:
+    require_role(user, *RECORD_ROLES)
+    if not may_act_at(user, facility):
+        raise _not_found()
+
+
+def _locked(user: User, encounter: Encounter | int) -> Encounter:
+    """The encounter under a row lock, if `user` may write at its facility (NotFound otherwise)."""
+    require_role(user, *RECORD_ROLES)
+    pk = encounter.pk if isinstance(encounter, Encounter) else encounter
+    found = scope_queryset(user, Encounter.objects.select_for_update()).filter(pk=pk).first()
+    if found is None or not may_act_at(user, found.facility_id):
+        raise _not_found()
+    return found
+
+
+def open_encounter(
+    user: User,
+    person: Person,
+    facility: Facility,
+    department: Department | None = None,
+    source_ref: str = "",
+    kind: str = EncounterKind.OPD,
+) -> Encounter:
+    """A new draft encounter of `person` at `facility` by `user` (a doctor or the facility's administrator,
+    at their own facility); the same encounter again for the same `source_ref` (e.g. "opd:<appointment>")."""
+    _require_writer(user, facility)
+    if not may_see(user, person):
+        raise _not_found()
+    if department is not None and not facility.departments.filter(pk=department.pk).exists():
+        raise RecordError(_("This department is not in your facility."), field="department_id")
+    if kind not in EncounterKind.values:
+        raise RecordError(_("Choose OPD visit or admission."), field="kind")
+    source_ref = (source_ref or "").strip()
+    if len(source_ref) > Encounter._meta.get_field("source_ref").max_length:  # type: ignore[operator]
+        raise RecordError(_("The source reference is too long."), field="source_ref")
+    fields = {
+        "person": person,
+        "department": department,
+        "kind": kind,
+        "practitioner": user,
+        "started_at": timezone.now(),
+    }
+    with transaction.atomic():
+        if source_ref:
+            encounter, created = Encounter.objects.get_or_create(
+                facility=facility, source_ref=source_ref, supersedes=None, defaults=fields
+            )
+            if not created and encounter.person_id != person.pk:
+                raise Conflict(
+                    _("This source already has an encounter of another patient."),
+                    field="source_ref",
+                    code="source_taken",
+                )
+        else:
+            encounter, created = Encounter.objects.create(facility=facility, **fields), True
+        if created:
+            _audit(AuditAction.ENCOUNTER_OPEN, user, encounter, kind=kind)
+    return encounter
+
+
+def _text(value: Any, field: str, max_length: int, *, required: bool = False) -> str:
+    text = "" if value is None else str(value).strip()
+    if required and not text:
+        raise IncompletePrescription(_("This is required."), field=field)
+    if len(text) > max_length:
+        raise RecordError(_("This is too long (at most %(n)d characters).") % {"n": max_length}, field=field)
+    return text
+
+
+def _max_length(model: type, name: str) -> int:
+    return model._meta.get_field(name).max_length
+
+
+def _clean_vitals(values: Mapping[str, Any] | None) -> dict[str, Any] | None:
+    if values is None:
+        return None
+    cleaned: dict[str, Any] = {}
+    for name, value in values.items():
+        field = f"vitals.{name}"
+        if name not in VITAL_RANGES:
+            raise RecordError(_("This is not a vital sign."), field=field)
+        if value is None:
+            cleaned[name] = None
+            continue
+        limits = VITAL_RANGES[name]
+        try:
+            number = Decimal(str(value))
+        except InvalidOperation:
+            number = Decimal("NaN")
+        whole = name not in DECIMAL_VITALS
+        if not number.is_finite() or not limits.low <= number <= limits.high:
+            raise ImplausibleVital(
+                _("%(vital)s must be between %(low)s and %(high)s %(unit)s.")
+                % {"vital": limits.label, "low": limits.low, "high": limits.high, "unit": limits.unit},
+                field=field,
+            )
+        if whole and number != number.to_integral_value():
+            raise ImplausibleVital(_("%(vital)s is a whole number.") % {"vital": limits.label}, field=field)
+        cleaned[name] = int(number) if whole else number.quantize(Decimal("0.1"))
+    systolic, diastolic = cleaned.get("bp_systolic"), cleaned.get("bp_diastolic")
+    if (systolic is None) != (diastolic is None):
+        missing = "bp_diastolic" if diastolic is None else "bp_systolic"
+        raise ImplausibleVital(_("Enter both blood pressure values."), field=f"vitals.{missing}")
+    if systolic is not None and diastolic >= systolic:
+        raise ImplausibleVital(
+            _("The diastolic pressure must be lower than the systolic."), field="vitals.bp_diastolic"
+        )
+    return cleaned
+
+
+def _clean_diagnoses(items: Sequence[Mapping[str, Any]]) -> list[Diagnosis]:
+    codes = [str(item.get("code") or "").strip().upper() for item in items]
+    found = {c.code: c for c in Icd10Code.objects.filter(code__in=codes)}
+    diagnoses: list[Diagnosis] = []
+    seen: set[str] = set()
+    for i, (item, code) in enumerate(zip(items, codes, strict=True)):
+        field = f"diagnoses[{i}]"
+        icd10 = found.get(code)
+        if icd10 is None:
+            raise UnknownCode(_("This is not an ICD-10 code."), field=f"{field}.code")
+        if not icd10.is_codable:
+            raise NotCodable(
+                _("%(code)s is a group of codes: choose one of its more specific codes.") % {"code": code},
+                field=f"{field}.code",
+            )
+        if code in seen:
+            raise RecordError(_("This diagnosis is already listed."), field=f"{field}.code")
+        seen.add(code)
+        note = _text(item.get("note"), f"{field}.note", _max_length(Diagnosis, "note"))
+        diagnoses.append(Diagnosis(icd10=icd10, is_primary=bool(item.get("is_primary")), note=note))
+    primaries = [i for i, d in enumerate(diagnoses) if d.is_primary]
+    if len(primaries) > 1:
+        raise RecordError(
+            _("Only one diagnosis can be the primary one."), field=f"diagnoses[{primaries[1]}].is_primary"
+        )
+    if diagnoses and not primaries:
+        diagnoses[0].is_primary = True  # the first diagnosis written is the primary one unless marked
+    return diagnoses
+
+
+def _clean_prescriptions(items: Sequence[Mapping[str, Any]]) -> list[PrescriptionLine]:
+    ids = [item.get("medicine_id") for item in items if not item.get("free_text")]
+    listed = Medicine.objects.in_bulk([i for i in ids if isinstance(i, int)])
+    lines: list[PrescriptionLine] = []
+    for i, item in enumerate(items):
+        field = f"prescriptions[{i}]"
+        free_text = bool(item.get("free_text"))
+        medicine = None
+        name = _text(item.get("name"), f"{field}.name", _max_length(PrescriptionLine, "name"))
+        if free_text:
+            if item.get("medicine_id") is not None:
+                raise RecordError(
+                    _("A free-text medicine is not chosen from the list."), field=f"{field}.medicine_id"
+                )
+            if not name:
+                raise IncompletePrescription(_("Write the medicine's name."), field=f"{field}.name")
+        else:
+            medicine = listed.get(item.get("medicine_id"))  # type: ignore[arg-type]
+            if medicine is None:
+                raise UnknownMedicine(
+                    _("Choose a medicine from the essential medicines list, or mark it as free text."),
+                    field=f"{field}.medicine_id",
+                )
+            name = ""
+        dose = _text(item.get("dose"), f"{field}.dose", _max_length(PrescriptionLine, "dose"), required=True)
+        frequency = _text(
+            item.get("frequency"),
+            f"{field}.frequency",
+            _max_length(PrescriptionLine, "frequency"),
+            required=True,
+        )
+        duration = item.get("duration_days")
+        if duration is None:
+            raise IncompletePrescription(_("This is required."), field=f"{field}.duration_days")
+        if not isinstance(duration, int) or not 1 <= duration <= MAX_DURATION_DAYS:
+            raise IncompletePrescription(
+                _("The duration is 1 to %(n)d days.") % {"n": MAX_DURATION_DAYS},
+                field=f"{field}.duration_days",
+            )
+        route = item.get("route") or Route.ORAL
+        if route not in Route.values:
+            raise RecordError(_("Choose a route from the list."), field=f"{field}.route")
+        lines.append(
+            PrescriptionLine(
+                medicine=medicine,
+                free_text=free_text,
+                name=name,
+                strength=_text(
+                    item.get("strength"), f"{field}.strength", _max_length(PrescriptionLine, "strength")
+                ),
+                dose=dose,
+                frequency=frequency,
+                duration_days=duration,
+                route=route,
+                instructions=_text(
+                    item.get("instructions"),
+                    f"{field}.instructions",
+                    _max_length(PrescriptionLine, "instructions"),
+                ),
+            )
+        )
+    return lines
+
+
+def _clean_allergies(items: Sequence[Mapping[str, Any]]) -> list[Allergy]:
+    allergies = []
+    for i, item in enumerate(items):
+        field = f"allergies[{i}]"
+        substance = _text(item.get("substance"), f"{field}.substance", _max_length(Allergy, "substance"))
+        if not substance:
+            raise RecordError(_("This is required."), field=f"{field}.substance")
+        reaction = _text(item.get("reaction"), f"{field}.reaction", _max_length(Allergy, "reaction"))
+        allergies.append(Allergy(substance=substance, reaction=reaction))
+    return allergies
+
+
+def _clean_follow_up(value: Any, encounter: Encounter) -> datetime.date | None:
+    if value is None:
+        return None
+    if not isinstance(value, datetime.date):
+        raise RecordError(_("Enter a date."), field="follow_up_on")
+    if value < timezone.localdate(encounter.started_at):
+        raise RecordError(_("The follow-up date cannot be before the visit."), field="follow_up_on")
+    return value
+
+
+def save_draft(user: User, encounter: Encounter, data: Mapping[str, Any]) -> Encounter:
+    """Replace the draft's notes, vitals, diagnoses, prescriptions and allergies with `data` (keys: the note
+    fields, "follow_up_on", "vitals" (a mapping), "diagnoses", "prescriptions", "allergies" (lists of
+    mappings)). Everything is checked before anything is written; a signed encounter is refused."""
+    with transaction.atomic():
+        encounter = _locked(user, encounter)
+        if encounter.is_signed:
+            raise RecordSigned(_("A signed record cannot be changed: start a correction."), field="status")
+        notes = {name: _text(data.get(name), name, NOTE_MAX_LENGTH) for name in NOTE_FIELDS}
+        follow_up_on = _clean_follow_up(data.get("follow_up_on"), encounter)
+        vitals = _clean_vitals(data.get("vitals"))
+        diagnoses = _clean_diagnoses(data.get("diagnoses") or [])
+        lines = _clean_prescriptions(data.get("prescriptions") or [])
+        allergies = _clean_allergies(data.get("allergies") or [])
+
+        for name, value in notes.items():
+            setattr(encounter, name, value)
+        encounter.follow_up_on = follow_up_on
+        encounter.save(update_fields=[*NOTE_FIELDS, "follow_up_on"])
+        Vitals.objects.filter(encounter=encounter).delete()
+        if vitals and any(v is not None for v in vitals.values()):
+            Vitals.objects.create(encounter=encounter, **vitals)
+        _replace(encounter, Diagnosis, diagnoses)
+        _replace(encounter, PrescriptionLine, lines)
+        Allergy.objects.filter(noted_in=encounter).delete()
+        for allergy in allergies:
+            allergy.noted_in, allergy.person_id = encounter, encounter.person_id
+        Allergy.objects.bulk_create(allergies)
+        _audit(AuditAction.ENCOUNTER_SAVE_DRAFT, user, encounter)  # no clinical detail in the log
+    return encounter
+
+
+def _replace(encounter: Encounter, model: type[Diagnosis] | type[PrescriptionLine], rows: list[Any]) -> None:
+    model.objects.filter(encounter=encounter).delete()
+    for row in rows:
+        row.encounter = encounter
+    model.objects.bulk_create(rows)
+
+
+def sign(user: User, encounter: Encounter) -> Encounter:
+    """Sign the draft: from now on it is read-only (a correction is a new version)."""
+    with transaction.atomic():
+        encounter = _locked(user, encounter)
+        if encounter.is_signed:
+            raise RecordSigned(_("This record is already signed."), field="status")
+        encounter.status, encounter.signed_at = EncounterStatus.SIGNED, timezone.now()
+        encounter.save(update_fields=["status", "signed_at"])
+        _audit(AuditAction.ENCOUNTER_SIGN, user, encounter)
+    return encounter
+
+
+def correct(user: User, encounter: Encounter) -> Encounter:
+    """A new draft version of a signed encounter, superseding it, with a copy of its contents; the signed one
+    is kept unchanged. A version is corrected once (correct the newest version)."""
+    with transaction.atomic():
+        old = _locked(user, encounter)
+        if not old.is_signed:
+            raise RecordNotSigned(_("Only a signed record is corrected; edit the draft."), field="status")
+        if Encounter.objects.filter(supersedes=old).exists():
+            raise Conflict(
+                _("This record has already been corrected: correct the newest version."),
+                field="status",
+                code="already_corrected",
+            )
+        new = Encounter.objects.create(
+            person_id=old.person_id,
+            facility_id=old.facility_id,
+            department_id=old.department_id,
+            kind=old.kind,
+            practitioner=user,
+            started_at=old.started_at,
+            source_ref=old.source_ref,
+            follow_up_on=old.follow_up_on,
+            supersedes=old,
+            **{name: getattr(old, name) for name in NOTE_FIELDS},
+        )
+        vitals = Vitals.objects.filter(encounter=old).first()
+        if vitals is not None:
+            vitals.pk, vitals.encounter = None, new
+            vitals.save(force_insert=True)
+        for model, link in ((Diagnosis, "encounter"), (PrescriptionLine, "encounter"), (Allergy, "noted_in")):
+            rows = list(model.objects.filter(**{link: old}))
+            for row in rows:
+                row.pk = None
+                setattr(row, link, new)
+            model.objects.bulk_create(rows)
+        _audit(AuditAction.ENCOUNTER_CORRECT, user, new, supersedes=old.pk)
+    return new
+
+
+def versions(encounter: Encounter) -> list[int]:
+    """The ids of the encounter's earlier versions, newest first (what it corrects, and so on)."""
+    ids = []
+    current = encounter.supersedes_id
+    while current is not None:
+        ids.append(current)
+        current = Encounter.objects.filter(pk=current).values_list("supersedes_id", flat=True).first()
+    return ids
