@@ -34,6 +34,7 @@ demo-data: venv
 	$(PY) manage.py make_opd_schedules
 	$(PY) manage.py make_demo_citizen_family
 	$(PY) manage.py make_himcare_demo
+	$(PY) manage.py make_records_demo
 	$(PY) manage.py refresh_demo_today
 
 serve: venv

@@ -16,11 +16,8 @@ from django.core.management import call_command
 
 from himswasthya.accounts.models import User
 from himswasthya.demo.opd_today import TODAY_TARGET
-from himswasthya.demo.personas import CASUALTY_DEPARTMENT, DEMO_CITIZEN_MOBILE
-from himswasthya.facilities.departments import ensure_departments
+from himswasthya.demo.personas import CASUALTY_DEPARTMENT
 from himswasthya.facilities.models import OpdClosure, OpdSession, SessionKind
-from himswasthya.himparivar.models import Family
-from himswasthya.himparivar.tests.factories import member_of
 from himswasthya.registration.models import Appointment, AppointmentStatus, SessionDay
 from himswasthya.registration.tests.booking_fixtures import make_person
 
@@ -28,22 +25,6 @@ pytestmark = pytest.mark.django_db
 IST = zoneinfo.ZoneInfo("Asia/Kolkata")
 WEDNESDAY = datetime.date(2026, 12, 9)
 API = "/api/registration"
-
-
-@pytest.fixture
-def demo_facility(persona_facility, persona_other_facility, persona_district):
-    """The demo's own facility (the persona medical college in Shimla) with its casualty and medicine OPDs,
-    40 people of the district, and the demo citizen's family (head and daughter)."""
-    codes = ensure_departments()
-    persona_facility.departments.add(codes[CASUALTY_DEPARTMENT], codes["general-medicine"])
-    for _ in range(40):
-        make_person(persona_district)
-    family = Family.objects.create(family_id="HP-FAM-DEMO-1", district=persona_district)
-    head = make_person(persona_district, "Asha Devi", mobile=DEMO_CITIZEN_MOBILE, sex="F")
-    daughter = make_person(persona_district, "Anu Devi", sex="F", year_of_birth=2015)
-    member_of(family, head, "M-DEMO-1")
-    member_of(family, daughter, "M-DEMO-2", "DAUGHTER")
-    return persona_facility, daughter
 
 
 def _load_demo() -> str:
