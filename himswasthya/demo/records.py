@@ -122,14 +122,10 @@ def _medicines() -> dict[tuple[str, str, str], int]:
     query = Q()
     for name, form, strength in wanted:
         query |= Q(name__iexact=name, dosage_form__iexact=form, strength__iexact=strength)
-    found = {
-        (m.name.lower(), m.dosage_form.lower(), m.strength.lower()): m.pk
-        for m in Medicine.objects.filter(query)
-    }
+    by_lower_key = {tuple(part.lower() for part in key): key for key in wanted}
     return {
-        key: found[tuple(part.lower() for part in key)]
-        for key in wanted
-        if tuple(part.lower() for part in key) in found
+        by_lower_key[(m.name.lower(), m.dosage_form.lower(), m.strength.lower())]: m.pk
+        for m in Medicine.objects.filter(query)
     }
 
 
