@@ -54,6 +54,8 @@ urlpatterns = [
     # The ABDM bridge (gateway JWT, not the session API): scan-and-share profile shares.
     path("api/v3/hip/patient/share", patient_share, name="abdm_bridge_patient_share"),
     path("api/", api.urls),
+    # FHIR R4 (read and search; OperationOutcome errors): records/fhir/api.py.
+    path("fhir/", include("himswasthya.records.fhir.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("places/", include("himswasthya.places.urls")),

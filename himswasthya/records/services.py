@@ -33,7 +33,7 @@ from himswasthya.audit.services import record
 from himswasthya.codelists.models import Icd10Code, Medicine
 from himswasthya.core.errors import Conflict, DomainError, NotFound
 from himswasthya.facilities.models import Department, Facility
-from himswasthya.people.models import Person
+from himswasthya.people.models import Person, PersonIdentifier
 from himswasthya.records.models import (
     VITAL_RANGES,
     Allergy,
@@ -123,11 +123,48 @@ def _with_parts(qs: QuerySet[Encounter]) -> QuerySet[Encounter]:
     )
 
 
-def get_encounter(user: User, encounter_id: int) -> Encounter:
-    """One encounter with its parts, as `user` may see it (NotFound otherwise); the read is audited."""
-    encounter = get_scoped_or_not_found(user, _with_parts(visible_encounters(user)), pk=encounter_id)
-    _audit(AuditAction.ENCOUNTER_READ, user, encounter)
+def get_encounter(user: User, encounter_id: int, *, via: str = "") -> Encounter:
+    """One encounter with its parts, as `user` may see it (NotFound otherwise); the read is audited (`via`:
+    the channel, e.g. "fhir", noted in the entry)."""
+    encounter = get_scoped_or_not_found(
+        user, _with_parts(visible_encounters(user)).prefetch_related("person__identifiers"), pk=encounter_id
+    )
+    _audit(AuditAction.ENCOUNTER_READ, user, encounter, **({"via": via} if via else {}))
     return encounter
+
+
+def get_patient(user: User, person_id: int, *, via: str = "") -> Person:
+    """A person whose records `user` may read (scoping's answer: staff of the person's district, the
+    citizen's family), with their identifiers; NotFound otherwise. Audited as a person read."""
+    require_role(user, *READ_ROLES)
+    person = get_scoped_or_not_found(user, Person.objects.prefetch_related("identifiers"), pk=person_id)
+    record(
+        AuditAction.PERSON_READ,
+        object_type="people.Person",
+        object_id=person.pk,
+        purpose=PURPOSE,
+        actor=user,
+        district_id=person.district_id,
+        detail={"via": via} if via else None,
+    )
+    return person
+
+
+def find_patients(user: User, id_type: str, value: str, *, via: str = "") -> list[Person]:
+    """The people holding identifier `value` of kind `id_type` (people.IdentifierType: ABHA number, ABHA
+    address, UHID; stored normalised) among those `user` may see. Audited as a search (kind, count)."""
+    require_role(user, *READ_ROLES)
+    holders = PersonIdentifier.objects.filter(id_type=id_type, value=value).values("person_id")
+    people = list(
+        scope_queryset(user, Person.objects.prefetch_related("identifiers"))
+        .filter(pk__in=holders)
+        .order_by("pk")
+    )
+    detail: dict[str, Any] = {"kind": id_type, "results": len(people)}
+    if via:
+        detail["via"] = via
+    record(AuditAction.PERSON_SEARCH, object_type="people.Person", purpose=PURPOSE, actor=user, detail=detail)
+    return people
 
 
 @dataclass(frozen=True)
@@ -140,9 +177,10 @@ class History:
         return [allergy for encounter in self.encounters for allergy in encounter.allergies.all()]
 
 
-def history(user: User, person: Person) -> History:
+def history(user: User, person: Person, *, via: str = "") -> History:
     """The person's past encounters that `user` may see, newest first, with diagnoses, prescriptions and
-    allergies; a version replaced by a signed correction is left out. The read is audited."""
+    allergies; a version replaced by a signed correction is left out. The read is audited (`via`: the
+    channel, e.g. "fhir")."""
     require_role(user, *READ_ROLES)
     person = get_scoped_or_not_found(user, Person.objects.all(), pk=person.pk)
     replaced = Encounter.objects.filter(supersedes=OuterRef("pk"), status=EncounterStatus.SIGNED)
@@ -157,7 +195,7 @@ def history(user: User, person: Person) -> History:
         object_id=person.pk,
         purpose=PURPOSE,
         actor=user,
-        detail={"encounters": len(encounters)},
+        detail={"encounters": len(encounters), **({"via": via} if via else {})},
     )
     return History(person=person, encounters=encounters)
 
