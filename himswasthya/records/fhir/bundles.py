@@ -25,7 +25,9 @@ the encounter through records.services (scoped, audited).
 from __future__ import annotations
 
 import datetime
+import functools
 import html
+import json
 import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -33,6 +35,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.utils import timezone
+from fhir.resources.R4B import get_fhir_model_class
 from fhir.resources.R4B.bundle import Bundle
 
 from himswasthya.core.validators import format_abha_number
@@ -649,10 +652,35 @@ def _build(encounter: Encounter, record: codes.RecordType) -> dict[str, Any]:
     return bundle
 
 
+# Resources that recur unchanged from document to document (the same patient, doctor, facility): validated
+# once per distinct JSON. Validation is a pure function of the JSON: this changes no answer, only the time.
+_RECURRING = frozenset({"Patient", "Practitioner", "Organization"})
+
+
+@functools.lru_cache(maxsize=4096)
+def _validate_recurring(kind: str, text: str) -> None:
+    get_fhir_model_class(kind).model_validate_json(text)
+
+
+def validate_r4b(bundle: dict[str, Any]) -> None:
+    """fhir.resources' R4B validation of the bundle (raises pydantic's ValidationError): the Bundle's own
+    elements, then each entry's resource with its own model class. The same checks as
+    `Bundle.model_validate(bundle)`, about a third faster (the Bundle model looks each resource's class up
+    by import every time; bench/records_fhir.py)."""
+    Bundle.model_validate({**bundle, "entry": [{"fullUrl": e.get("fullUrl")} for e in bundle["entry"]]})
+    for entry in bundle["entry"]:
+        resource = entry["resource"]
+        kind = resource["resourceType"]
+        if kind in _RECURRING:
+            _validate_recurring(kind, json.dumps(resource, sort_keys=True, ensure_ascii=False))
+        else:
+            get_fhir_model_class(kind).model_validate(resource)
+
+
 def validated(bundle: dict[str, Any]) -> dict[str, Any]:
     """The bundle after fhir.resources' R4B validation (raises pydantic's ValidationError) and our profile
     checks (raises ProfileError)."""
-    Bundle.model_validate(bundle)
+    validate_r4b(bundle)
     check_document(bundle)
     return bundle
 

@@ -59,6 +59,20 @@ def check_document(bundle: dict[str, Any]) -> None:
         raise ProfileError(found)
 
 
+def _reference_strings(value: Any) -> Iterator[str]:
+    """Every `reference` string in a resource (fast: no paths; `_references` says where, when one fails)."""
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if key == "reference" and isinstance(item, str):
+                yield item
+            elif isinstance(item, dict | list):
+                yield from _reference_strings(item)
+    elif isinstance(value, list):
+        for item in value:
+            if isinstance(item, dict | list):
+                yield from _reference_strings(item)
+
+
 def _references(value: Any, path: str) -> Iterator[tuple[str, str]]:
     """Every `reference` string in a resource, with its path."""
     if isinstance(value, dict):
@@ -112,9 +126,10 @@ def problems(bundle: dict[str, Any]) -> list[str]:
             continue
         kind = resource.get("resourceType", "?")
         where = f"Bundle.entry[{i}]({kind})"
-        for path, ref in _references(resource, where):
-            if ref not in resources:
-                out.append(f"{path}: {ref} does not resolve inside the bundle")
+        if any(ref not in resources for ref in _reference_strings(resource)):
+            for path, ref in _references(resource, where):
+                if ref not in resources:
+                    out.append(f"{path}: {ref} does not resolve inside the bundle")
         profiles = (resource.get("meta") or {}).get("profile") or []
         if not any(p.startswith(codes.PROFILE_BASE) for p in profiles):
             out.append(f"{where}.meta.profile: no NRCeS profile")
