@@ -23,12 +23,14 @@ parameter. Paths under /fhir/ that are no operation answer 404 OperationOutcome 
 from __future__ import annotations
 
 import json
+import logging
 import re
 import uuid
 from typing import Any, cast
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.serializers.json import DjangoJSONEncoder
+from django.core.signals import got_request_exception
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.functional import Promise
@@ -50,6 +52,7 @@ from himswasthya.people.models import IdentifierType, Person
 from himswasthya.records import services
 from himswasthya.records.fhir import bundles, codes
 
+logger = logging.getLogger("himswasthya.fhir")
 FHIR_JSON = "application/fhir+json"
 VIA = "fhir"
 _readers = RoleAuth(*services.READ_ROLES)
@@ -123,6 +126,14 @@ def _on_validation_error(request: HttpRequest, exc: NinjaValidationError) -> Htt
 @fhir_api.exception_handler(Http404)
 def _on_not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
     return operation_outcome(404, _("Not found."))
+
+
+@fhir_api.exception_handler(Exception)
+def _on_unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
+    """A bug: logged with its traceback, answered as an OperationOutcome (never the HTML error page)."""
+    logger.error("FHIR API error on %s %s", request.method, request.path, exc_info=exc)
+    got_request_exception.send(sender=None, request=request)
+    return operation_outcome(500, _("Something went wrong on our side. Please try again."))
 
 
 def _actor(request: HttpRequest) -> User:

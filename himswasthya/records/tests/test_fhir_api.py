@@ -201,3 +201,15 @@ def test_a_citizen_sees_only_the_familys_signed_records(
     assert _get(client, f"Bundle/{other.pk}")[0] == 404
     status, body = _get(client, f"Patient?identifier={UHID}")
     assert (status, body["total"]) == (200, 1)
+
+
+def test_a_bug_is_a_500_operation_outcome(as_doctor, signed, monkeypatch):
+    from himswasthya.records.fhir import bundles
+
+    def broken(encounter, record=None):
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(bundles, "document_bundle", broken)
+    as_doctor.raise_request_exception = False
+    status, body = _get(as_doctor, f"Bundle/{signed.pk}")
+    assert status == 500 and _outcome(body, "exception")
