@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
@@ -32,8 +33,10 @@ from himswasthya.audit.actions import AuditAction
 from himswasthya.audit.services import record
 from himswasthya.codelists.models import Icd10Code, Medicine
 from himswasthya.core.errors import Conflict, DomainError, NotFound
+from himswasthya.core.ratelimit import check_rate
 from himswasthya.facilities.models import Department, Facility
 from himswasthya.people.models import Person, PersonIdentifier
+from himswasthya.people.services import SEARCH_RATE
 from himswasthya.records.models import (
     VITAL_RANGES,
     Allergy,
@@ -152,8 +155,16 @@ def get_patient(user: User, person_id: int, *, via: str = "") -> Person:
 
 def find_patients(user: User, id_type: str, value: str, *, via: str = "") -> list[Person]:
     """The people holding identifier `value` of kind `id_type` (people.IdentifierType: ABHA number, ABHA
-    address, UHID; stored normalised) among those `user` may see. Audited as a search (kind, count)."""
+    address, UHID; stored normalised) among those `user` may see. Audited as a search (kind, count); counted
+    with the person searches against PEOPLE_SEARCH_PER_MINUTE (SEC-24: no enumeration of identifiers)."""
     require_role(user, *READ_ROLES)
+    check_rate(
+        SEARCH_RATE,
+        user,
+        settings.PEOPLE_SEARCH_PER_MINUTE,
+        _("Too many searches. Please wait a minute and try again."),
+        field="identifier",
+    )
     holders = PersonIdentifier.objects.filter(id_type=id_type, value=value).values("person_id")
     people = list(
         scope_queryset(user, Person.objects.prefetch_related("identifiers"))

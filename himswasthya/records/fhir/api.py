@@ -74,7 +74,14 @@ def fhir_response(data: dict[str, Any], status: int = 200) -> HttpResponse:
 
 
 # FHIR IssueType per HTTP status of our errors.
-_ISSUE_TYPES = {400: "invalid", 401: "login", 403: "forbidden", 404: "not-found", 405: "not-supported"}
+_ISSUE_TYPES = {
+    400: "invalid",
+    401: "login",
+    403: "forbidden",
+    404: "not-found",
+    405: "not-supported",
+    429: "throttled",
+}
 
 
 def operation_outcome(status: int, message: str | Promise, code: str | None = None) -> HttpResponse:

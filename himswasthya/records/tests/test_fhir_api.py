@@ -213,3 +213,11 @@ def test_a_bug_is_a_500_operation_outcome(as_doctor, signed, monkeypatch):
     as_doctor.raise_request_exception = False
     status, body = _get(as_doctor, f"Bundle/{signed.pk}")
     assert status == 500 and _outcome(body, "exception")
+
+
+def test_identifier_searches_are_rate_limited(as_doctor, settings):
+    settings.PEOPLE_SEARCH_PER_MINUTE = 2
+    for _ in range(2):
+        assert _get(as_doctor, f"Patient?identifier={UHID}")[0] == 200
+    status, body = _get(as_doctor, f"Patient?identifier={UHID}")
+    assert status == 429 and "Too many searches" in _outcome(body, "throttled")
