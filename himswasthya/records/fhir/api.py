@@ -220,7 +220,7 @@ def _history(request: HttpRequest) -> services.History:
 # --- the operations ---------------------------------------------------------------------------------------
 
 CAPABILITY_DATE = "2026-12-08"  # when this statement last changed
-RESOURCES = {
+RESOURCES: dict[str, dict[str, Any]] = {
     "Patient": {"read": True, "search": {"identifier": "token"}},
     "Encounter": {"search": {"patient": "reference"}},
     "Condition": {"search": {"patient": "reference"}},
@@ -237,7 +237,7 @@ def capability_statement(request: HttpRequest) -> dict[str, Any]:
         )
         entry: dict[str, Any] = {"type": kind, "interaction": interactions}
         if what.get("search"):
-            entry["searchParam"] = [{"name": n, "type": t} for n, t in what["search"].items()]  # type: ignore[union-attr]
+            entry["searchParam"] = [{"name": n, "type": t} for n, t in what["search"].items()]
         if kind == "Bundle":
             entry["supportedProfile"] = [codes.profile("DocumentBundle")]
         resources.append(entry)

@@ -259,9 +259,10 @@ def parse_document(data: str | bytes | dict[str, Any]) -> DocumentSummary:
     try:
         Bundle.model_validate(raw)
     except ValidationError as exc:
-        first = exc.errors()[0] if exc.errors() else {}
-        where = ".".join(str(p) for p in first.get("loc", ()))
-        raise FhirParseError(f"not a valid FHIR R4 Bundle: {where}: {first.get('msg', exc)}") from exc
+        errors = exc.errors()
+        where = ".".join(str(p) for p in errors[0]["loc"]) if errors else ""
+        message = errors[0]["msg"] if errors else str(exc)
+        raise FhirParseError(f"not a valid FHIR R4 Bundle: {where}: {message}") from exc
     if raw.get("type") != "document":
         raise FhirParseError("not a document Bundle (type must be document)")
     entries = raw.get("entry") or []

@@ -185,7 +185,7 @@ def _composition(c: dict[str, Any], where: str, resources: dict[str, dict[str, A
     for i, section in enumerate(sections):
         at = f"{where}.section[{i}]"
         section_codings = _codings(section.get("code"))
-        spec = known.get(section_codings[0].get("code")) if len(section_codings) == 1 else None
+        spec = known.get(str(section_codings[0].get("code"))) if len(section_codings) == 1 else None
         if spec is None or section_codings[0] != spec.code.coding():
             out.append(f"{at}.code: not one of the {record.name} section codes (one SNOMED CT coding)")
             continue
