@@ -221,3 +221,16 @@ def test_identifier_searches_are_rate_limited(as_doctor, settings):
         assert _get(as_doctor, f"Patient?identifier={UHID}")[0] == 200
     status, body = _get(as_doctor, f"Patient?identifier={UHID}")
     assert status == 429 and "Too many searches" in _outcome(body, "throttled")
+
+
+def test_an_expired_password_is_refused_not_redirected(as_doctor, doctor):
+    """A FHIR client cannot follow the password-change page: the middleware answers /fhir/ like /api/."""
+    import datetime
+
+    from django.utils import timezone
+
+    type(doctor).objects.filter(pk=doctor.pk).update(
+        password_changed_at=timezone.now() - datetime.timedelta(days=400)
+    )
+    response = as_doctor.get("/fhir/Patient/1")
+    assert response.status_code == 403 and response.json()["code"] == "password_expired"
