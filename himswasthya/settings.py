@@ -380,6 +380,10 @@ ABDM_LINK_OTP_MAX_ATTEMPTS = env_int("ABDM_LINK_OTP_MAX_ATTEMPTS", 5)
 ABDM_HI_ENTRIES_PER_PAGE = env_int("ABDM_HI_ENTRIES_PER_PAGE", 20)
 ABDM_HI_CHECKSUM_ENCODING = os.environ.get("ABDM_HI_CHECKSUM_ENCODING", "hex")
 ABDM_HI_FAILED_STATUS = os.environ.get("ABDM_HI_FAILED_STATUS", "ERRORED")
+if ABDM_HI_CHECKSUM_ENCODING not in ("hex", "base64"):
+    raise ImproperlyConfigured("ABDM_HI_CHECKSUM_ENCODING must be hex or base64")
+if ABDM_HI_FAILED_STATUS not in ("ERRORED", "FAILED"):
+    raise ImproperlyConfigured("ABDM_HI_FAILED_STATUS must be ERRORED or FAILED")
 # The simulator's callbacks go to this bridge URL ("" = the host the call came to).
 ABDM_SIMULATOR_BRIDGE_URL = os.environ.get("ABDM_SIMULATOR_BRIDGE_URL", "")
 

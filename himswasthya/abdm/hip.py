@@ -796,7 +796,12 @@ def push(transfer_id: int, client: AbdmClient | None = None) -> HealthInformatio
     documents = []
     for person in Person.objects.filter(pk__in=list(wanted)):
         refs = [r for r in wanted[person.pk] if (person.pk, r) in known]  # only this HIP's care contexts
-        for doc in hooks.documents_for(person, refs, date_from, date_to):
+        try:
+            found = hooks.documents_for(person, refs, date_from, date_to)
+        except Exception:  # noqa: BLE001 - the provider failed: these care contexts are reported as not sent
+            logger.exception("health-information push: documents not available")
+            found = []
+        for doc in found:
             if doc.hi_type in consent.hi_types or not consent.hi_types:
                 documents.append((person, doc))
     own = KeyMaterial.generate()  # SEC-12: a fresh key pair and nonce per transfer, dropped afterwards

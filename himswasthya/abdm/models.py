@@ -465,6 +465,8 @@ class HipConsent(models.Model):
         "care_contexts": PersonalData(purposes=("health_information_exchange",), basis=LegalBasis.CONSENT_6),
     }
 
+    personal_data_exempt = {"signature": "the consent manager's signature over the artefact, not a person's"}
+
     consent_id = models.CharField(_("consent id"), max_length=64, unique=True)
     status = models.CharField(_("status"), max_length=8, choices=Status.choices)
     hip_id = models.CharField(_("HIP id"), max_length=40, blank=True)

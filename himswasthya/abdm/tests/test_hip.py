@@ -203,7 +203,7 @@ def test_no_more_than_three_link_token_requests_a_day(sim, patient, provider, se
     assert _calls("/v3/token/generate-token") == []
 
 
-# ---- user-initiated linking ----------------------------------------------------------------------------------
+# ---- user-initiated linking ----
 
 
 def _discover(sim_url: str, **patient: Any) -> tuple[str, str]:
