@@ -267,7 +267,7 @@ def _open_entry(
 def hiu_data_push(request: HttpRequest) -> HttpResponse:
     """The HIU's dataPushUrl: decrypt every entry with the key pair of its transaction and record the result.
     Not a gateway endpoint: the HIP authenticates with its gateway session token."""
-    data = _body(request)
+    data = _body(request) if request.content_type == "application/json" else None
     if data is None:
         return gateway_error("ABDM-1006", "Invalid request body")
     transfer = SimulatedHiuTransfer.objects.filter(
