@@ -53,6 +53,8 @@ urlpatterns = [
     path("favicon.ico", RedirectView.as_view(url=static("favicon.svg"), permanent=True), name="favicon"),
     # The ABDM bridge (gateway JWT, not the session API): scan-and-share profile shares.
     path("api/v3/hip/patient/share", patient_share, name="abdm_bridge_patient_share"),
+    # The ABDM bridge, HIP role: linking, discovery, consents, health-information requests (abdm/bridge.py).
+    path("", include("himswasthya.abdm.bridge")),
     path("api/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

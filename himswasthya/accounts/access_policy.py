@@ -158,6 +158,14 @@ PAGES: Mapping[str, Rule] = {
     "api:api-root": NOBODY,  # django-ninja's placeholder: 404
     # The ABDM bridge: the gateway's signed JWT, never a session.
     "abdm_bridge_patient_share": NOBODY,
+    # The ABDM bridge, HIP role (abdm/bridge.py): the gateway's signed JWT, never a session.
+    "abdm_bridge_on_generate_token": NOBODY,
+    "abdm_bridge_on_carecontext": NOBODY,
+    "abdm_bridge_discover": NOBODY,
+    "abdm_bridge_link_init": NOBODY,
+    "abdm_bridge_link_confirm": NOBODY,
+    "abdm_bridge_consent_notify": NOBODY,
+    "abdm_bridge_hi_request": NOBODY,
     # places and facilities: public reference data
     "places:state": PUBLIC,
     "places:district": PUBLIC,
@@ -271,6 +279,15 @@ PAGES: Mapping[str, Rule] = {
     "abdm_sim:request_otp": PUBLIC,
     "abdm_sim:verify": PUBLIC,
     "abdm_sim:profile": PUBLIC,
+    "abdm_sim:generate_token": PUBLIC,
+    "abdm_sim:link_care_context": PUBLIC,
+    "abdm_sim:on_discover": PUBLIC,
+    "abdm_sim:on_init": PUBLIC,
+    "abdm_sim:on_confirm": PUBLIC,
+    "abdm_sim:consent_on_notify": PUBLIC,
+    "abdm_sim:hi_on_request": PUBLIC,
+    "abdm_sim:hi_notify": PUBLIC,
+    "abdm_sim:hiu_data_push": PUBLIC,
     "himparivar_sim:changes": PUBLIC,
     "himcare_paysim_orders": NOBODY,  # the gateway's key id and secret, never a session: 401
     "himcare_paysim_pay": NOBODY,  # requested with an order id that does not exist: 404 for everyone
