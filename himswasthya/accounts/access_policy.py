@@ -117,10 +117,26 @@ DOCTOR_QUEUE = rule(doctor=SCOPED, facility_admin=SCOPED)
 COUNTER = rule(clerk=SCOPED, facility_admin=SCOPED)  # the registration counter and scan-and-share list
 ABHA_VERIFY = only(ALLOW, CLERK, DOCTOR, FACILITY_ADMIN, STATE_ADMIN)
 # Health records: written by the doctors and administrator of the encounter's facility; read by them and the
-# patient's family (signed records only). The code-list searches are for those who write records.
+# patient's family (signed records only). The HIMCARE hospital desk (scheme desk) writes and reads admission
+# records only, and the HIMCARE officer and state administrator read only the signed admission records of
+# HIMCARE cases (records.services.WRITERS, visible_encounters): the rows these rules are checked with are OPD
+# visits, so they are DENY for them here, and their admission-record access is declared on the HIMCARE case
+# (CASE_RECORD_*). A person's history shows each reader what they may read (the desk: admissions).
+# The code-list searches are for those who write records.
 RECORD_WRITE = rule(doctor=SCOPED, facility_admin=SCOPED)
 RECORD_READ = rule(citizen=SCOPED, doctor=SCOPED, facility_admin=SCOPED)
-RECORD_CODING = only(ALLOW, DOCTOR, FACILITY_ADMIN)
+RECORD_HISTORY = rule(
+    citizen=SCOPED, doctor=SCOPED, facility_admin=SCOPED, scheme_desk=SCOPED, state_admin=ALLOW
+)
+RECORD_CODING = only(ALLOW, DOCTOR, FACILITY_ADMIN, SCHEME_DESK)
+# A HIMCARE case's admission record (treatment data, issue #13 item 3): written by the treating hospital's
+# desk; read by those who read the case and whom records lets read it (claims officers: signed versions).
+CASE_RECORD_WRITE = HOSPITAL_DESK
+CASE_RECORD_READ = rule(
+    **dict.fromkeys((CITIZEN, DOCTOR, FACILITY_ADMIN, SCHEME_DESK), SCOPED),
+    himcare_officer=SCOPED,
+    state_admin=ALLOW,
+)
 ABHA_LINK = rule(**dict.fromkeys((CITIZEN, CLERK, DOCTOR, FACILITY_ADMIN), SCOPED), state_admin=ALLOW)
 
 # Django's admin, declared as one family: users with is_staff and a verified second factor - of the roles, the
@@ -269,6 +285,7 @@ PAGES: Mapping[str, Rule] = {
     "himcare:case_detail": CASE_READ,
     "himcare:case_document": CASE_READ,
     "himcare:case_action": CASE_CANCEL,  # requested with action "cancel"
+    "himcare:case_record": CASE_RECORD_WRITE,  # the desk's admission record page (read-only after the claim)
     # Local stand-ins for outside services (DEBUG, demo and tests only): open like the services they mimic,
     # which check their own credentials (client secret, key id).
     "abdm_sim:sessions": PUBLIC,
@@ -359,7 +376,7 @@ API: Mapping[str, Rule] = {
     "PUT /api/records/encounters/{encounter_id}/draft": RECORD_WRITE,
     "POST /api/records/encounters/{encounter_id}/sign": RECORD_WRITE,
     "POST /api/records/encounters/{encounter_id}/correct": RECORD_WRITE,
-    "GET /api/records/people/{person_id}/history": RECORD_READ,
+    "GET /api/records/people/{person_id}/history": RECORD_HISTORY,
     "GET /api/records/icd10": RECORD_CODING,
     "GET /api/records/medicines": RECORD_CODING,
     # OPD registration
@@ -441,6 +458,11 @@ API: Mapping[str, Rule] = {
     "POST /api/himcare/claims/{claim_id}/adjudicate": OFFICERS,
     "POST /api/himcare/claims/{claim_id}/answer-query": HOSPITAL_DESK,
     "POST /api/himcare/claims/{claim_id}/payment": OFFICERS,
+    "GET /api/himcare/cases/{case_id}/record": CASE_RECORD_READ,
+    "POST /api/himcare/cases/{case_id}/record": CASE_RECORD_WRITE,
+    "PUT /api/himcare/cases/{case_id}/record/draft": CASE_RECORD_WRITE,
+    "POST /api/himcare/cases/{case_id}/record/sign": CASE_RECORD_WRITE,
+    "POST /api/himcare/cases/{case_id}/record/correct": CASE_RECORD_WRITE,
 }
 
 

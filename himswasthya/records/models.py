@@ -5,7 +5,9 @@ Invariants held by the database, not only by Python:
 - a signed encounter is corrected at most once (its correction supersedes it; the chain gives the versions);
 - vitals stay within VITAL_RANGES (check constraints generated from the same table the service and the API
   schema read);
-- one primary diagnosis per encounter; a prescription line names a listed medicine or is marked free text.
+- one primary diagnosis per encounter; a prescription line names a listed medicine or is marked free text;
+- an admission time only on an admission; a discharge summary only on an admission, with its discharge time
+  (the service checks it is not before the admission and that procedures fall within the stay).
 """
 
 from __future__ import annotations
@@ -24,6 +26,10 @@ from himswasthya.core.privacy import PERSON_LINK, STAFF_ACTION, LegalBasis, Pers
 from himswasthya.facilities.models import Department, Facility, facility_scope
 from himswasthya.people.models import Person
 
+# The source reference of a HIMCARE case's admission record is "himcare:<case number>" (records never points
+# up at HIMCARE's tables: the case number is a plain string).
+HIMCARE_SOURCE = "himcare:"
+
 HEALTH_DATA = PersonalData(
     purposes=("treatment",),
     basis=LegalBasis.STATE_SERVICE_7B,
@@ -32,7 +38,13 @@ HEALTH_DATA = PersonalData(
 
 # Staff of the encounter's facility and the officer of its district; the patient's family (living members,
 # accounts.scoping) - citizens are shown signed records only (records.services).
-ENCOUNTER_SCOPE = facility_scope(owner_mobile="person__mobile", family_person="person")
+# The HIMCARE officer (and the state administrator) reach encounters too, narrowed by records.services to the
+# signed admission records of HIMCARE cases (source "himcare:<case number>"), which claims adjudication reads.
+ENCOUNTER_SCOPE = facility_scope(
+    owner_mobile="person__mobile",
+    family_person="person",
+    state_roles=frozenset({"himcare_officer", "state_admin"}),
+)
 PART_SCOPE = facility_scope(
     "encounter__facility", owner_mobile="encounter__person__mobile", family_person="encounter__person"
 )
@@ -58,6 +70,7 @@ class Encounter(models.Model):
         "investigations_advised": HEALTH_DATA,
         "advice": HEALTH_DATA,
         "follow_up_on": HEALTH_DATA,
+        "admitted_at": HEALTH_DATA,
     }
     scope_paths = ENCOUNTER_SCOPE
 
@@ -81,6 +94,8 @@ class Encounter(models.Model):
     investigations_advised = models.TextField(_("investigations advised"), blank=True)
     advice = models.TextField(_("advice"), blank=True)
     follow_up_on = models.DateField(_("follow-up date"), null=True, blank=True)
+    # An admission's admission time (the admission notes are the note fields above).
+    admitted_at = models.DateTimeField(_("admitted at"), null=True, blank=True)
     # A correction of a signed encounter is a new version superseding it; the old one is kept as it was.
     supersedes = protected_fk("self", related_name="corrections", verbose_name=_("corrects"), optional=True)
 
@@ -99,6 +114,10 @@ class Encounter(models.Model):
                 condition=Q(status=EncounterStatus.DRAFT, signed_at__isnull=True)
                 | Q(status=EncounterStatus.SIGNED, signed_at__isnull=False),
                 name="encounter_signed_at_when_signed",
+            ),
+            models.CheckConstraint(
+                condition=Q(admitted_at__isnull=True) | Q(kind=EncounterKind.ADMISSION),
+                name="encounter_admitted_at_on_admission",
             ),
         ]
         indexes = [models.Index(fields=["person", "started_at"])]
@@ -292,3 +311,70 @@ class Allergy(models.Model):
 
     def __str__(self) -> str:
         return self.substance
+
+
+class DischargeCondition(models.TextChoices):
+    RECOVERED = "recovered", _("Recovered")
+    IMPROVED = "improved", _("Improved")
+    UNCHANGED = "unchanged", _("Unchanged")
+    REFERRED = "referred", _("Referred to another hospital")
+    AGAINST_ADVICE = "against_advice", _("Left against medical advice")
+    DIED = "died", _("Died")
+
+
+class DischargeSummary(models.Model):
+    """The discharge summary of an admission: when the patient left, the course in hospital, the condition
+    at discharge and the advice. Its diagnoses are the encounter's (`Diagnosis`), its procedures
+    `Procedure`."""
+
+    holds_personal_data = True
+    personal_data = {
+        "discharged_at": HEALTH_DATA,
+        "course_in_hospital": HEALTH_DATA,
+        "condition_at_discharge": HEALTH_DATA,
+        "discharge_advice": HEALTH_DATA,
+    }
+    scope_paths = PART_SCOPE
+
+    encounter = models.OneToOneField(
+        Encounter, on_delete=models.CASCADE, related_name="discharge_summary", verbose_name=_("encounter")
+    )
+    discharged_at = models.DateTimeField(_("discharged at"))
+    course_in_hospital = models.TextField(_("course in hospital"))
+    condition_at_discharge = models.CharField(
+        _("condition at discharge"), max_length=16, choices=DischargeCondition.choices
+    )
+    discharge_advice = models.TextField(_("discharge advice"), blank=True)
+
+    class Meta:
+        verbose_name = _("discharge summary")
+        verbose_name_plural = _("discharge summaries")
+        constraints = [
+            models.CheckConstraint(condition=~Q(course_in_hospital=""), name="discharge_summary_has_course"),
+        ]
+
+    def __str__(self) -> str:
+        return f"discharge summary of encounter {self.encounter_id}"
+
+
+class Procedure(models.Model):
+    """A procedure done during an admission: its name, an optional code as a plain string (e.g. the HIMCARE
+    package or procedure code; records does not look codes up in HIMCARE), and the day it was done."""
+
+    holds_personal_data = True
+    personal_data = {"name": HEALTH_DATA, "code": HEALTH_DATA, "performed_on": HEALTH_DATA}
+    scope_paths = PART_SCOPE
+
+    encounter = cascade_fk(Encounter, related_name="procedures", verbose_name=_("encounter"))
+    name = models.CharField(_("procedure"), max_length=200)
+    code = models.CharField(_("code"), max_length=30, blank=True)
+    performed_on = models.DateField(_("performed on"))
+
+    class Meta:
+        ordering = ["performed_on", "pk"]
+        verbose_name = _("procedure")
+        verbose_name_plural = _("procedures")
+        constraints = [models.CheckConstraint(condition=~Q(name=""), name="procedure_has_name")]
+
+    def __str__(self) -> str:
+        return self.name

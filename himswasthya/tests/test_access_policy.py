@@ -248,6 +248,25 @@ def _side(label: str, district, facility, mobile: str, scheme_year, specialty, t
         users[policy.DOCTOR], person, facility, source_ref=f"opd:{appointment.number}"
     )
     records.sign(users[policy.DOCTOR], encounter)
+    # The case's admission record with its signed discharge summary (a claim needs one), by the hospital desk.
+    admission = records.open_encounter(
+        users[policy.SCHEME_DESK], person, facility, source_ref=case.record_source, kind="admission"
+    )
+    records.save_draft(
+        users[policy.SCHEME_DESK],
+        admission,
+        {
+            "admitted_at": case.admitted_at,
+            "chief_complaints": "Pain in the abdomen",
+            "procedures": [{"name": "Cholecystectomy", "performed_on": timezone.localdate(days_ago(4))}],
+            "discharge": {
+                "discharged_at": case.discharged_at,
+                "course_in_hospital": "Uneventful recovery",
+                "condition_at_discharge": "recovered",
+            },
+        },
+    )
+    records.sign(users[policy.SCHEME_DESK], admission)
     closure = OpdClosure.objects.create(
         facility=facility, date=timezone.localdate() + datetime.timedelta(days=20), reason="Holiday"
     )
