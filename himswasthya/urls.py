@@ -17,11 +17,13 @@ from himswasthya.people.api import router as people_router
 from himswasthya.places.api import router as places_router
 from himswasthya.records.api import router as records_router
 from himswasthya.registration.api import router as registration_router
+from himswasthya.registration.opd_setup_api import router as opd_setup_router
 from himswasthya.registration.scan_share_views import patient_share
 
 api.add_router("/accounts/", accounts_router)
 api.add_router("/places/", places_router)
 api.add_router("/facilities/", facilities_router)
+api.add_router("/facilities/", opd_setup_router)  # a facility's OPD set-up (registration, above accounts)
 api.add_router("/audit/", audit_router)
 api.add_router("/people/", people_router)
 api.add_router("/himparivar/", himparivar_router)
@@ -60,6 +62,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("places/", include("himswasthya.places.urls")),
     path("facilities/", include("himswasthya.facilities.urls")),
+    path("facilities/", include("himswasthya.registration.opd_setup_urls")),  # <code>/opd/...: OPD set-up
     path("audit/", include("himswasthya.accounts.audit_log.urls")),
     path("people/", include("himswasthya.people.urls")),
     path("families/", include("himswasthya.himparivar.urls")),

@@ -190,14 +190,15 @@ PAGES: Mapping[str, Rule] = {
     "facilities:directory": PUBLIC,
     "facilities:detail": PUBLIC,
     "facilities:opd_timetable": PUBLIC,
-    "facilities:opd": OPD_SETUP,
-    "facilities:opd_session_add": OPD_SETUP,
-    "facilities:opd_session_edit": OPD_SETUP,
-    "facilities:opd_session_deactivate": OPD_SETUP,
-    "facilities:opd_copy_weekday": OPD_SETUP,
-    "facilities:opd_policy": OPD_SETUP,
-    "facilities:opd_closure_add": OPD_SETUP,
-    "facilities:opd_closure_delete": OPD_SETUP,
+    # a facility's OPD set-up (registration's pages, under /facilities/<code>/opd/)
+    "opd_setup:opd": OPD_SETUP,
+    "opd_setup:opd_session_add": OPD_SETUP,
+    "opd_setup:opd_session_edit": OPD_SETUP,
+    "opd_setup:opd_session_deactivate": OPD_SETUP,
+    "opd_setup:opd_copy_weekday": OPD_SETUP,
+    "opd_setup:opd_policy": OPD_SETUP,
+    "opd_setup:opd_closure_add": OPD_SETUP,
+    "opd_setup:opd_closure_delete": OPD_SETUP,
     # audit
     "audit:entries": rule(district_officer=SCOPED, state_admin=ALLOW),
     # people

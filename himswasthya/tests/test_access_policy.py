@@ -428,9 +428,9 @@ def world(django_db_setup, django_db_blocker, tmp_path_factory) -> Iterator[Worl
             {
                 ("places:block", "lgd_code"): block,
                 ("GET /api/places/blocks/{lgd_code}/gram-panchayats", "lgd_code"): block,
-                ("facilities:opd_session_edit", "pk"): side_a["params"]["session_id"],
-                ("facilities:opd_session_deactivate", "pk"): side_a["params"]["session_id"],
-                ("facilities:opd_closure_delete", "pk"): side_a["params"]["closure_id"],
+                ("opd_setup:opd_session_edit", "pk"): side_a["params"]["session_id"],
+                ("opd_setup:opd_session_deactivate", "pk"): side_a["params"]["session_id"],
+                ("opd_setup:opd_closure_delete", "pk"): side_a["params"]["closure_id"],
                 ("registration:doctor_action", "action"): "complete",
                 ("himcare:case_action", "action"): "cancel",
                 ("POST /api/himcare/empanelments/{empanelment_id}/{action}", "action"): "suspend",

@@ -10,10 +10,10 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from himswasthya.accounts.scoping import ScopePaths
 from himswasthya.codelists.models import Icd10Code
 from himswasthya.core.fields import cascade_fk, protected_fk
 from himswasthya.core.privacy import PERSON_LINK, STAFF_ACTION
+from himswasthya.core.scope_paths import ScopePaths
 from himswasthya.facilities.models import Facility, facility_scope
 from himswasthya.himcare.common import CLAIM_DATA, ENROLMENT_DATA, OFFICER_ROLES, staff_reference
 from himswasthya.himcare.enrolment.models import EnrolledMember, Enrolment, Wallet, enrolment_scope
