@@ -131,7 +131,7 @@ VITAL_RANGES: dict[str, VitalRange] = {
     "bp_systolic": VitalRange(_("Systolic blood pressure"), "mmHg", 50, 300),
     "bp_diastolic": VitalRange(_("Diastolic blood pressure"), "mmHg", 20, 200),
     "pulse": VitalRange(_("Pulse"), _("beats/min"), 20, 250),
-    "temperature_c": VitalRange(_("Temperature"), "°C", Decimal("30.0"), Decimal("45.0")),
+    "temperature_c": VitalRange(_("Temperature"), _("°C"), Decimal("30.0"), Decimal("45.0")),
     "spo2": VitalRange(_("Oxygen saturation (SpO2)"), "%", 50, 100),
     "respiratory_rate": VitalRange(_("Respiratory rate"), _("breaths/min"), 4, 80),
     "weight_kg": VitalRange(_("Weight"), "kg", Decimal("0.3"), Decimal("350.0")),

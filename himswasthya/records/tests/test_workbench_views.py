@@ -13,7 +13,6 @@ from django.utils import timezone
 
 from himswasthya.audit.actions import AuditAction
 from himswasthya.audit.models import AuditEntry
-from himswasthya.codelists.search import icd10_matches
 from himswasthya.records import coding, services
 from himswasthya.records.models import Encounter, EncounterStatus, FavouriteCode
 
@@ -227,27 +226,6 @@ def test_icd10_search_in_english_and_hindi_and_medicines(as_doctor, codes, parac
     assert f'data-medicine-id="{paracetamol.pk}"' in body
     assert 'data-free-text="1" data-name="paracetamol tab 500"' in body  # free text is always offered last
     assert as_doctor.get("/records/codes/icd10/?q=x").content.decode().strip() == ""
-
-
-def test_every_hindi_term_points_at_a_codable_code():
-    import csv
-
-    from himswasthya.codelists.search import HINDI_TERMS_PATH, hindi_terms
-
-    path = HINDI_TERMS_PATH.parent / "icd10_who_2019.csv"
-    with path.open(encoding="utf-8") as f:
-        rows = {r["code"]: r for r in csv.DictReader(f)}
-    parents = {r["parent_code"] for r in rows.values()}
-    terms = hindi_terms()
-    assert len(terms) > 50
-    for term, code in terms:
-        assert code in rows, term
-        assert rows[code]["type"] in ("category", "subcategory") and code not in parents, (term, code)
-
-
-def test_hindi_search_finds_nothing_for_an_unknown_term(codes):
-    assert list(icd10_matches("अज्ञात")) == []
-    assert [c.code for c in icd10_matches("उच्च रक्तचाप")] == ["I10"]
 
 
 def test_favourite_and_recent_codes_are_the_doctors_own(
