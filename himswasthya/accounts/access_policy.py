@@ -238,10 +238,17 @@ PAGES: Mapping[str, Rule] = {
     "registration:doctor_queue": DOCTOR_QUEUE,
     "registration:doctor_call_next": DOCTOR_QUEUE,
     "registration:doctor_action": DOCTOR_QUEUE,
+    "registration:doctor_open_consultation": RECORD_WRITE,  # records.open_encounter at the own facility
     "registration:scan_share_list": COUNTER,
     "registration:scan_share_rows": COUNTER,
     "registration:scan_share_register": COUNTER,
     "registration:scan_share_counters": rule(clerk=SCOPED, facility_admin=SCOPED, state_admin=ALLOW),
+    # health records: the doctor's consultation workbench (records.services decide, NotFound elsewhere)
+    "records:workbench": RECORD_WRITE,
+    "records:correct": RECORD_WRITE,
+    "records:icd10_search": RECORD_CODING,
+    "records:medicine_search": RECORD_CODING,
+    "records:favourite": RECORD_CODING,  # the doctor's own favourite codes
     # HIMCARE: enrolment
     "himcare:enrol": only(ALLOW, *FACILITY_STAFF, HIMCARE_OFFICER, STATE_ADMIN),
     "himcare:enrolments": ENROLMENT_LIST,

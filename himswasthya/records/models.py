@@ -15,6 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.functional import Promise
@@ -135,7 +136,7 @@ class VitalRange:
     """The plausible range of one vital sign: a value outside it is a typing error, not a patient."""
 
     label: str | Promise
-    unit: str
+    unit: str | Promise
     low: int | Decimal
     high: int | Decimal
 
@@ -148,10 +149,10 @@ class VitalRange:
 VITAL_RANGES: dict[str, VitalRange] = {
     "bp_systolic": VitalRange(_("Systolic blood pressure"), "mmHg", 50, 300),
     "bp_diastolic": VitalRange(_("Diastolic blood pressure"), "mmHg", 20, 200),
-    "pulse": VitalRange(_("Pulse"), "beats/min", 20, 250),
-    "temperature_c": VitalRange(_("Temperature"), "°C", Decimal("30.0"), Decimal("45.0")),
+    "pulse": VitalRange(_("Pulse"), _("beats/min"), 20, 250),
+    "temperature_c": VitalRange(_("Temperature"), _("°C"), Decimal("30.0"), Decimal("45.0")),
     "spo2": VitalRange(_("Oxygen saturation (SpO2)"), "%", 50, 100),
-    "respiratory_rate": VitalRange(_("Respiratory rate"), "breaths/min", 4, 80),
+    "respiratory_rate": VitalRange(_("Respiratory rate"), _("breaths/min"), 4, 80),
     "weight_kg": VitalRange(_("Weight"), "kg", Decimal("0.3"), Decimal("350.0")),
     "height_cm": VitalRange(_("Height"), "cm", Decimal("20.0"), Decimal("250.0")),
     "random_blood_sugar": VitalRange(_("Random blood sugar"), "mg/dL", 10, 1500),
@@ -378,3 +379,22 @@ class Procedure(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class FavouriteCode(models.Model):
+    """An ICD-10 code a doctor keeps at hand on the consultation workbench (the doctor's own list)."""
+
+    personal_data = {"doctor": STAFF_ACTION}
+
+    doctor = cascade_fk(settings.AUTH_USER_MODEL, related_name="+", verbose_name=_("doctor"))
+    icd10 = cascade_fk(Icd10Code, related_name="+", verbose_name=_("ICD-10 code"))
+    added_at = models.DateTimeField(_("added at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["icd10__code"]
+        verbose_name = _("favourite ICD-10 code")
+        verbose_name_plural = _("favourite ICD-10 codes")
+        constraints = [models.UniqueConstraint(fields=["doctor", "icd10"], name="favourite_code_once")]
+
+    def __str__(self) -> str:
+        return f"{self.icd10_id} of user {self.doctor_id}"
