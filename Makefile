@@ -12,6 +12,9 @@ POSTGRES_TEST_WORKERS ?= $(TEST_WORKERS)
 PYTEST := $(PY) -m pytest -q --dist worksteal
 DEMO_PEOPLE ?= 20000
 export DEBUG ?= 1
+# Some shells set PYTHONDONTWRITEBYTECODE; then each of the suite's processes compiles the project's modules
+# again. Let Python cache the bytecode (__pycache__ is ignored by git).
+unexport PYTHONDONTWRITEBYTECODE
 
 .PHONY: venv demo demo-data serve test test-sqlite test-postgres lint bench clean
 

@@ -301,6 +301,9 @@ SMS_DLT_TEMPLATE_IDS = {
             start=1,
         )
     },
+    # ABDM: the OTP to link health records to an ABHA (abdm/hip.py).
+    "abdm_link_otp": os.environ.get("SMS_DLT_TEMPLATE_ABDM_LINK_OTP", "1107000000000000301"),
+    "abdm_link_otp_hi": os.environ.get("SMS_DLT_TEMPLATE_ABDM_LINK_OTP_HI", "1107000000000000302"),
     # HIMCARE card issued (himcare/enrolment/services.py).
     "himcare_card_issued": os.environ.get("SMS_DLT_TEMPLATE_HIMCARE_CARD_ISSUED", "1107000000000000201"),
     "himcare_card_issued_hi": os.environ.get(
@@ -364,6 +367,25 @@ SCAN_SHARE_DEMO_FACILITY_CODE = os.environ.get(
 ABDM_SHARE_PROFILE_HOST = os.environ.get("ABDM_SHARE_PROFILE_HOST", "")
 # The simulator's fixed OTP (documented in abdm/README.md); the simulator never sends SMS.
 ABDM_SIMULATOR_OTP = os.environ.get("ABDM_SIMULATOR_OTP", "123456")
+# The HIP role (abdm/hip.py; abdm/README.md "HIP role" lists what the contract leaves open).
+# ABDM allows this many generate-token requests per ABHA address (and HIP) in 24 hours.
+ABDM_LINK_TOKEN_MAX_PER_DAY = env_int("ABDM_LINK_TOKEN_MAX_PER_DAY", 3)
+# How long a link token is reused ("up to 6 months").
+ABDM_LINK_TOKEN_TTL_DAYS = env_int("ABDM_LINK_TOKEN_TTL_DAYS", 180)
+# User-initiated linking: the OTP's life and the wrong OTPs allowed.
+ABDM_LINK_OTP_TTL_SECONDS = env_int("ABDM_LINK_OTP_TTL_SECONDS", 10 * 60)
+ABDM_LINK_OTP_MAX_ATTEMPTS = env_int("ABDM_LINK_OTP_MAX_ATTEMPTS", 5)
+# Health-information push: entries per page, the checksum's encoding (md5 "hex" or "base64"), and the
+# hiStatus/sessionStatus we report for a failed entry or transfer (care sends FAILED, the V3 enum ERRORED).
+ABDM_HI_ENTRIES_PER_PAGE = env_int("ABDM_HI_ENTRIES_PER_PAGE", 20)
+ABDM_HI_CHECKSUM_ENCODING = os.environ.get("ABDM_HI_CHECKSUM_ENCODING", "hex")
+ABDM_HI_FAILED_STATUS = os.environ.get("ABDM_HI_FAILED_STATUS", "ERRORED")
+if ABDM_HI_CHECKSUM_ENCODING not in ("hex", "base64"):
+    raise ImproperlyConfigured("ABDM_HI_CHECKSUM_ENCODING must be hex or base64")
+if ABDM_HI_FAILED_STATUS not in ("ERRORED", "FAILED"):
+    raise ImproperlyConfigured("ABDM_HI_FAILED_STATUS must be ERRORED or FAILED")
+# The simulator's callbacks go to this bridge URL ("" = the host the call came to).
+ABDM_SIMULATOR_BRIDGE_URL = os.environ.get("ABDM_SIMULATOR_BRIDGE_URL", "")
 
 # HIMCARE premium payments (himcare/enrolment/payments/): a Razorpay-style gateway. Defaults point at the
 # local simulator served by this very site (/himcare-paysim/); production sets the gateway URL, key id and

@@ -17,11 +17,13 @@ from himswasthya.people.api import router as people_router
 from himswasthya.places.api import router as places_router
 from himswasthya.records.api import router as records_router
 from himswasthya.registration.api import router as registration_router
+from himswasthya.registration.opd_setup_api import router as opd_setup_router
 from himswasthya.registration.scan_share_views import patient_share
 
 api.add_router("/accounts/", accounts_router)
 api.add_router("/places/", places_router)
 api.add_router("/facilities/", facilities_router)
+api.add_router("/facilities/", opd_setup_router)  # a facility's OPD set-up (registration, above accounts)
 api.add_router("/audit/", audit_router)
 api.add_router("/people/", people_router)
 api.add_router("/himparivar/", himparivar_router)
@@ -53,6 +55,8 @@ urlpatterns = [
     path("favicon.ico", RedirectView.as_view(url=static("favicon.svg"), permanent=True), name="favicon"),
     # The ABDM bridge (gateway JWT, not the session API): scan-and-share profile shares.
     path("api/v3/hip/patient/share", patient_share, name="abdm_bridge_patient_share"),
+    # The ABDM bridge, HIP role: linking, discovery, consents, health-information requests (abdm/bridge.py).
+    path("", include("himswasthya.abdm.bridge")),
     path("api/", api.urls),
     # FHIR R4 (read and search; OperationOutcome errors): records/fhir/api.py.
     path("fhir/", include("himswasthya.records.fhir.urls")),
@@ -60,10 +64,12 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("places/", include("himswasthya.places.urls")),
     path("facilities/", include("himswasthya.facilities.urls")),
+    path("facilities/", include("himswasthya.registration.opd_setup_urls")),  # <code>/opd/...: OPD set-up
     path("audit/", include("himswasthya.accounts.audit_log.urls")),
     path("people/", include("himswasthya.people.urls")),
     path("families/", include("himswasthya.himparivar.urls")),
     path("abdm/", include("himswasthya.abdm.urls")),
+    path("records/", include("himswasthya.records.urls")),
     path("opd/", include("himswasthya.registration.urls")),
     path("himcare/", include("himswasthya.himcare.urls")),
     path("", include("himswasthya.accounts.urls")),

@@ -434,6 +434,31 @@ class AbdmClient:
         )
         return headers["REQUEST-ID"]
 
+    # ---- the HIP role: gateway actions and the HIU push ----------------------------------------------------
+
+    def gateway_post(
+        self,
+        endpoint: str,
+        body: dict[str, Any],
+        *,
+        hip_id: str | None = None,
+        extra: dict[str, str] | None = None,
+    ) -> str:
+        """POST one of ENDPOINTS' gateway actions (202 expected, the answer comes as a callback) for a HIP.
+        Returns the REQUEST-ID sent (the callback's `response.requestId`)."""
+        _response, headers = self._call(
+            "POST",
+            self.config.url(endpoint),
+            json=body,
+            gateway=True,
+            extra={"X-HIP-ID": hip_id or self.config.hip_id, **(extra or {})},
+        )
+        return headers["REQUEST-ID"]
+
+    def push_health_information(self, url: str, body: dict[str, Any]) -> None:
+        """POST encrypted entries straight to the HIU's dataPushUrl with our gateway token (section 5 c)."""
+        self._call("POST", url, json=body)
+
     # ---- inbound calls: the gateway's JWT ------------------------------------------------------------------
 
     def jwks(self, *, force: bool = False) -> dict[str, Any]:

@@ -8,6 +8,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from himswasthya.core.crypto import EncryptedCharField
 from himswasthya.core.fields import cascade_fk, protected_fk, user_reference
 from himswasthya.core.privacy import PERSON_LINK, STAFF_ACTION, LegalBasis, PersonalData
 from himswasthya.core.validators import format_abha_number
@@ -157,7 +158,7 @@ class SimulatedGatewayCall(models.Model):
         return f"{self.path} {self.request_id}"
 
 
-# ---- Linking an ABHA to a Person of the patient index (issue #3 item 5) ------------------------------------
+# ---- Linking an ABHA to a Person of the patient index (issue #3 item 5) ----------
 
 
 class LinkChannel(models.TextChoices):
@@ -321,3 +322,257 @@ class AbhaLinkEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person_id}:{self.action}"
+
+
+# ---- The HIP role (issue #13 item 7): care contexts, consents, health-information transfers ----
+
+ABHA_FOR_LINKING = PersonalData(purposes=("health_information_exchange",), basis=LegalBasis.CONSENT_6)
+
+
+class CareContextChannel(models.TextChoices):
+    HIP = "hip", _("Linked by the facility (HIP-initiated)")
+    USER = "user", _("Linked by the patient (discovery)")
+
+
+class CareContextLink(models.Model):
+    """One care context (a signed visit or admission) of a person, as linked to their ABHA at ABDM.
+
+    PENDING: to be linked; REQUESTED: link/carecontext sent, waiting for on_carecontext; LINKED; FAILED (with
+    ABDM's code; retried by `link_care_contexts`)."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting to be linked")
+        REQUESTED = "requested", _("Link requested")
+        LINKED = "linked", _("Linked")
+        FAILED = "failed", _("Link failed")
+
+    scope_paths = person_scope()
+    personal_data = {
+        "person": PERSON_LINK,
+        "abha_address": ABHA_FOR_LINKING,
+        "display": PersonalData(
+            purposes=("health_information_exchange",), basis=LegalBasis.CONSENT_6, note="visit kind and date"
+        ),
+    }
+
+    person = protected_fk("people.Person", related_name="care_context_links", verbose_name=_("person"))
+    hip_id = models.CharField(_("HIP id"), max_length=40)
+    abha_address = models.CharField(_("ABHA address"), max_length=64)
+    reference = models.CharField(_("care context reference"), max_length=64)
+    patient_reference = models.CharField(_("patient reference"), max_length=64)
+    hi_type = models.CharField(_("HI type"), max_length=40)
+    display = models.CharField(_("display"), max_length=120)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    channel = models.CharField(_("channel"), max_length=6, choices=CareContextChannel.choices)
+    request_id = models.CharField(_("REQUEST-ID of the link request"), max_length=64, blank=True)
+    error_code = models.CharField(_("ABDM error"), max_length=40, blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    linked_at = models.DateTimeField(_("linked at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("care context link")
+        verbose_name_plural = _("care context links")
+        constraints = [
+            models.UniqueConstraint(fields=["hip_id", "reference"], name="care_context_one_per_reference"),
+            models.CheckConstraint(
+                condition=models.Q(status="linked", linked_at__isnull=False) | ~models.Q(status="linked"),
+                name="care_context_linked_at",
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "hip_id", "abha_address"], name="care_context_work")]
+
+    def __str__(self) -> str:
+        return f"{self.hip_id}:{self.reference}"
+
+
+class LinkTokenRequest(models.Model):
+    """A generate-token request (HIP-initiated linking, step 1) and the link token it brought back.
+
+    The rows count the requests for ABDM's limit (ABDM_LINK_TOKEN_MAX_PER_DAY per HIP and ABHA address in 24
+    hours) and keep the token (sealed at rest) until it expires (ABDM_LINK_TOKEN_TTL_DAYS)."""
+
+    personal_data = {"abha_address": ABHA_FOR_LINKING}
+    personal_data_exempt = {"link_token": "a bearer token of ABDM's, sealed; no personal data in clear"}
+
+    hip_id = models.CharField(_("HIP id"), max_length=40)
+    abha_address = models.CharField(_("ABHA address"), max_length=64)
+    request_id = models.CharField(_("REQUEST-ID"), max_length=64, unique=True)
+    requested_at = models.DateTimeField(_("requested at"), default=timezone.now)
+    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+    link_token = EncryptedCharField(_("link token"), max_length=6000, blank=True)
+    expires_at = models.DateTimeField(_("token expires at"), null=True, blank=True)
+    error_code = models.CharField(_("ABDM error"), max_length=40, blank=True)
+
+    class Meta:
+        ordering = ["-requested_at", "-pk"]
+        verbose_name = _("link token request")
+        verbose_name_plural = _("link token requests")
+        indexes = [models.Index(fields=["hip_id", "abha_address", "requested_at"], name="link_token_recent")]
+
+    def __str__(self) -> str:
+        return f"{self.hip_id}:{self.request_id}"
+
+
+class LinkingTransaction(models.Model):
+    """User-initiated linking: a discovery (care contexts offered), then init (OTP sent), then confirm."""
+
+    class Status(models.TextChoices):
+        DISCOVERED = "discovered", _("Care contexts offered")
+        OTP_SENT = "otp_sent", _("OTP sent")
+        LINKED = "linked", _("Linked")
+        FAILED = "failed", _("Failed")
+
+    scope_paths = person_scope()
+    personal_data = {"person": PERSON_LINK, "abha_address": ABHA_FOR_LINKING}
+    personal_data_exempt = {"otp_hash": "a salted hash of a one-time code, never the code"}
+
+    transaction_id = models.CharField(_("transaction id"), max_length=64, unique=True)
+    hip_id = models.CharField(_("HIP id"), max_length=40)
+    person = protected_fk("people.Person", related_name="+", verbose_name=_("person"))
+    abha_address = models.CharField(_("ABHA address"), max_length=64)
+    offered = models.JSONField(_("care contexts offered"), default=list)
+    chosen = models.JSONField(_("care contexts chosen"), default=list)
+    link_reference = models.CharField(_("link reference"), max_length=64, blank=True, db_index=True)
+    otp_hash = models.CharField(_("OTP hash"), max_length=128, blank=True)
+    otp_expires_at = models.DateTimeField(_("OTP expires at"), null=True, blank=True)
+    failed_attempts = models.PositiveSmallIntegerField(_("failed attempts"), default=0)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DISCOVERED)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("user-initiated linking")
+        verbose_name_plural = _("user-initiated linkings")
+
+    def __str__(self) -> str:
+        return self.transaction_id
+
+
+class HipConsent(models.Model):
+    """A consent artefact ABDM notified us of (SEC-11): what may be shared, with whom, until when.
+
+    On REVOKED or EXPIRED the artefact's content is erased (care contexts, HI types, dates) and the row keeps
+    only its id and status, so a later request under it is refused."""
+
+    class Status(models.TextChoices):
+        GRANTED = "GRANTED", _("Granted")
+        REVOKED = "REVOKED", _("Revoked")
+        EXPIRED = "EXPIRED", _("Expired")
+        DENIED = "DENIED", _("Denied")
+
+    personal_data = {
+        "patient_id": ABHA_FOR_LINKING,
+        "care_contexts": PersonalData(purposes=("health_information_exchange",), basis=LegalBasis.CONSENT_6),
+    }
+
+    personal_data_exempt = {"signature": "the consent manager's signature over the artefact, not a person's"}
+
+    consent_id = models.CharField(_("consent id"), max_length=64, unique=True)
+    status = models.CharField(_("status"), max_length=8, choices=Status.choices)
+    hip_id = models.CharField(_("HIP id"), max_length=40, blank=True)
+    patient_id = models.CharField(_("patient (ABHA address)"), max_length=64, blank=True)
+    care_contexts = models.JSONField(_("care contexts"), default=list)
+    hi_types = models.JSONField(_("HI types"), default=list)
+    purpose = models.CharField(_("purpose"), max_length=20, blank=True)
+    date_from = models.DateTimeField(_("from"), null=True, blank=True)
+    date_to = models.DateTimeField(_("to"), null=True, blank=True)
+    data_erase_at = models.DateTimeField(_("erase data at"), null=True, blank=True)
+    signature = models.TextField(_("signature"), blank=True)
+    received_at = models.DateTimeField(_("received at"), default=timezone.now)
+    updated_at = models.DateTimeField(_("updated at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("consent artefact")
+        verbose_name_plural = _("consent artefacts")
+
+    def __str__(self) -> str:
+        return f"{self.consent_id}:{self.status}"
+
+
+class HealthInformationTransfer(models.Model):
+    """One health-information request (a transaction) and what we pushed for it."""
+
+    class Status(models.TextChoices):
+        RECEIVED = "received", _("Received")
+        REFUSED = "refused", _("Refused")
+        TRANSFERRED = "transferred", _("Transferred")
+        FAILED = "failed", _("Failed")
+
+    personal_data_exempt = {
+        "entries": "care context references and delivery status only",
+        "key_material": "the HIU's public key and nonce",
+    }
+
+    transaction_id = models.CharField(_("transaction id"), max_length=64, unique=True)
+    request_id = models.CharField(_("REQUEST-ID"), max_length=64)
+    hip_id = models.CharField(_("HIP id"), max_length=40)
+    consent = protected_fk(HipConsent, related_name="transfers", verbose_name=_("consent"), optional=True)
+    consent_ref = models.CharField(_("consent id asked for"), max_length=64)
+    date_from = models.DateTimeField(_("from"), null=True, blank=True)
+    date_to = models.DateTimeField(_("to"), null=True, blank=True)
+    data_push_url = models.URLField(_("data push URL"), max_length=500, blank=True)
+    key_material = models.JSONField(_("key material"), default=dict)
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.RECEIVED)
+    error_code = models.CharField(_("error"), max_length=40, blank=True)
+    entries = models.JSONField(_("entries"), default=list)
+    received_at = models.DateTimeField(_("received at"), default=timezone.now)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("health-information transfer")
+        verbose_name_plural = _("health-information transfers")
+
+    def __str__(self) -> str:
+        return f"{self.transaction_id}:{self.status}"
+
+
+# ---- the simulator's side of linking and data transfer ----
+
+
+class SimulatedLinkedCareContext(models.Model):
+    """A care context the simulated ABDM holds as linked to an ABHA address."""
+
+    personal_data = {
+        "abha_address": PersonalData(
+            purposes=("abdm_testing",), basis=LegalBasis.CONSENT_6, note="simulator data"
+        )
+    }
+
+    abha_address = models.CharField(_("ABHA address"), max_length=64)
+    hip_id = models.CharField(_("HIP id"), max_length=40)
+    patient_reference = models.CharField(_("patient reference"), max_length=64)
+    reference = models.CharField(_("care context reference"), max_length=64)
+    hi_type = models.CharField(_("HI type"), max_length=40)
+    display = models.CharField(_("display"), max_length=120)
+    linked_at = models.DateTimeField(_("linked at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("simulated linked care context")
+        verbose_name_plural = _("simulated linked care contexts")
+        constraints = [
+            models.UniqueConstraint(fields=["hip_id", "reference"], name="sim_care_context_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.abha_address}:{self.reference}"
+
+
+class SimulatedHiuTransfer(models.Model):
+    """The simulator as an HIU: the key pair it sent with a health-information request, and what it found
+    when the HIP pushed (per entry: decrypted, checksum, resourceType)."""
+
+    personal_data_exempt = {"results": "decryption results, no health data", "private_key": "simulator key"}
+
+    transaction_id = models.CharField(_("transaction id"), max_length=64, unique=True)
+    consent_id = models.CharField(_("consent id"), max_length=64)
+    private_key = models.CharField(_("private key (base64)"), max_length=100)
+    nonce = models.CharField(_("nonce (base64)"), max_length=100)
+    results = models.JSONField(_("results"), default=list)
+    pushed_at = models.DateTimeField(_("pushed at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("simulated HIU transfer")
+        verbose_name_plural = _("simulated HIU transfers")
+
+    def __str__(self) -> str:
+        return self.transaction_id

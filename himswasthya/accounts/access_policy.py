@@ -117,10 +117,26 @@ DOCTOR_QUEUE = rule(doctor=SCOPED, facility_admin=SCOPED)
 COUNTER = rule(clerk=SCOPED, facility_admin=SCOPED)  # the registration counter and scan-and-share list
 ABHA_VERIFY = only(ALLOW, CLERK, DOCTOR, FACILITY_ADMIN, STATE_ADMIN)
 # Health records: written by the doctors and administrator of the encounter's facility; read by them and the
-# patient's family (signed records only). The code-list searches are for those who write records.
+# patient's family (signed records only). The HIMCARE hospital desk (scheme desk) writes and reads admission
+# records only, and the HIMCARE officer and state administrator read only the signed admission records of
+# HIMCARE cases (records.services.WRITERS, visible_encounters): the rows these rules are checked with are OPD
+# visits, so they are DENY for them here, and their admission-record access is declared on the HIMCARE case
+# (CASE_RECORD_*). A person's history shows each reader what they may read (the desk: admissions).
+# The code-list searches are for those who write records.
 RECORD_WRITE = rule(doctor=SCOPED, facility_admin=SCOPED)
 RECORD_READ = rule(citizen=SCOPED, doctor=SCOPED, facility_admin=SCOPED)
-RECORD_CODING = only(ALLOW, DOCTOR, FACILITY_ADMIN)
+RECORD_HISTORY = rule(
+    citizen=SCOPED, doctor=SCOPED, facility_admin=SCOPED, scheme_desk=SCOPED, state_admin=ALLOW
+)
+RECORD_CODING = only(ALLOW, DOCTOR, FACILITY_ADMIN, SCHEME_DESK)
+# A HIMCARE case's admission record (treatment data, issue #13 item 3): written by the treating hospital's
+# desk; read by those who read the case and whom records lets read it (claims officers: signed versions).
+CASE_RECORD_WRITE = HOSPITAL_DESK
+CASE_RECORD_READ = rule(
+    **dict.fromkeys((CITIZEN, DOCTOR, FACILITY_ADMIN, SCHEME_DESK), SCOPED),
+    himcare_officer=SCOPED,
+    state_admin=ALLOW,
+)
 ABHA_LINK = rule(**dict.fromkeys((CITIZEN, CLERK, DOCTOR, FACILITY_ADMIN), SCOPED), state_admin=ALLOW)
 
 # Django's admin, declared as one family: users with is_staff and a verified second factor - of the roles, the
@@ -159,6 +175,14 @@ PAGES: Mapping[str, Rule] = {
     "api:api-root": NOBODY,  # django-ninja's placeholder: 404
     # The ABDM bridge: the gateway's signed JWT, never a session.
     "abdm_bridge_patient_share": NOBODY,
+    # The ABDM bridge, HIP role (abdm/bridge.py): the gateway's signed JWT, never a session.
+    "abdm_bridge_on_generate_token": NOBODY,
+    "abdm_bridge_on_carecontext": NOBODY,
+    "abdm_bridge_discover": NOBODY,
+    "abdm_bridge_link_init": NOBODY,
+    "abdm_bridge_link_confirm": NOBODY,
+    "abdm_bridge_consent_notify": NOBODY,
+    "abdm_bridge_hi_request": NOBODY,
     # places and facilities: public reference data
     "places:state": PUBLIC,
     "places:district": PUBLIC,
@@ -167,14 +191,15 @@ PAGES: Mapping[str, Rule] = {
     "facilities:directory": PUBLIC,
     "facilities:detail": PUBLIC,
     "facilities:opd_timetable": PUBLIC,
-    "facilities:opd": OPD_SETUP,
-    "facilities:opd_session_add": OPD_SETUP,
-    "facilities:opd_session_edit": OPD_SETUP,
-    "facilities:opd_session_deactivate": OPD_SETUP,
-    "facilities:opd_copy_weekday": OPD_SETUP,
-    "facilities:opd_policy": OPD_SETUP,
-    "facilities:opd_closure_add": OPD_SETUP,
-    "facilities:opd_closure_delete": OPD_SETUP,
+    # a facility's OPD set-up (registration's pages, under /facilities/<code>/opd/)
+    "opd_setup:opd": OPD_SETUP,
+    "opd_setup:opd_session_add": OPD_SETUP,
+    "opd_setup:opd_session_edit": OPD_SETUP,
+    "opd_setup:opd_session_deactivate": OPD_SETUP,
+    "opd_setup:opd_copy_weekday": OPD_SETUP,
+    "opd_setup:opd_policy": OPD_SETUP,
+    "opd_setup:opd_closure_add": OPD_SETUP,
+    "opd_setup:opd_closure_delete": OPD_SETUP,
     # audit
     "audit:entries": rule(district_officer=SCOPED, state_admin=ALLOW),
     # people
@@ -214,10 +239,17 @@ PAGES: Mapping[str, Rule] = {
     "registration:doctor_queue": DOCTOR_QUEUE,
     "registration:doctor_call_next": DOCTOR_QUEUE,
     "registration:doctor_action": DOCTOR_QUEUE,
+    "registration:doctor_open_consultation": RECORD_WRITE,  # records.open_encounter at the own facility
     "registration:scan_share_list": COUNTER,
     "registration:scan_share_rows": COUNTER,
     "registration:scan_share_register": COUNTER,
     "registration:scan_share_counters": rule(clerk=SCOPED, facility_admin=SCOPED, state_admin=ALLOW),
+    # health records: the doctor's consultation workbench (records.services decide, NotFound elsewhere)
+    "records:workbench": RECORD_WRITE,
+    "records:correct": RECORD_WRITE,
+    "records:icd10_search": RECORD_CODING,
+    "records:medicine_search": RECORD_CODING,
+    "records:favourite": RECORD_CODING,  # the doctor's own favourite codes
     # HIMCARE: enrolment
     "himcare:enrol": only(ALLOW, *FACILITY_STAFF, HIMCARE_OFFICER, STATE_ADMIN),
     "himcare:enrolments": ENROLMENT_LIST,
@@ -262,6 +294,7 @@ PAGES: Mapping[str, Rule] = {
     "himcare:case_detail": CASE_READ,
     "himcare:case_document": CASE_READ,
     "himcare:case_action": CASE_CANCEL,  # requested with action "cancel"
+    "himcare:case_record": CASE_RECORD_WRITE,  # the desk's admission record page (read-only after the claim)
     # Local stand-ins for outside services (DEBUG, demo and tests only): open like the services they mimic,
     # which check their own credentials (client secret, key id).
     "abdm_sim:sessions": PUBLIC,
@@ -272,6 +305,15 @@ PAGES: Mapping[str, Rule] = {
     "abdm_sim:request_otp": PUBLIC,
     "abdm_sim:verify": PUBLIC,
     "abdm_sim:profile": PUBLIC,
+    "abdm_sim:generate_token": PUBLIC,
+    "abdm_sim:link_care_context": PUBLIC,
+    "abdm_sim:on_discover": PUBLIC,
+    "abdm_sim:on_init": PUBLIC,
+    "abdm_sim:on_confirm": PUBLIC,
+    "abdm_sim:consent_on_notify": PUBLIC,
+    "abdm_sim:hi_on_request": PUBLIC,
+    "abdm_sim:hi_notify": PUBLIC,
+    "abdm_sim:hiu_data_push": PUBLIC,
     "himparivar_sim:changes": PUBLIC,
     "himcare_paysim_orders": NOBODY,  # the gateway's key id and secret, never a session: 401
     "himcare_paysim_pay": NOBODY,  # requested with an order id that does not exist: 404 for everyone
@@ -343,7 +385,7 @@ API: Mapping[str, Rule] = {
     "PUT /api/records/encounters/{encounter_id}/draft": RECORD_WRITE,
     "POST /api/records/encounters/{encounter_id}/sign": RECORD_WRITE,
     "POST /api/records/encounters/{encounter_id}/correct": RECORD_WRITE,
-    "GET /api/records/people/{person_id}/history": RECORD_READ,
+    "GET /api/records/people/{person_id}/history": RECORD_HISTORY,
     "GET /api/records/icd10": RECORD_CODING,
     "GET /api/records/medicines": RECORD_CODING,
     # FHIR R4 (records/fhir/api.py): the same readers as the records API; searches name their patient.
@@ -433,6 +475,11 @@ API: Mapping[str, Rule] = {
     "POST /api/himcare/claims/{claim_id}/adjudicate": OFFICERS,
     "POST /api/himcare/claims/{claim_id}/answer-query": HOSPITAL_DESK,
     "POST /api/himcare/claims/{claim_id}/payment": OFFICERS,
+    "GET /api/himcare/cases/{case_id}/record": CASE_RECORD_READ,
+    "POST /api/himcare/cases/{case_id}/record": CASE_RECORD_WRITE,
+    "PUT /api/himcare/cases/{case_id}/record/draft": CASE_RECORD_WRITE,
+    "POST /api/himcare/cases/{case_id}/record/sign": CASE_RECORD_WRITE,
+    "POST /api/himcare/cases/{case_id}/record/correct": CASE_RECORD_WRITE,
 }
 
 

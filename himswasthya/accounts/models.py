@@ -12,9 +12,9 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from himswasthya.accounts.scoping import ScopePaths
 from himswasthya.core.fields import protected_fk
 from himswasthya.core.privacy import LegalBasis, PersonalData
+from himswasthya.core.scope_paths import ScopePaths
 from himswasthya.places.models import District, place_link
 
 

@@ -6,6 +6,9 @@ citizen with a class attribute::
     class Appointment(models.Model):
         scope_paths = ScopePaths(facility="facility", district="facility__district", owner="person__user")
 
+(`ScopePaths`, `register_scope_paths` and `scope_paths_for` live in `core.scope_paths`, at the bottom, so
+that an app below accounts (facilities) can declare its paths without importing accounts.)
+
 Then every list, lookup and API endpoint goes through `scope_queryset(user, queryset)`:
 
 - citizen                         -> rows whose `owner` path is the user, whose `owner_mobile` path is the
@@ -40,7 +43,6 @@ from __future__ import annotations
 import functools
 import operator
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
 from functools import wraps
 from typing import TYPE_CHECKING, Any, NamedTuple, Protocol, TypeVar
 
@@ -51,45 +53,12 @@ from django.utils.translation import gettext_lazy as _
 from ninja.security import SessionAuth
 
 from himswasthya.core.errors import Forbidden, NotFound
+from himswasthya.core.scope_paths import Path, ScopePaths, scope_paths_for
 
 if TYPE_CHECKING:
     from himswasthya.accounts.models import User
 
 M = TypeVar("M", bound=Model)
-Path = str | tuple[str, ...] | None
-
-_DEFAULT_STATE_ROLES = frozenset({"state_admin"})
-
-
-@dataclass(frozen=True)
-class ScopePaths:
-    """ORM lookup paths from a model to the scope keys. A tuple means "any of these" (OR)."""
-
-    facility: Path = None
-    district: Path = None
-    owner: Path = None
-    # Citizens also own rows reached through their registered mobile (e.g. their own person record).
-    owner_mobile: Path = None
-    # Citizens own the rows of their family: `family` leads to a family register Family (its pk is matched
-    # against family_ids(user)), `family_person` to a Person (matched against family_person_ids(user)).
-    family: Path = None
-    family_person: Path = None
-    # State-wide roles that may see every row of this model (state admin by default; HIMCARE and
-    # grievance officers only where the model opts them in).
-    state_roles: frozenset[str] = field(default=_DEFAULT_STATE_ROLES)
-
-
-_REGISTRY: dict[type[Model], ScopePaths] = {}
-
-
-def register_scope_paths(model: type[Model], paths: ScopePaths) -> None:
-    """Declare scope paths for a model whose class you cannot edit (e.g. a third-party model)."""
-    _REGISTRY[model] = paths
-
-
-def scope_paths_for(model: type[Model]) -> ScopePaths | None:
-    declared = getattr(model, "scope_paths", None) or _REGISTRY.get(model)
-    return declared if isinstance(declared, ScopePaths) else None
 
 
 def _match(path: Path, value: Any, lookup: str = "") -> Q | None:

@@ -62,6 +62,12 @@ class AuditAction(StrEnum):
     ABHA_LINK_OTP_REQUEST = "abha_link.otp_request"
     ABHA_LINK_VERIFY = "abha_link.verify"
     ABHA_LINK_REQUEST_LIST = "abha_link_request.list"
+    HIP_CARE_CONTEXT_LINK = "hip.care_context_link"
+    HIP_DISCOVER = "hip.discover"
+    HIP_LINK_CONFIRM = "hip.link_confirm"
+    HIP_CONSENT = "hip.consent"
+    HIP_DATA_PUSH = "hip.data_push"
+    HIP_DATA_REFUSED = "hip.data_refused"
 
     # --- registration --------------------------------------------------------------------------------------
     APPOINTMENT_BOOK = "appointment.book"
@@ -180,6 +186,12 @@ ACTION_LABELS: dict[AuditAction, str | Promise] = {
     AuditAction.ABHA_LINK_OTP_REQUEST: _("ABHA OTP requested"),
     AuditAction.ABHA_LINK_VERIFY: _("ABHA OTP verified"),
     AuditAction.ABHA_LINK_REQUEST_LIST: _("ABHA link requests read"),
+    AuditAction.HIP_CARE_CONTEXT_LINK: _("Health record visits sent to ABDM for linking"),
+    AuditAction.HIP_DISCOVER: _("Health record visits found for an ABDM search"),
+    AuditAction.HIP_LINK_CONFIRM: _("Health record visits linked by the patient"),
+    AuditAction.HIP_CONSENT: _("ABDM consent received"),
+    AuditAction.HIP_DATA_PUSH: _("Health record sent through ABDM"),
+    AuditAction.HIP_DATA_REFUSED: _("ABDM health record request refused"),
     AuditAction.APPOINTMENT_BOOK: _("Appointment booked"),
     AuditAction.APPOINTMENT_RESCHEDULE: _("Appointment rescheduled"),
     AuditAction.APPOINTMENT_WALK_IN: _("Walk-in registered"),

@@ -52,6 +52,7 @@ PURPOSES: dict[str, Any] = {
     "contact": _("Contacting the person (appointments, OTP, notices)"),
     "treatment": _("Treatment and health services"),
     "abha_linking": _("Linking the ABHA (national health id) to the record"),
+    "health_information_exchange": _("Sharing health records through ABDM on the patient's consent"),
     "himcare_enrolment": _("HIMCARE enrolment and scheme eligibility"),
     "himcare_claims": _("HIMCARE pre-authorisation, treatment records and claims"),
     "misuse_detection": _("Detecting misuse of the HIMCARE scheme"),

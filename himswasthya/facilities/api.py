@@ -105,7 +105,8 @@ def facility_detail(request: HttpRequest, code: str):
     return services.get_facility(code)
 
 
-# OPD configuration (issue #4 item 1): /api/facilities/{code}/opd/...
+# The public OPD schedule (issue #4 item 1): /api/facilities/{code}/opd/. The administrator's changes under
+# the same path are registration's (registration/opd_setup_api.py, mounted by the project's urls.py).
 from himswasthya.facilities import opd_api  # noqa: E402  (after `router` exists)
 
 router.add_router("", opd_api.router)

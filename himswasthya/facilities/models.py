@@ -5,10 +5,10 @@ from typing import Any
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from himswasthya.accounts.scoping import ScopePaths
 from himswasthya.core.fields import cascade_fk, protected_fk
 from himswasthya.core.models import BilingualNameModel, TimeStampedModel
 from himswasthya.core.privacy import NAMES_OF_PLACES
+from himswasthya.core.scope_paths import ScopePaths
 from himswasthya.places.models import Block, District, GramPanchayat, UrbanLocalBody, place_link
 
 

@@ -1,15 +1,16 @@
-"""Public facility directory and facility detail pages (no personal data)."""
+"""Public facility directory, facility detail pages and OPD timetables (no personal data)."""
 
 from __future__ import annotations
 
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, render
 
 from himswasthya.core.errors import DomainError
 from himswasthya.core.views import add_domain_error, found_or_404
-from himswasthya.facilities import services
+from himswasthya.facilities import opd_services, services
 from himswasthya.facilities.forms import DirectoryFilterForm
+from himswasthya.facilities.models import Facility, Weekday
 
 PAGE_SIZE = 25
 
@@ -40,3 +41,15 @@ def directory_view(request: HttpRequest) -> HttpResponse:
 def detail_view(request: HttpRequest, code: str) -> HttpResponse:
     facility = found_or_404(services.get_facility, code)
     return render(request, "facilities/detail.html", {"facility": facility})
+
+
+def opd_timetable_view(request: HttpRequest, code: str) -> HttpResponse:
+    """Public, read-only: which departments run on which days and times (no quotas, no personal data)."""
+    facility = get_object_or_404(Facility, code=code, is_active=True)
+    context = {
+        "facility": facility,
+        "weekdays": Weekday.choices,
+        "grid": opd_services.weekly_grid(facility),
+        "closures": opd_services.upcoming_closures(facility)[:20],
+    }
+    return render(request, "facilities/opd_public.html", context)

@@ -11,3 +11,11 @@ class HimcareConfig(AppConfig):
         from himswasthya.himparivar.hooks import hooks
 
         hooks.himcare_links = himcare_links
+
+        # records (below us) lets the treating hospital's desk open a case's admission record for a
+        # beneficiary of any district: the case vouches for the patient.
+        from himswasthya.himcare.cases.treatment import treats_patient
+        from himswasthya.records.models import HIMCARE_SOURCE
+        from himswasthya.records.services import register_source_check
+
+        register_source_check(HIMCARE_SOURCE, treats_patient)

@@ -8,9 +8,9 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from himswasthya.accounts.scoping import ScopePaths
 from himswasthya.core.fields import cascade_fk, set_null_fk
 from himswasthya.core.privacy import PERSON_LINK, STAFF_ACTION, LegalBasis, PersonalData
+from himswasthya.core.scope_paths import ScopePaths
 from himswasthya.core.validators import validate_aadhaar_last4
 from himswasthya.people.models import Person, Sex
 from himswasthya.places.models import Block, District, GramPanchayat, place_link

@@ -110,6 +110,14 @@ _TEXTS: dict[str, str] = {
     "scan_share_counter_token_hi": (
         "{date} के लिए आपका हिमस्वास्थ्य स्कैन और शेयर टोकन {token} है। इसे पंजीकरण काउंटर पर दिखाएँ। -HP Health"
     ),
+    # ABDM: a patient links their health records to their ABHA (abdm/hip.py).
+    "abdm_link_otp": (
+        "{otp} is your OTP to link HimSwasthya health records to your ABHA. "
+        "Valid for {minutes} minutes. -HP Health"
+    ),
+    "abdm_link_otp_hi": (
+        "{otp} आपके हिमस्वास्थ्य स्वास्थ्य रिकॉर्ड को आभा से जोड़ने का ओटीपी है। {minutes} मिनट तक मान्य। -HP Health"
+    ),
     # HIMCARE card issued (himcare/enrolment/services.py): card number and validity.
     "himcare_card_issued": "HimSwasthya HIMCARE card {card} issued, valid till {date}. -HP Health",
     "himcare_card_issued_hi": "हिमस्वास्थ्य हिमकेयर कार्ड {card} जारी, {date} तक मान्य। -HP Health",

@@ -13,10 +13,10 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from himswasthya.accounts.scoping import ScopePaths
 from himswasthya.core.crypto import IDENTIFIER_CONTEXT, IDENTIFIER_TYPES_ENCRYPTED, EncryptedWhenCharField
 from himswasthya.core.fields import cascade_fk, protected_fk, user_reference
 from himswasthya.core.privacy import PERSON_LINK, STAFF_ACTION, LegalBasis, PersonalData
+from himswasthya.core.scope_paths import ScopePaths
 from himswasthya.core.validators import normalise_abha_number, validate_aadhaar_last4
 from himswasthya.places.models import District, GramPanchayat, place_link
 

@@ -30,7 +30,13 @@ from himswasthya.core.errors import Forbidden, NotFound
 from himswasthya.facilities.models import Department
 from himswasthya.people.models import Person
 from himswasthya.records import services
-from himswasthya.records.models import VITAL_RANGES, Encounter, EncounterKind, Route
+from himswasthya.records.models import (
+    VITAL_RANGES,
+    DischargeCondition,
+    Encounter,
+    EncounterKind,
+    Route,
+)
 
 router = Router(tags=["records"])
 _writers = RoleAuth(*services.RECORD_ROLES)
@@ -109,6 +115,32 @@ class AllergyOut(AllergyIn):
     noted_in: int
 
 
+class ProcedureIn(Schema):
+    name: str = Field(..., description="The procedure done")
+    code: str = Field("", description="Its code as a plain string, e.g. the HIMCARE package's procedure code")
+    performed_on: datetime.date | None = Field(None, description="Within the stay")
+
+
+class ProcedureOut(Schema):
+    name: str
+    code: str
+    performed_on: datetime.date
+
+
+class DischargeIn(Schema):
+    discharged_at: datetime.datetime | None = Field(None, description="Not before the admission")
+    course_in_hospital: str = ""
+    condition_at_discharge: DischargeCondition | None = None
+    discharge_advice: str = ""
+
+
+class DischargeOut(Schema):
+    discharged_at: datetime.datetime
+    course_in_hospital: str
+    condition_at_discharge: str
+    discharge_advice: str
+
+
 class DraftIn(Schema):
     chief_complaints: str = ""
     examination_notes: str = ""
@@ -119,6 +151,10 @@ class DraftIn(Schema):
     diagnoses: list[DiagnosisIn] = []
     prescriptions: list[PrescriptionIn] = []
     allergies: list[AllergyIn] = []
+    # An admission only (kind "admission"); refused on an OPD visit (admission_only).
+    admitted_at: datetime.datetime | None = Field(None, description="Admission only: required there")
+    procedures: list[ProcedureIn] = Field([], description="Admission only: procedures done in the stay")
+    discharge: DischargeIn | None = Field(None, description="Admission only: the discharge summary")
 
 
 class OpenIn(Schema):
@@ -150,6 +186,9 @@ class EncounterOut(Schema):
     diagnoses: list[DiagnosisOut]
     prescriptions: list[PrescriptionOut]
     allergies: list[AllergyOut]
+    admitted_at: datetime.datetime | None
+    procedures: list[ProcedureOut]
+    discharge: DischargeOut | None
 
 
 class HistoryOut(Schema):
@@ -183,7 +222,20 @@ def _allergies(allergies: Any) -> list[AllergyOut]:
     return [AllergyOut(substance=a.substance, reaction=a.reaction, noted_in=a.noted_in_id) for a in allergies]
 
 
-def _out(encounter: Encounter) -> EncounterOut:
+def _discharge(encounter: Encounter) -> DischargeOut | None:
+    summary = getattr(encounter, "discharge_summary", None)
+    if summary is None:
+        return None
+    return DischargeOut(
+        discharged_at=summary.discharged_at,
+        course_in_hospital=summary.course_in_hospital,
+        condition_at_discharge=summary.condition_at_discharge,
+        discharge_advice=summary.discharge_advice,
+    )
+
+
+def encounter_out(encounter: Encounter) -> EncounterOut:
+    """The API's view of an encounter read through the services (also HIMCARE's case record API)."""
     return EncounterOut(
         id=encounter.pk,
         person_id=encounter.person_id,
@@ -222,12 +274,18 @@ def _out(encounter: Encounter) -> EncounterOut:
             for p in encounter.prescriptions.all()
         ],
         allergies=_allergies(encounter.allergies.all()),
+        admitted_at=encounter.admitted_at,
+        procedures=[
+            ProcedureOut(name=p.name, code=p.code, performed_on=p.performed_on)
+            for p in encounter.procedures.all()
+        ],
+        discharge=_discharge(encounter),
     )
 
 
 def _shown(request: HttpRequest, encounter_id: int) -> EncounterOut:
     """The encounter as the caller may see it now (the read is audited by the service)."""
-    return _out(services.get_encounter(_actor(request), encounter_id))
+    return encounter_out(services.get_encounter(_actor(request), encounter_id))
 
 
 def _writable(request: HttpRequest, encounter_id: int) -> Encounter:
@@ -293,7 +351,7 @@ def history(request: HttpRequest, person_id: int) -> HistoryOut:
     found = services.history(_actor(request), person)
     return HistoryOut(
         person_id=person.pk,
-        encounters=[_out(e) for e in found.encounters],
+        encounters=[encounter_out(e) for e in found.encounters],
         allergies=_allergies(found.allergies),
     )
 

@@ -5,7 +5,9 @@ Invariants held by the database, not only by Python:
 - a signed encounter is corrected at most once (its correction supersedes it; the chain gives the versions);
 - vitals stay within VITAL_RANGES (check constraints generated from the same table the service and the API
   schema read);
-- one primary diagnosis per encounter; a prescription line names a listed medicine or is marked free text.
+- one primary diagnosis per encounter; a prescription line names a listed medicine or is marked free text;
+- an admission time only on an admission; a discharge summary only on an admission, with its discharge time
+  (the service checks it is not before the admission and that procedures fall within the stay).
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.functional import Promise
@@ -24,6 +27,10 @@ from himswasthya.core.privacy import PERSON_LINK, STAFF_ACTION, LegalBasis, Pers
 from himswasthya.facilities.models import Department, Facility, facility_scope
 from himswasthya.people.models import Person
 
+# The source reference of a HIMCARE case's admission record is "himcare:<case number>" (records never points
+# up at HIMCARE's tables: the case number is a plain string).
+HIMCARE_SOURCE = "himcare:"
+
 HEALTH_DATA = PersonalData(
     purposes=("treatment",),
     basis=LegalBasis.STATE_SERVICE_7B,
@@ -32,7 +39,13 @@ HEALTH_DATA = PersonalData(
 
 # Staff of the encounter's facility and the officer of its district; the patient's family (living members,
 # accounts.scoping) - citizens are shown signed records only (records.services).
-ENCOUNTER_SCOPE = facility_scope(owner_mobile="person__mobile", family_person="person")
+# The HIMCARE officer (and the state administrator) reach encounters too, narrowed by records.services to the
+# signed admission records of HIMCARE cases (source "himcare:<case number>"), which claims adjudication reads.
+ENCOUNTER_SCOPE = facility_scope(
+    owner_mobile="person__mobile",
+    family_person="person",
+    state_roles=frozenset({"himcare_officer", "state_admin"}),
+)
 PART_SCOPE = facility_scope(
     "encounter__facility", owner_mobile="encounter__person__mobile", family_person="encounter__person"
 )
@@ -58,6 +71,7 @@ class Encounter(models.Model):
         "investigations_advised": HEALTH_DATA,
         "advice": HEALTH_DATA,
         "follow_up_on": HEALTH_DATA,
+        "admitted_at": HEALTH_DATA,
     }
     scope_paths = ENCOUNTER_SCOPE
 
@@ -81,6 +95,8 @@ class Encounter(models.Model):
     investigations_advised = models.TextField(_("investigations advised"), blank=True)
     advice = models.TextField(_("advice"), blank=True)
     follow_up_on = models.DateField(_("follow-up date"), null=True, blank=True)
+    # An admission's admission time (the admission notes are the note fields above).
+    admitted_at = models.DateTimeField(_("admitted at"), null=True, blank=True)
     # A correction of a signed encounter is a new version superseding it; the old one is kept as it was.
     supersedes = protected_fk("self", related_name="corrections", verbose_name=_("corrects"), optional=True)
 
@@ -100,6 +116,10 @@ class Encounter(models.Model):
                 | Q(status=EncounterStatus.SIGNED, signed_at__isnull=False),
                 name="encounter_signed_at_when_signed",
             ),
+            models.CheckConstraint(
+                condition=Q(admitted_at__isnull=True) | Q(kind=EncounterKind.ADMISSION),
+                name="encounter_admitted_at_on_admission",
+            ),
         ]
         indexes = [models.Index(fields=["person", "started_at"])]
 
@@ -116,7 +136,7 @@ class VitalRange:
     """The plausible range of one vital sign: a value outside it is a typing error, not a patient."""
 
     label: str | Promise
-    unit: str
+    unit: str | Promise
     low: int | Decimal
     high: int | Decimal
 
@@ -129,10 +149,10 @@ class VitalRange:
 VITAL_RANGES: dict[str, VitalRange] = {
     "bp_systolic": VitalRange(_("Systolic blood pressure"), "mmHg", 50, 300),
     "bp_diastolic": VitalRange(_("Diastolic blood pressure"), "mmHg", 20, 200),
-    "pulse": VitalRange(_("Pulse"), "beats/min", 20, 250),
-    "temperature_c": VitalRange(_("Temperature"), "°C", Decimal("30.0"), Decimal("45.0")),
+    "pulse": VitalRange(_("Pulse"), _("beats/min"), 20, 250),
+    "temperature_c": VitalRange(_("Temperature"), _("°C"), Decimal("30.0"), Decimal("45.0")),
     "spo2": VitalRange(_("Oxygen saturation (SpO2)"), "%", 50, 100),
-    "respiratory_rate": VitalRange(_("Respiratory rate"), "breaths/min", 4, 80),
+    "respiratory_rate": VitalRange(_("Respiratory rate"), _("breaths/min"), 4, 80),
     "weight_kg": VitalRange(_("Weight"), "kg", Decimal("0.3"), Decimal("350.0")),
     "height_cm": VitalRange(_("Height"), "cm", Decimal("20.0"), Decimal("250.0")),
     "random_blood_sugar": VitalRange(_("Random blood sugar"), "mg/dL", 10, 1500),
@@ -292,3 +312,89 @@ class Allergy(models.Model):
 
     def __str__(self) -> str:
         return self.substance
+
+
+class DischargeCondition(models.TextChoices):
+    RECOVERED = "recovered", _("Recovered")
+    IMPROVED = "improved", _("Improved")
+    UNCHANGED = "unchanged", _("Unchanged")
+    REFERRED = "referred", _("Referred to another hospital")
+    AGAINST_ADVICE = "against_advice", _("Left against medical advice")
+    DIED = "died", _("Died")
+
+
+class DischargeSummary(models.Model):
+    """The discharge summary of an admission: when the patient left, the course in hospital, the condition
+    at discharge and the advice. Its diagnoses are the encounter's (`Diagnosis`), its procedures
+    `Procedure`."""
+
+    holds_personal_data = True
+    personal_data = {
+        "discharged_at": HEALTH_DATA,
+        "course_in_hospital": HEALTH_DATA,
+        "condition_at_discharge": HEALTH_DATA,
+        "discharge_advice": HEALTH_DATA,
+    }
+    scope_paths = PART_SCOPE
+
+    encounter = models.OneToOneField(
+        Encounter, on_delete=models.CASCADE, related_name="discharge_summary", verbose_name=_("encounter")
+    )
+    discharged_at = models.DateTimeField(_("discharged at"))
+    course_in_hospital = models.TextField(_("course in hospital"))
+    condition_at_discharge = models.CharField(
+        _("condition at discharge"), max_length=16, choices=DischargeCondition.choices
+    )
+    discharge_advice = models.TextField(_("discharge advice"), blank=True)
+
+    class Meta:
+        verbose_name = _("discharge summary")
+        verbose_name_plural = _("discharge summaries")
+        constraints = [
+            models.CheckConstraint(condition=~Q(course_in_hospital=""), name="discharge_summary_has_course"),
+        ]
+
+    def __str__(self) -> str:
+        return f"discharge summary of encounter {self.encounter_id}"
+
+
+class Procedure(models.Model):
+    """A procedure done during an admission: its name, an optional code as a plain string (e.g. the HIMCARE
+    package or procedure code; records does not look codes up in HIMCARE), and the day it was done."""
+
+    holds_personal_data = True
+    personal_data = {"name": HEALTH_DATA, "code": HEALTH_DATA, "performed_on": HEALTH_DATA}
+    scope_paths = PART_SCOPE
+
+    encounter = cascade_fk(Encounter, related_name="procedures", verbose_name=_("encounter"))
+    name = models.CharField(_("procedure"), max_length=200)
+    code = models.CharField(_("code"), max_length=30, blank=True)
+    performed_on = models.DateField(_("performed on"))
+
+    class Meta:
+        ordering = ["performed_on", "pk"]
+        verbose_name = _("procedure")
+        verbose_name_plural = _("procedures")
+        constraints = [models.CheckConstraint(condition=~Q(name=""), name="procedure_has_name")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class FavouriteCode(models.Model):
+    """An ICD-10 code a doctor keeps at hand on the consultation workbench (the doctor's own list)."""
+
+    personal_data = {"doctor": STAFF_ACTION}
+
+    doctor = cascade_fk(settings.AUTH_USER_MODEL, related_name="+", verbose_name=_("doctor"))
+    icd10 = cascade_fk(Icd10Code, related_name="+", verbose_name=_("ICD-10 code"))
+    added_at = models.DateTimeField(_("added at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["icd10__code"]
+        verbose_name = _("favourite ICD-10 code")
+        verbose_name_plural = _("favourite ICD-10 codes")
+        constraints = [models.UniqueConstraint(fields=["doctor", "icd10"], name="favourite_code_once")]
+
+    def __str__(self) -> str:
+        return f"{self.icd10_id} of user {self.doctor_id}"

@@ -5,12 +5,17 @@ a record is audited too. Who may see which encounter is `accounts.scoping` (the 
 officer of its district; the patient's family, living members only); citizens are shown signed records only.
 A draft is checked whole before anything is written: a bad value raises a `RecordError` naming its field
 ("vitals.spo2", "diagnoses[0].code", "prescriptions[1].dose") and nothing is saved.
+
+An admission (kind "admission") also records its admission time, the procedures done and, at the end of the
+stay, a discharge summary (`DischargeSummary`); its diagnoses are the discharge diagnoses. HIMCARE keeps the
+admission record of a case under the source "himcare:<case number>" (`HIMCARE_SOURCE`): the scheme's hospital
+desk writes it, and the claims officers read the signed versions.
 """
 
 from __future__ import annotations
 
 import datetime
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -38,21 +43,37 @@ from himswasthya.facilities.models import Department, Facility
 from himswasthya.people.models import Person, PersonIdentifier
 from himswasthya.people.services import SEARCH_RATE
 from himswasthya.records.models import (
+    HIMCARE_SOURCE,
     VITAL_RANGES,
     Allergy,
     Diagnosis,
+    DischargeCondition,
+    DischargeSummary,
     Encounter,
     EncounterKind,
     EncounterStatus,
     PrescriptionLine,
+    Procedure,
     Route,
     Vitals,
 )
 
-# Who writes records: the doctors of the facility and its administrator. Who reads them: those, and the
-# patient's family (signed records only).
-RECORD_ROLES = (Role.DOCTOR, Role.FACILITY_ADMIN)
-READ_ROLES = (*RECORD_ROLES, Role.CITIZEN)
+# Who writes records, by kind, at their own facility (`may_act_at`): the doctors and the administrator write
+# every kind; the HIMCARE hospital desk (scheme desk) writes admission records only. RECORD_ROLES is anyone
+# who writes some kind.
+WRITERS: Mapping[str, tuple[str, ...]] = {
+    EncounterKind.OPD: (Role.DOCTOR, Role.FACILITY_ADMIN),
+    EncounterKind.ADMISSION: (Role.DOCTOR, Role.FACILITY_ADMIN, Role.SCHEME_DESK),
+}
+RECORD_ROLES = (Role.DOCTOR, Role.FACILITY_ADMIN, Role.SCHEME_DESK)
+# Who reads them, beyond scoping's answer (visible_encounters): the writers (the desk: admissions only), the
+# patient's family (signed records only) and, for claims adjudication, the HIMCARE officer and the state
+# administrator (signed admission records of HIMCARE cases only).
+CLAIM_READER_ROLES = (Role.HIMCARE_OFFICER, Role.STATE_ADMIN)
+READ_ROLES = (*RECORD_ROLES, Role.CITIZEN, *CLAIM_READER_ROLES)
+# Who reads a patient's demographics and finds them by identifier alongside their records (the FHIR API): the
+# clinical readers - the doctors and administrator of the facility's district, the patient's family.
+PATIENT_READ_ROLES = (Role.DOCTOR, Role.FACILITY_ADMIN, Role.CITIZEN)
 PURPOSE = "treatment"
 NOTE_FIELDS = ("chief_complaints", "examination_notes", "investigations_advised", "advice")
 NOTE_MAX_LENGTH = 4000
@@ -84,6 +105,18 @@ class UnknownMedicine(RecordError):
     code = "medicine_unknown"
 
 
+class OutsideStay(RecordError):
+    code = "procedure_outside_stay"
+
+
+class DischargeBeforeAdmission(RecordError):
+    code = "discharge_before_admission"
+
+
+class AdmissionOnly(RecordError):
+    code = "admission_only"
+
+
 class RecordSigned(Conflict):
     code = "record_signed"
 
@@ -92,12 +125,14 @@ class RecordNotSigned(Conflict):
     code = "record_not_signed"
 
 
-def _audit(action: AuditAction, user: User, encounter: Encounter, **detail: Any) -> None:
+def _audit(
+    action: AuditAction, user: User, encounter: Encounter, purpose: str = PURPOSE, **detail: Any
+) -> None:
     record(
         action,
         object_type="records.Encounter",
         object_id=encounter.pk,
-        purpose=PURPOSE,
+        purpose=purpose,
         actor=user,
         facility_id=encounter.facility_id,
         detail=detail or None,
@@ -112,34 +147,75 @@ def _not_found() -> NotFound:
 
 
 def visible_encounters(user: User) -> QuerySet[Encounter]:
-    """The encounters `user` may read: scoping's answer, signed ones only for citizens."""
+    """The encounters `user` may read: scoping's answer (the facility's staff, the patient's family, the
+    district-narrowed HIMCARE officer), then by role: signed ones only for citizens, admissions only for the
+    hospital desk, signed admission records of HIMCARE cases only for the claims officers."""
     require_role(user, *READ_ROLES)
     qs = scope_queryset(user, Encounter.objects.all())
     if user.role == Role.CITIZEN:
         qs = qs.filter(status=EncounterStatus.SIGNED)
+    if user.role not in WRITERS[EncounterKind.OPD] and user.role in RECORD_ROLES:
+        qs = qs.filter(kind__in=[k for k, roles in WRITERS.items() if user.role in roles])
+    if user.role in CLAIM_READER_ROLES:
+        qs = qs.filter(
+            kind=EncounterKind.ADMISSION,
+            status=EncounterStatus.SIGNED,
+            source_ref__startswith=HIMCARE_SOURCE,
+        )
     return qs
 
 
 def _with_parts(qs: QuerySet[Encounter]) -> QuerySet[Encounter]:
-    return qs.select_related("person", "facility", "department", "vitals", "practitioner").prefetch_related(
-        "diagnoses__icd10", "prescriptions__medicine", "allergies"
-    )
+    return qs.select_related(
+        "person", "facility", "department", "vitals", "practitioner", "discharge_summary"
+    ).prefetch_related("diagnoses__icd10", "prescriptions__medicine", "allergies", "procedures")
 
 
-def get_encounter(user: User, encounter_id: int, *, via: str = "") -> Encounter:
-    """One encounter with its parts, as `user` may see it (NotFound otherwise); the read is audited (`via`:
-    the channel, e.g. "fhir", noted in the entry)."""
+def get_encounter(user: User, encounter_id: int, *, purpose: str = PURPOSE, via: str = "") -> Encounter:
+    """One encounter with its parts, as `user` may see it (NotFound otherwise); the read is audited with
+    `purpose` (e.g. "himcare_claims" when a claims officer reads an admission record) and `via` (the channel,
+    e.g. "fhir", noted in the entry)."""
     encounter = get_scoped_or_not_found(
         user, _with_parts(visible_encounters(user)).prefetch_related("person__identifiers"), pk=encounter_id
     )
-    _audit(AuditAction.ENCOUNTER_READ, user, encounter, **({"via": via} if via else {}))
+    _audit(AuditAction.ENCOUNTER_READ, user, encounter, purpose=purpose, **({"via": via} if via else {}))
     return encounter
+
+
+def source_encounter(
+    user: User, facility: Facility | int, source_ref: str, *, purpose: str = PURPOSE
+) -> Encounter | None:
+    """The newest version of the encounter of `source_ref` at `facility` that `user` may read (a writer: the
+    draft correction if there is one; a claims officer or a citizen: the newest signed one), or None; the
+    read is audited like get_encounter."""
+    found = (
+        visible_encounters(user)
+        .filter(facility=facility, source_ref=source_ref)
+        .order_by("-pk")
+        .values_list("pk", flat=True)
+        .first()
+    )
+    return None if found is None else get_encounter(user, found, purpose=purpose)
+
+
+def has_signed_discharge_summary(facility: Facility | int, source_ref: str) -> bool:
+    """Does the admission of `source_ref` at `facility` have a signed version with a discharge summary? (A
+    yes or no for the caller's own rule, e.g. HIMCARE's "no claim without a signed discharge summary"; no
+    personal data is read out.)"""
+    return Encounter.objects.filter(
+        facility=facility,
+        source_ref=source_ref,
+        kind=EncounterKind.ADMISSION,
+        status=EncounterStatus.SIGNED,
+        discharge_summary__isnull=False,
+    ).exists()
 
 
 def get_patient(user: User, person_id: int, *, via: str = "") -> Person:
     """A person whose records `user` may read (scoping's answer: staff of the person's district, the
-    citizen's family), with their identifiers; NotFound otherwise. Audited as a person read."""
-    require_role(user, *READ_ROLES)
+    citizen's family), with their identifiers; NotFound otherwise. Audited as a person read. For the
+    clinical readers only (PATIENT_READ_ROLES)."""
+    require_role(user, *PATIENT_READ_ROLES)
     person = get_scoped_or_not_found(user, Person.objects.prefetch_related("identifiers"), pk=person_id)
     record(
         AuditAction.PERSON_READ,
@@ -157,7 +233,7 @@ def find_patients(user: User, id_type: str, value: str, *, via: str = "") -> lis
     """The people holding identifier `value` of kind `id_type` (people.IdentifierType: ABHA number, ABHA
     address, UHID; stored normalised) among those `user` may see. Audited as a search (kind, count); counted
     with the person searches against PEOPLE_SEARCH_PER_MINUTE (SEC-24: no enumeration of identifiers)."""
-    require_role(user, *READ_ROLES)
+    require_role(user, *PATIENT_READ_ROLES)
     check_rate(
         SEARCH_RATE,
         user,
@@ -214,20 +290,39 @@ def history(user: User, person: Person, *, via: str = "") -> History:
 # --- writing --------------------------------------------------------------------------------------------
 
 
-def _require_writer(user: User, facility: Facility | int) -> None:
-    require_role(user, *RECORD_ROLES)
+def _require_writer(user: User, facility: Facility | int, kind: str) -> None:
+    require_role(user, *WRITERS.get(kind, RECORD_ROLES))
     if not may_act_at(user, facility):
         raise _not_found()
 
 
 def _locked(user: User, encounter: Encounter | int) -> Encounter:
-    """The encounter under a row lock, if `user` may write at its facility (NotFound otherwise)."""
+    """The encounter under a row lock, if `user` may write this kind at its facility (NotFound otherwise)."""
     require_role(user, *RECORD_ROLES)
     pk = encounter.pk if isinstance(encounter, Encounter) else encounter
     found = scope_queryset(user, Encounter.objects.select_for_update()).filter(pk=pk).first()
-    if found is None or not may_act_at(user, found.facility_id):
+    if found is None or not may_act_at(user, found.facility_id) or user.role not in WRITERS[found.kind]:
         raise _not_found()
     return found
+
+
+# Sources that vouch for a patient the writer's scoping does not show (a HIMCARE case treats a beneficiary
+# of any district at an empanelled hospital): prefix -> check(user, facility, person, source_ref). Filled by
+# the app above that owns the source (himcare's AppConfig.ready); records never looks it up by name.
+SourceCheck = Callable[[User, Facility, Person, str], bool]
+_SOURCE_CHECKS: dict[str, SourceCheck] = {}
+
+
+def register_source_check(prefix: str, check: SourceCheck) -> None:
+    """Let the app owning the sources "<prefix>..." say that `user` treats `person` at `facility` for one."""
+    _SOURCE_CHECKS[prefix] = check
+
+
+def _source_vouches(user: User, facility: Facility, person: Person, source_ref: str) -> bool:
+    return any(
+        source_ref.startswith(prefix) and check(user, facility, person, source_ref)
+        for prefix, check in _SOURCE_CHECKS.items()
+    )
 
 
 def open_encounter(
@@ -238,16 +333,17 @@ def open_encounter(
     source_ref: str = "",
     kind: str = EncounterKind.OPD,
 ) -> Encounter:
-    """A new draft encounter of `person` at `facility` by `user` (a doctor or the facility's administrator,
-    at their own facility); the same encounter again for the same `source_ref` (e.g. "opd:<appointment>")."""
-    _require_writer(user, facility)
-    if not may_see(user, person):
+    """A new draft encounter of `person` at `facility` by `user` (WRITERS of the kind, at their own
+    facility), for a person they may see or whom the source vouches for (register_source_check); the same
+    encounter again for the same `source_ref` (e.g. "opd:<appointment>", "himcare:<case number>")."""
+    if kind not in EncounterKind.values:
+        raise RecordError(_("Choose OPD visit or admission."), field="kind")
+    _require_writer(user, facility, kind)
+    source_ref = (source_ref or "").strip()
+    if not may_see(user, person) and not _source_vouches(user, facility, person, source_ref):
         raise _not_found()
     if department is not None and not facility.departments.filter(pk=department.pk).exists():
         raise RecordError(_("This department is not in your facility."), field="department_id")
-    if kind not in EncounterKind.values:
-        raise RecordError(_("Choose OPD visit or admission."), field="kind")
-    source_ref = (source_ref or "").strip()
     if len(source_ref) > Encounter._meta.get_field("source_ref").max_length:  # type: ignore[operator]
         raise RecordError(_("The source reference is too long."), field="source_ref")
     fields = {
@@ -266,6 +362,12 @@ def open_encounter(
                 raise Conflict(
                     _("This source already has an encounter of another patient."),
                     field="source_ref",
+                    code="source_taken",
+                )
+            if not created and encounter.kind != kind:
+                raise Conflict(
+                    _("This source already has an encounter of another kind."),
+                    field="kind",
                     code="source_taken",
                 )
         else:
@@ -441,10 +543,93 @@ def _clean_follow_up(value: Any, encounter: Encounter) -> datetime.date | None:
     return value
 
 
+def _moment(value: Any, field: str) -> datetime.datetime:
+    if not isinstance(value, datetime.datetime):
+        raise RecordError(_("Enter a date and time."), field=field)
+    if timezone.is_naive(value):
+        value = timezone.make_aware(value)
+    if value > timezone.now() + datetime.timedelta(minutes=5):
+        raise RecordError(_("This time is in the future."), field=field)
+    return value
+
+
+@dataclass(frozen=True)
+class AdmissionParts:
+    admitted_at: datetime.datetime | None
+    procedures: list[Procedure]
+    discharge: DischargeSummary | None
+
+
+def _clean_admission(encounter: Encounter, data: Mapping[str, Any]) -> AdmissionParts:
+    """The admission time, procedures and discharge summary of an admission's draft; on another kind of
+    encounter these sections are refused (`admission_only`)."""
+    given = {name: data.get(name) for name in ("admitted_at", "procedures", "discharge")}
+    if encounter.kind != EncounterKind.ADMISSION:
+        for name, value in given.items():
+            if value:
+                raise AdmissionOnly(_("Only an admission records this."), field=name)
+        return AdmissionParts(None, [], None)
+    if given["admitted_at"] is None:
+        raise RecordError(_("Enter the date and time of admission."), field="admitted_at")
+    admitted_at = _moment(given["admitted_at"], "admitted_at")
+    discharge = None
+    summary = given["discharge"]
+    if summary:
+        discharged_at = summary.get("discharged_at")
+        if discharged_at is None:
+            raise RecordError(_("Enter the date and time of discharge."), field="discharge.discharged_at")
+        discharged_at = _moment(discharged_at, "discharge.discharged_at")
+        if discharged_at < admitted_at:
+            raise DischargeBeforeAdmission(
+                _("The discharge cannot be before the admission (%(admitted)s).")
+                % {"admitted": timezone.localtime(admitted_at).strftime("%d-%m-%Y %H:%M")},
+                field="discharge.discharged_at",
+            )
+        course = _text(summary.get("course_in_hospital"), "discharge.course_in_hospital", NOTE_MAX_LENGTH)
+        if not course:
+            raise RecordError(_("Write the course in hospital."), field="discharge.course_in_hospital")
+        condition = summary.get("condition_at_discharge") or ""
+        if condition not in DischargeCondition.values:
+            raise RecordError(
+                _("Choose the condition at discharge from the list."),
+                field="discharge.condition_at_discharge",
+            )
+        discharge = DischargeSummary(
+            discharged_at=discharged_at,
+            course_in_hospital=course,
+            condition_at_discharge=condition,
+            discharge_advice=_text(
+                summary.get("discharge_advice"), "discharge.discharge_advice", NOTE_MAX_LENGTH
+            ),
+        )
+    first_day = timezone.localdate(admitted_at)
+    last_day = timezone.localdate(discharge.discharged_at) if discharge else timezone.localdate()
+    procedures = []
+    for i, item in enumerate(given["procedures"] or []):
+        field = f"procedures[{i}]"
+        name = _text(item.get("name"), f"{field}.name", _max_length(Procedure, "name"))
+        if not name:
+            raise RecordError(_("This is required."), field=f"{field}.name")
+        code = _text(item.get("code"), f"{field}.code", _max_length(Procedure, "code"))
+        performed_on = item.get("performed_on")
+        if not isinstance(performed_on, datetime.date) or isinstance(performed_on, datetime.datetime):
+            raise RecordError(_("Enter a date."), field=f"{field}.performed_on")
+        if not first_day <= performed_on <= last_day:
+            raise OutsideStay(
+                _("A procedure is done during the stay (%(first)s to %(last)s).")
+                % {"first": first_day.strftime("%d-%m-%Y"), "last": last_day.strftime("%d-%m-%Y")},
+                field=f"{field}.performed_on",
+            )
+        procedures.append(Procedure(name=name, code=code, performed_on=performed_on))
+    return AdmissionParts(admitted_at, procedures, discharge)
+
+
 def save_draft(user: User, encounter: Encounter, data: Mapping[str, Any]) -> Encounter:
     """Replace the draft's notes, vitals, diagnoses, prescriptions and allergies with `data` (keys: the note
     fields, "follow_up_on", "vitals" (a mapping), "diagnoses", "prescriptions", "allergies" (lists of
-    mappings)). Everything is checked before anything is written; a signed encounter is refused."""
+    mappings)); an admission also takes "admitted_at", "procedures" (name, code, performed_on) and
+    "discharge" (discharged_at, course_in_hospital, condition_at_discharge, discharge_advice), refused on
+    other kinds. Everything is checked before anything is written; a signed encounter is refused."""
     with transaction.atomic():
         encounter = _locked(user, encounter)
         if encounter.is_signed:
@@ -455,11 +640,18 @@ def save_draft(user: User, encounter: Encounter, data: Mapping[str, Any]) -> Enc
         diagnoses = _clean_diagnoses(data.get("diagnoses") or [])
         lines = _clean_prescriptions(data.get("prescriptions") or [])
         allergies = _clean_allergies(data.get("allergies") or [])
+        admission = _clean_admission(encounter, data)
 
         for name, value in notes.items():
             setattr(encounter, name, value)
         encounter.follow_up_on = follow_up_on
-        encounter.save(update_fields=[*NOTE_FIELDS, "follow_up_on"])
+        encounter.admitted_at = admission.admitted_at
+        encounter.save(update_fields=[*NOTE_FIELDS, "follow_up_on", "admitted_at"])
+        _replace(encounter, Procedure, admission.procedures)
+        DischargeSummary.objects.filter(encounter=encounter).delete()
+        if admission.discharge is not None:
+            admission.discharge.encounter = encounter
+            admission.discharge.save(force_insert=True)
         Vitals.objects.filter(encounter=encounter).delete()
         if vitals and any(v is not None for v in vitals.values()):
             Vitals.objects.create(encounter=encounter, **vitals)
@@ -473,7 +665,9 @@ def save_draft(user: User, encounter: Encounter, data: Mapping[str, Any]) -> Enc
     return encounter
 
 
-def _replace(encounter: Encounter, model: type[Diagnosis] | type[PrescriptionLine], rows: list[Any]) -> None:
+def _replace(
+    encounter: Encounter, model: type[Diagnosis | PrescriptionLine | Procedure], rows: list[Any]
+) -> None:
     model.objects.filter(encounter=encounter).delete()
     for row in rows:
         row.encounter = encounter
@@ -514,14 +708,17 @@ def correct(user: User, encounter: Encounter) -> Encounter:
             started_at=old.started_at,
             source_ref=old.source_ref,
             follow_up_on=old.follow_up_on,
+            admitted_at=old.admitted_at,
             supersedes=old,
             **{name: getattr(old, name) for name in NOTE_FIELDS},
         )
-        vitals = Vitals.objects.filter(encounter=old).first()
-        if vitals is not None:
-            vitals.pk, vitals.encounter = None, new
-            vitals.save(force_insert=True)
-        for model, link in ((Diagnosis, "encounter"), (PrescriptionLine, "encounter"), (Allergy, "noted_in")):
+        for one in (Vitals, DischargeSummary):
+            row = one.objects.filter(encounter=old).first()
+            if row is not None:
+                row.pk, row.encounter = None, new
+                row.save(force_insert=True)
+        parts = ((Diagnosis, "encounter"), (PrescriptionLine, "encounter"), (Procedure, "encounter"))
+        for model, link in (*parts, (Allergy, "noted_in")):
             rows = list(model.objects.filter(**{link: old}))
             for row in rows:
                 row.pk = None

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import cast
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -15,11 +15,12 @@ from himswasthya.accounts.models import User
 from himswasthya.accounts.scoping import role_required
 from himswasthya.audit.actions import AuditAction
 from himswasthya.audit.services import record_read
-from himswasthya.core.errors import DomainError
+from himswasthya.core.errors import DomainError, NotFound
 from himswasthya.facilities.models import Department, Facility
 from himswasthya.people.services import state_uhid
+from himswasthya.records import services as records
 from himswasthya.registration import queue
-from himswasthya.registration.models import Appointment, SessionDay
+from himswasthya.registration.models import Appointment, AppointmentStatus, SessionDay
 
 DISPLAY_REFRESH_SECONDS = 5
 
@@ -144,3 +145,36 @@ def doctor_action(request: HttpRequest, number: str, action: str) -> HttpRespons
     else:
         messages.success(request, str(done) % {"token": appointment.token_number})
     return redirect("registration:doctor_queue")
+
+
+# Appointments a consultation is opened for: the patient called in (or already seen, to finish the record).
+CONSULTATION_STATUSES = (AppointmentStatus.CALLED, AppointmentStatus.COMPLETED)
+
+
+@require_POST
+@role_required(*records.RECORD_ROLES)
+def doctor_open_consultation(request: HttpRequest, number: str) -> HttpResponse:
+    """Open the consultation record of a called appointment (records.open_encounter, the same one again for
+    the same appointment) and go to the doctor's workbench."""
+    appointment = get_object_or_404(
+        Appointment.objects.select_related("person", "facility", "department"),
+        number=number,
+        facility_id=_staff(request).facility_id,
+    )
+    if appointment.status not in CONSULTATION_STATUSES:
+        messages.error(request, _("Call this token before opening its consultation."))
+        return redirect("registration:doctor_queue")
+    try:
+        encounter = records.open_encounter(
+            request.user,
+            appointment.person,
+            appointment.facility,
+            appointment.department,
+            source_ref=f"opd:{appointment.number}",
+        )
+    except NotFound as exc:
+        raise Http404(exc.message) from exc
+    except DomainError as exc:
+        messages.error(request, str(exc.message))
+        return redirect("registration:doctor_queue")
+    return redirect("records:workbench", encounter_id=encounter.pk)

@@ -35,6 +35,7 @@ from django.utils.translation import gettext_lazy as _
 
 from himswasthya.abdm.client import AbdmClient, AbhaProfile
 from himswasthya.abdm.errors import AbdmError
+from himswasthya.abdm.hip_ids import demo_facility_code, facility_for_hip, hip_id_of  # noqa: F401 - used here and by views
 from himswasthya.abdm.linking import do_link_abha
 from himswasthya.abdm.matching import score_abha_profile_against_person
 from himswasthya.accounts.models import Role, User
@@ -76,28 +77,6 @@ def token_expiry_seconds() -> int:
 
 
 # ---- facilities and their HIP ids ------------------------------------------------------------------------
-
-
-def demo_facility_code() -> str:
-    """The facility that answers to settings.ABDM_HIP_ID when no facility has that HFR id (demo machines)."""
-    return str(settings.SCAN_SHARE_DEMO_FACILITY_CODE or "")
-
-
-def facility_for_hip(hip_id: str) -> Facility | None:
-    """Our facility for an X-HIP-ID: its HFR id, or the demo facility for settings.ABDM_HIP_ID."""
-    hip_id = (hip_id or "").strip()
-    if not hip_id:
-        return None
-    facility = Facility.objects.filter(hfr_id=hip_id, is_active=True).first()
-    if facility is None and hip_id == settings.ABDM_HIP_ID and demo_facility_code():
-        facility = Facility.objects.filter(code=demo_facility_code(), is_active=True).first()
-    return facility
-
-
-def hip_id_of(facility: Facility) -> str:
-    if facility.hfr_id:
-        return facility.hfr_id
-    return settings.ABDM_HIP_ID if facility.code == demo_facility_code() else ""
 
 
 def share_profile_url(facility: Facility, counter: ScanShareCounter) -> str:

@@ -31,13 +31,13 @@ from himswasthya.accounts.scoping import (
     may_act_at,
     may_see,
     require_role,
-    scope_paths_for,
     scope_queryset,
 )
 from himswasthya.audit.actions import AuditAction
 from himswasthya.audit.models import AuditEntry
 from himswasthya.audit.services import build_entry, record, schedule_sealing
 from himswasthya.core.errors import Conflict, DomainError, Forbidden, NotFound
+from himswasthya.core.scope_paths import scope_paths_for
 from himswasthya.facilities.models import Department, Facility, OpdClosure, OpdPolicy, OpdSession
 from himswasthya.facilities.opd_services import cached_policy, cached_session
 from himswasthya.notify import outbox

@@ -40,6 +40,11 @@ urlpatterns += [
         _queue_views.doctor_call_next,
         name="doctor_call_next",
     ),
+    path(
+        "doctor/appointments/<str:number>/consultation/",
+        _queue_views.doctor_open_consultation,
+        name="doctor_open_consultation",
+    ),
     path("doctor/appointments/<str:number>/<slug:action>/", _queue_views.doctor_action, name="doctor_action"),
 ]
 

@@ -252,6 +252,25 @@ def _side(label: str, district, facility, mobile: str, scheme_year, specialty, t
     )
     records.sign(users[policy.DOCTOR], encounter)
     uhid = people_services.do_issue_uhid(person)  # found by the FHIR identifier search
+    # The case's admission record with its signed discharge summary (a claim needs one), by the hospital desk.
+    admission = records.open_encounter(
+        users[policy.SCHEME_DESK], person, facility, source_ref=case.record_source, kind="admission"
+    )
+    records.save_draft(
+        users[policy.SCHEME_DESK],
+        admission,
+        {
+            "admitted_at": case.admitted_at,
+            "chief_complaints": "Pain in the abdomen",
+            "procedures": [{"name": "Cholecystectomy", "performed_on": timezone.localdate(days_ago(4))}],
+            "discharge": {
+                "discharged_at": case.discharged_at,
+                "course_in_hospital": "Uneventful recovery",
+                "condition_at_discharge": "recovered",
+            },
+        },
+    )
+    records.sign(users[policy.SCHEME_DESK], admission)
     closure = OpdClosure.objects.create(
         facility=facility, date=timezone.localdate() + datetime.timedelta(days=20), reason="Holiday"
     )
@@ -414,9 +433,9 @@ def world(django_db_setup, django_db_blocker, tmp_path_factory) -> Iterator[Worl
             {
                 ("places:block", "lgd_code"): block,
                 ("GET /api/places/blocks/{lgd_code}/gram-panchayats", "lgd_code"): block,
-                ("facilities:opd_session_edit", "pk"): side_a["params"]["session_id"],
-                ("facilities:opd_session_deactivate", "pk"): side_a["params"]["session_id"],
-                ("facilities:opd_closure_delete", "pk"): side_a["params"]["closure_id"],
+                ("opd_setup:opd_session_edit", "pk"): side_a["params"]["session_id"],
+                ("opd_setup:opd_session_deactivate", "pk"): side_a["params"]["session_id"],
+                ("opd_setup:opd_closure_delete", "pk"): side_a["params"]["closure_id"],
                 ("registration:doctor_action", "action"): "complete",
                 ("himcare:case_action", "action"): "cancel",
                 ("POST /api/himcare/empanelments/{empanelment_id}/{action}", "action"): "suspend",

@@ -119,21 +119,7 @@ def test_no_app_looks_up_a_higher_apps_model_by_name(app):
     assert not problems, "\n".join(problems)
 
 
-# Open in issue #11: a staff member's posting (User.facility) points up from accounts to facilities.
-# Moving the posting (or OPD administration and ScopePaths) so that facilities sits below accounts is
-# the next step; strict, so this turns red the day the foreign key is gone and the mark must go too.
-POSTING_STILL_POINTS_UP = pytest.mark.xfail(
-    strict=True, reason="issue #11: User.facility -> facilities.Facility"
-)
-
-
-@pytest.mark.parametrize(
-    "app",
-    [
-        pytest.param(a, marks=POSTING_STILL_POINTS_UP) if a == "accounts" else a
-        for a in sorted(a for a in LAYERS.rank if (PACKAGE / a).is_dir())
-    ],
-)
+@pytest.mark.parametrize("app", sorted(a for a in LAYERS.rank if (PACKAGE / a).is_dir()))
 def test_no_app_has_a_foreign_key_to_a_higher_apps_model(app):
     problems = relations_up(app)
     assert not problems, "\n".join(problems)
@@ -147,6 +133,9 @@ def test_the_layers_come_from_the_import_linter_contract():
     assert LAYERS.rank["demo"] == max(LAYERS.rank.values())
     assert LAYERS.rank["audit"] == LAYERS.rank["notify"] < LAYERS.rank["places"] < LAYERS.rank["accounts"]
     assert LAYERS.rank["records"] < LAYERS.rank["registration"] == LAYERS.rank["himcare"]
+    # A staff posting (User.facility) points down: facilities sits below accounts, above places.
+    assert LAYERS.rank["places"] < LAYERS.rank["facilities"] < LAYERS.rank["accounts"] < LAYERS.rank["people"]
+    assert LAYERS.may_use("accounts", "facilities") and not LAYERS.may_use("facilities", "accounts")
     assert LAYERS.may_use("himcare", "records") and not LAYERS.may_use("records", "himcare")
     assert not LAYERS.may_use("audit", "notify"), "apps on one line are independent"
     assert LAYERS.may_use("settings", "himcare"), "the project package is outside the layers"

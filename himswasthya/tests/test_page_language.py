@@ -158,6 +158,7 @@ def _names() -> set[str]:
     from himswasthya.himparivar.models import Member
     from himswasthya.people.models import Person, PersonMerge
     from himswasthya.places.models import Block, District, GramPanchayat, State
+    from himswasthya.records.models import DischargeSummary, Encounter, Procedure
 
     roman = [
         *OpdClosure.objects.values_list("reason", flat=True),  # typed by staff
@@ -166,6 +167,11 @@ def _names() -> set[str]:
         *Member.objects.values_list("name_roman", flat=True),
         *User.objects.values_list("first_name", flat=True),
         *User.objects.values_list("last_name", flat=True),
+        # health records: typed by staff
+        *Encounter.objects.values_list("chief_complaints", flat=True),
+        *Procedure.objects.values_list("name", flat=True),
+        *DischargeSummary.objects.values_list("course_in_hospital", flat=True),
+        *DischargeSummary.objects.values_list("discharge_advice", flat=True),
     ]
     hindi = [
         *Person.objects.values_list("name_deva", flat=True),

@@ -5,10 +5,11 @@ import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.http import Http404
 
-from himswasthya.accounts import scoping
 from himswasthya.accounts.models import Role, User
-from himswasthya.accounts.scoping import ScopePaths, get_scoped_or_404, require_role, scope_queryset
+from himswasthya.accounts.scoping import get_scoped_or_404, require_role, scope_queryset
+from himswasthya.core import scope_paths
 from himswasthya.core.errors import Forbidden
+from himswasthya.core.scope_paths import ScopePaths
 from himswasthya.facilities.models import Facility
 from himswasthya.places.models import District
 
@@ -101,7 +102,7 @@ def test_a_state_officer_with_a_district_is_narrowed_to_it(
 
 @pytest.fixture
 def facility_scope(monkeypatch):
-    if scoping.scope_paths_for(Facility) is None:
+    if scope_paths.scope_paths_for(Facility) is None:
         monkeypatch.setattr(Facility, "scope_paths", FACILITY_SCOPE, raising=False)
 
 
@@ -159,8 +160,8 @@ def test_an_unknown_role_gets_nothing(everyone, clerk):
 
 @pytest.mark.django_db
 def test_register_scope_paths_for_models_you_cannot_edit(everyone, state_admin, monkeypatch):
-    monkeypatch.setattr(scoping, "_REGISTRY", {})
-    scoping.register_scope_paths(ContentType, ScopePaths())
+    monkeypatch.setattr(scope_paths, "_REGISTRY", {})
+    scope_paths.register_scope_paths(ContentType, ScopePaths())
     assert scope_queryset(state_admin, ContentType.objects.all()).exists()
 
 
@@ -179,8 +180,8 @@ def test_paths_across_to_many_relations_return_each_row_once(everyone, clerk, pe
     Facility.objects.create(
         code="PERSONA-PHC-SML", name="Second Shimla facility", facility_type="PHC", district=persona_district
     )
-    monkeypatch.setattr(scoping, "_REGISTRY", {})
-    scoping.register_scope_paths(
+    monkeypatch.setattr(scope_paths, "_REGISTRY", {})
+    scope_paths.register_scope_paths(
         District, ScopePaths(facility=("facilities", "facilities__district__facilities"))
     )
     visible = scope_queryset(clerk, District.objects.all())

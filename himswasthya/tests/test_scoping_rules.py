@@ -29,6 +29,7 @@ from himswasthya.accounts.scoping import (
 )
 from himswasthya.accounts.tests.fixtures import _user
 from himswasthya.core.errors import DomainError, Forbidden, NotFound
+from himswasthya.core.scope_paths import scope_paths_for
 from himswasthya.himparivar.models import Family, Member, MemberStatus
 from himswasthya.himparivar.tests.factories import member_of
 from himswasthya.people.models import Person
@@ -224,7 +225,7 @@ def test_no_scope_declaration_opens_rows_by_a_family_members_mobile():
 
     checked = 0
     for model in apps.get_models():
-        declared = scoping.scope_paths_for(model)
+        declared = scope_paths_for(model)
         if declared is None:
             continue
         paths = declared.owner_mobile
@@ -232,9 +233,9 @@ def test_no_scope_declaration_opens_rows_by_a_family_members_mobile():
         assert not any("members__" in p or "himparivar_member" in p for p in paths), model
         checked += 1
     assert checked >= 10
-    assert scoping.scope_paths_for(Person).family_person == "pk"
-    assert scoping.scope_paths_for(Appointment).family_person == "person"
-    assert scoping.scope_paths_for(Family).family == "pk"
+    assert scope_paths_for(Person).family_person == "pk"
+    assert scope_paths_for(Appointment).family_person == "person"
+    assert scope_paths_for(Family).family == "pk"
 
 
 # ---- may this user see this person ------------------------------------------------------------------------
@@ -284,9 +285,8 @@ def test_may_act_in_district_for_every_persona(world):
 
 def _call_sites():
     """(name, roles the site admits, call(user, facility)) for every place that asks "is this my facility"."""
-    from himswasthya.facilities import opd_services
     from himswasthya.himcare.cases import services as cases
-    from himswasthya.registration import queue, scan_share, services
+    from himswasthya.registration import opd_setup, queue, scan_share, services
 
     return [
         (
@@ -312,8 +312,8 @@ def _call_sites():
         ("OPD queue", queue.QUEUE_ROLES, lambda u, f: queue.can_act_on_queue(u, f.pk)),
         (
             "OPD schedule administration",
-            opd_services.ADMIN_ROLES,
-            lambda u, f: opd_services.get_administered_facility(u, f.code),
+            opd_setup.ADMIN_ROLES,
+            lambda u, f: opd_setup.get_administered_facility(u, f.code),
         ),
         ("HIMCARE pre-authorisation", cases.HOSPITAL_ROLES, _raise_preauth),
     ]

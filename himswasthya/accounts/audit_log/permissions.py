@@ -10,14 +10,9 @@ from typing import Any
 
 from django.db.models import QuerySet
 
-from himswasthya.accounts.scoping import (
-    RoleAuth,
-    ScopePaths,
-    register_scope_paths,
-    role_required,
-    scope_queryset,
-)
+from himswasthya.accounts.scoping import RoleAuth, role_required, scope_queryset
 from himswasthya.audit.models import AuditEntry
+from himswasthya.core.scope_paths import ScopePaths, register_scope_paths
 
 STATE_ADMIN = "state_admin"
 DISTRICT_OFFICER = "district_officer"

@@ -30,6 +30,7 @@ from himswasthya.demo.personas import DEMO_CITIZEN_MOBILE
 from himswasthya.facilities.models import Facility
 from himswasthya.himcare.cases import documents as papers
 from himswasthya.himcare.cases import services as cases
+from himswasthya.himcare.cases import treatment
 from himswasthya.himcare.models import (
     Case,
     CaseEvent,
@@ -43,6 +44,7 @@ from himswasthya.himcare.models import (
     Package,
     WalletEntry,
 )
+from himswasthya.records.models import Encounter
 
 FAMILIES = 300
 HOSPITALS = 12
@@ -240,6 +242,7 @@ def _drive(
     admitted = _cap(t + datetime.timedelta(hours=2))
     with clock(admitted):
         case = cases.do_admit(actor=desk, case=case, admitted_at=admitted)
+    _admission_notes(desk, case, package)
     if target == "admitted":
         return case
     discharged = _cap(admitted + datetime.timedelta(days=max(package.min_stay_days, 1) + rng.randint(0, 2)))
@@ -251,6 +254,7 @@ def _drive(
             final_icd10_codes=icd10[:1],
             discharge_summary=NOTES["discharge_summary"],
         )
+    _discharge_summary(desk, case, package, icd10[:1])
     if target == "discharged":
         return case
     submitted = discharged + datetime.timedelta(days=rng.randint(0, 3))
@@ -286,6 +290,57 @@ def _drive(
     return case
 
 
+def _record_data(case: Case, package: Package, codes: list[str] | None = None) -> dict:
+    data = {
+        "admitted_at": case.admitted_at,
+        "chief_complaints": NOTES["admission"],
+        "examination_notes": NOTES["findings"],
+        "diagnoses": [{"code": code} for code in codes or ()],
+        "procedures": [],
+        "discharge": None,
+    }
+    if package.kind == "surgical":
+        data["procedures"] = [
+            {
+                "name": package.name,
+                "code": package.code,
+                "performed_on": timezone.localdate(case.admitted_at),
+            }
+        ]
+    return data
+
+
+def _backdate(case: Case, signed_at: datetime.datetime | None = None) -> None:
+    """The record was opened at admission (and signed at discharge), as the case's story goes."""
+    rows = Encounter.objects.filter(facility=case.facility_id, source_ref=case.record_source)
+    rows.update(started_at=case.admitted_at)
+    if signed_at is not None:
+        rows.filter(signed_at__isnull=False).update(signed_at=signed_at)
+
+
+def _admission_notes(desk: User, case: Case, package: Package) -> None:
+    """The desk opens the case's admission record at admission and writes the admission notes (a draft)."""
+    treatment.do_open_record(actor=desk, case=case)
+    treatment.do_save_record(actor=desk, case=case, data=_record_data(case, package))
+    _backdate(case)
+
+
+def _discharge_summary(desk: User, case: Case, package: Package, codes: list[str]) -> None:
+    """At discharge the desk adds the discharge summary with the final diagnoses and signs the record (a
+    claim needs it)."""
+    discharged = Case.objects.get(pk=case.pk).discharged_at
+    data = _record_data(case, package, codes)
+    data["discharge"] = {
+        "discharged_at": discharged,
+        "course_in_hospital": NOTES["discharge_summary"],
+        "condition_at_discharge": "improved" if package.kind == "medical" else "recovered",
+        "discharge_advice": NOTES["discharge_advice"],
+    }
+    treatment.do_save_record(actor=desk, case=case, data=data)
+    treatment.do_sign_record(actor=desk, case=case)
+    _backdate(case, signed_at=discharged)
+
+
 # What the officer and the desk type in the demo story: free text, which a real officer types in one language;
 # the demo writes it in both so that it reads on English and Hindi pages alike.
 NOTES = {
@@ -297,6 +352,12 @@ NOTES = {
         "पैकेज के अंतर्गत इलाज; छुट्टी के समय हालत स्थिर (कृत्रिम डेमो केस)।"
     ),
     "claim_query": "Attach the final bill. · अंतिम बिल लगाएँ।",
+    "admission": (
+        "Admitted for treatment under the package (synthetic demo case). · "
+        "पैकेज के अंतर्गत इलाज के लिए भर्ती (कृत्रिम डेमो केस)।"
+    ),
+    "findings": "General condition fair; vitals stable. · सामान्य हालत ठीक; जीवन संकेत स्थिर।",
+    "discharge_advice": "Medicines as advised; review after a week. · दवाएँ सलाह अनुसार; एक सप्ताह बाद दिखाएँ।",
     "claim_part_approved": "Consumables above the package. · उपभोग्य सामग्री पैकेज से अधिक।",
 }
 

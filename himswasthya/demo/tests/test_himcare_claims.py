@@ -11,7 +11,7 @@ from django.db.models import Min, Sum
 from django.utils import timezone
 
 from himswasthya.demo.himcare import claims as demo_claims
-from himswasthya.himcare.cases.documents import CLAIM, PREAUTH, case_documents
+from himswasthya.himcare.cases.documents import CLAIM, PREAUTH, case_documents, has_discharge_summary
 from himswasthya.himcare.hospitals.packages import import_illustrative
 from himswasthya.himcare.models import (
     Case,
@@ -29,6 +29,7 @@ from himswasthya.himcare.tests.factories import (
     make_family,
     make_icd10,
 )
+from himswasthya.records.models import DischargeSummary, Encounter
 
 
 def test_demo_makes_every_status_and_keeps_wallets_true(
@@ -84,7 +85,22 @@ def test_demo_makes_every_status_and_keeps_wallets_true(
         assert needed <= kinds, (case.status, needed - kinds)
         assert all(d.file.read(5) == b"%PDF-" for d in case.documents.all())
 
-    # The history reads as it happened: each event at its step's time (not when the demo was loaded), in
+    # Every case past discharge has its admission record with a signed discharge summary, written through the
+    # services (issue #13 item 3: a claim needs one); admitted cases a draft with the admission notes; each
+    # record dated from the admission.
+    past_discharge = Case.objects.exclude(discharged_at=None)
+    assert past_discharge.filter(claim__isnull=False).exists()
+    for case in past_discharge:
+        assert has_discharge_summary(case), case.status
+    for case in Case.objects.filter(status="admitted"):
+        assert Encounter.objects.get(source_ref=case.record_source, status="draft").chief_complaints
+    for encounter in Encounter.objects.filter(kind="admission").select_related("discharge_summary"):
+        case = Case.objects.get(case_no=encounter.source_ref.removeprefix("himcare:"))
+        assert encounter.started_at == case.admitted_at and encounter.facility_id == case.facility_id
+        if encounter.signed_at:
+            assert encounter.signed_at == encounter.discharge_summary.discharged_at <= timezone.now()
+
+        # The history reads as it happened: each event at its step's time (not when the demo was loaded), in
     # order, never before its case was raised nor in the future; most of it more than a day ago, and claims
     # submitted days ago.
     now = timezone.now()
@@ -101,6 +117,9 @@ def test_demo_makes_every_status_and_keeps_wallets_true(
         *Case.objects.values_list("decision_note", flat=True),
         *Case.objects.values_list("discharge_summary", flat=True),
         *Claim.objects.values_list("adjudication_note", flat=True),
+        *Encounter.objects.values_list("chief_complaints", flat=True),
+        *Encounter.objects.values_list("examination_notes", flat=True),
+        *DischargeSummary.objects.values_list("discharge_advice", flat=True),
     }
     for note in demo_claims.NOTES.values():
         english, hindi = note.split(" · ")

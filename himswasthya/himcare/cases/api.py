@@ -17,6 +17,14 @@ POST /claims/{id}/payment            record the payment (officer)
 GET  /preauth-queue, /claim-queue    the officer's work queues
 GET  /claims/mine                    the citizen's family's cases and claims, with the remaining balance
 GET  /icd10?q=                       ICD-10 codes usable as a diagnosis (staff)
+GET  /cases/{id}/record              the case's admission record (records' encounter: admission notes,
+                                     procedures, discharge summary and diagnoses), as records lets the
+                                     caller read it (claims officers: the newest signed version)
+POST /cases/{id}/record              open it (hospital; idempotent)
+PUT  /cases/{id}/record/draft        save its draft (records' DraftIn: notes, admitted_at, diagnoses,
+                                     procedures, discharge)
+POST /cases/{id}/record/sign         sign it; a claim needs a signed discharge summary
+POST /cases/{id}/record/correct      a new draft version of the signed record
 """
 
 from __future__ import annotations
@@ -42,10 +50,12 @@ from himswasthya.core.api import errors
 from himswasthya.core.errors import NotFound
 from himswasthya.facilities.models import Facility
 from himswasthya.himcare.cases import documents as papers
-from himswasthya.himcare.cases import services, wallet
+from himswasthya.himcare.cases import services, treatment, wallet
 from himswasthya.himcare.cases.documents import attach_document
 from himswasthya.himcare.enrolment.verification import require_verified
 from himswasthya.himcare.models import Case, Claim, EnrolledMember
+from himswasthya.records import services as records
+from himswasthya.records.api import DraftIn, EncounterOut, encounter_out
 
 router = Router(tags=["himcare: cases and claims"])
 
@@ -55,6 +65,8 @@ _officer = RoleAuth(*services.OFFICER_ROLES)
 _hospital_or_officer = RoleAuth(*services.HOSPITAL_ROLES, *services.OFFICER_ROLES)
 _staff_coders = RoleAuth(*services.HOSPITAL_ROLES, *services.OFFICER_ROLES, Role.DOCTOR)
 _citizen = RoleAuth(Role.CITIZEN)
+# Who reads a case's admission record here: those who read the case and whom records lets read records.
+_record_readers = RoleAuth(*(r for r in services.READER_ROLES if r in records.READ_ROLES))
 
 
 # --- schemas --------------------------------------------------------------------------------------------
@@ -442,3 +454,33 @@ def answer_claim_query(request: HttpRequest, claim_id: int, payload: AnswerIn) -
 @router.post("/claims/{claim_id}/payment", response={200: CaseOut, **errors(409)}, auth=_officer)
 def record_payment(request: HttpRequest, claim_id: int, payload: ClaimPaymentIn) -> dict[str, Any]:
     return _act(request, services.do_record_claim_payment, payload, claim=_claim_of(request, claim_id))
+
+
+# --- the case's admission record (cases/treatment.py over records.services) ------------------------------
+@router.get("/cases/{case_id}/record", response={200: EncounterOut}, auth=_record_readers)
+def read_record(request: HttpRequest, case_id: int) -> EncounterOut:
+    found = treatment.case_record(request.user, _case(request, case_id))
+    if found is None:
+        raise NotFound(_("This case has no admission record yet."), field="record", code="no_record")
+    return encounter_out(found)
+
+
+@router.post("/cases/{case_id}/record", response={200: EncounterOut, **errors(409)}, auth=_hospital)
+def open_record(request: HttpRequest, case_id: int) -> EncounterOut:
+    return encounter_out(treatment.do_open_record(actor=request.user, case=_case(request, case_id)))
+
+
+@router.put("/cases/{case_id}/record/draft", response={200: EncounterOut, **errors(409)}, auth=_hospital)
+def save_record(request: HttpRequest, case_id: int, payload: DraftIn) -> EncounterOut:
+    case = _case(request, case_id)
+    return encounter_out(treatment.do_save_record(actor=request.user, case=case, data=payload.model_dump()))
+
+
+@router.post("/cases/{case_id}/record/sign", response={200: EncounterOut, **errors(409)}, auth=_hospital)
+def sign_record(request: HttpRequest, case_id: int) -> EncounterOut:
+    return encounter_out(treatment.do_sign_record(actor=request.user, case=_case(request, case_id)))
+
+
+@router.post("/cases/{case_id}/record/correct", response={200: EncounterOut, **errors(409)}, auth=_hospital)
+def correct_record(request: HttpRequest, case_id: int) -> EncounterOut:
+    return encounter_out(treatment.do_correct_record(actor=request.user, case=_case(request, case_id)))

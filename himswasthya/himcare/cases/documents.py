@@ -16,6 +16,7 @@ from himswasthya.audit.actions import AuditAction
 from himswasthya.audit.services import record
 from himswasthya.core.errors import DomainError
 from himswasthya.himcare.models import Case, Document, DocumentKind, Enrolment, Package, PackageKind
+from himswasthya.records.services import has_signed_discharge_summary
 
 MAX_DOCUMENT_BYTES = 5 * 1024 * 1024
 # Magic numbers of the types we accept: PDF, JPEG, PNG.
@@ -155,3 +156,25 @@ def check_required(needed: Iterable[str], have: Iterable[str], stage: str) -> No
         else _("Attach the documents the package needs for the claim: %(kinds)s.")
     )
     raise DomainError(message % {"kinds": names}, field="documents", code="documents_missing")
+
+
+# --- what a claim needs: the one rule the claim service, pages and API read (issue #13 item 3) -------------
+def has_discharge_summary(case: Case) -> bool:
+    """Does the case's admission record have a signed discharge summary (records, cases/treatment.py)?"""
+    return has_signed_discharge_summary(case.facility_id, case.record_source)
+
+
+def check_claim_ready(case: Case, have: Iterable[str]) -> None:
+    """A claim needs a signed discharge summary in the case's admission record (DomainError, field
+    "discharge_summary", code "discharge_summary_missing") and the documents its packages need
+    (`check_required`)."""
+    if not has_discharge_summary(case):
+        raise DomainError(
+            _(
+                "The claim needs a signed discharge summary: write it in the case's admission record and "
+                "sign it."
+            ),
+            field="discharge_summary",
+            code="discharge_summary_missing",
+        )
+    check_required(case_documents(case, CLAIM), have, CLAIM)

@@ -197,3 +197,77 @@ class AdjudicateClaimForm(CaseActionForm):
 
 class RecordPaymentForm(CaseActionForm):
     payment_ref = _text()
+
+
+# --- the case's admission record (cases/treatment.py) ----------------------------------------------------
+class RecordForm(forms.Form):
+    """The admission record page's draft: admission notes and time, discharge diagnoses (ICD-10 codes in one
+    box), `rows` procedure rows (`procedure_name_<i>`, `procedure_code_<i>`, `procedure_on_<i>`; a row left
+    blank is no procedure) and the discharge summary (given when its time or course is typed). `data()` is
+    records.save_draft's mapping; records and HIMCARE decide what is required and consistent."""
+
+    chief_complaints = _text()
+    examination_notes = _text()
+    investigations_advised = _text()
+    admitted_at = LocalDateTimeField()
+    diagnoses = CodeListField()
+    discharged_at = LocalDateTimeField()
+    course_in_hospital = _text()
+    condition_at_discharge = _text()
+    discharge_advice = _text()
+
+    #: Input names -> the records field names an error is reported under.
+    FIELD_NAMES = {"discharged_at": "discharge.discharged_at", "diagnoses": "diagnoses[0].code"}
+
+    def __init__(self, *args: Any, rows: int = 3, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.rows = rows
+        for i in range(rows):
+            self.fields[f"procedure_name_{i}"] = _text()
+            self.fields[f"procedure_code_{i}"] = _text()
+            self.fields[f"procedure_on_{i}"] = forms.DateField(
+                required=False, error_messages={"invalid": _("Enter a date.")}
+            )
+
+    def _name(self, name: str) -> str:
+        if name.startswith("procedure_"):
+            part, i = name.removeprefix("procedure_").rsplit("_", 1)
+            return f"procedures[{i}].{ {'on': 'performed_on'}.get(part, part) }"
+        return self.FIELD_NAMES.get(name, name)
+
+    def data_for_records(self) -> dict[str, Any]:
+        if not self.is_valid():
+            name, errors = next(iter(self.errors.as_data().items()))
+            raise DomainError(errors[0].messages[0], field=self._name(name), code=errors[0].code or "invalid")
+        c = self.cleaned_data
+        procedures = []
+        self.row_of: list[int] = []  # procedures[k] is the page's row row_of[k]
+        for i in range(self.rows):
+            row = {
+                "name": c[f"procedure_name_{i}"],
+                "code": c[f"procedure_code_{i}"],
+                "performed_on": c[f"procedure_on_{i}"],
+            }
+            if row["name"] or row["code"] or row["performed_on"]:
+                procedures.append(row)
+                self.row_of.append(i)
+        discharge = None
+        if c["discharged_at"] or c["course_in_hospital"].strip():
+            discharge = {
+                name: c[name]
+                for name in (
+                    "discharged_at",
+                    "course_in_hospital",
+                    "condition_at_discharge",
+                    "discharge_advice",
+                )
+            }
+        return {
+            "chief_complaints": c["chief_complaints"],
+            "examination_notes": c["examination_notes"],
+            "investigations_advised": c["investigations_advised"],
+            "admitted_at": c["admitted_at"],
+            "diagnoses": [{"code": code} for code in c["diagnoses"]],
+            "procedures": procedures,
+            "discharge": discharge,
+        }

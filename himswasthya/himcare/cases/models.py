@@ -10,15 +10,16 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from himswasthya.accounts.scoping import ScopePaths
 from himswasthya.codelists.models import Icd10Code
 from himswasthya.core.fields import cascade_fk, protected_fk
 from himswasthya.core.privacy import PERSON_LINK, STAFF_ACTION
+from himswasthya.core.scope_paths import ScopePaths
 from himswasthya.facilities.models import Facility, facility_scope
 from himswasthya.himcare.common import CLAIM_DATA, ENROLMENT_DATA, OFFICER_ROLES, staff_reference
 from himswasthya.himcare.enrolment.models import EnrolledMember, Enrolment, Wallet, enrolment_scope
 from himswasthya.himcare.hospitals.models import Package
 from himswasthya.people.models import Person
+from himswasthya.records.models import HIMCARE_SOURCE
 
 
 # --- the hospital case: pre-authorisation -> admission -> discharge -> claim ------------------------------
@@ -95,7 +96,8 @@ class Case(models.Model):
     admitted_at = models.DateTimeField(_("admitted at"), null=True, blank=True)
     discharged_at = models.DateTimeField(_("discharged at"), null=True, blank=True)
     discharge_summary = models.TextField(_("discharge summary"), blank=True)
-    # A typed reference to an encounter of the health records app (records), when it exists.
+    # A typed reference to an encounter of the health records app (records), when it exists. The admission
+    # record itself is found by its source reference, `record_source` (cases/treatment.py).
     encounter_ref = models.CharField(_("health record encounter"), max_length=64, blank=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
@@ -120,6 +122,11 @@ class Case(models.Model):
 
     def __str__(self) -> str:
         return self.case_no
+
+    @property
+    def record_source(self) -> str:
+        """The source reference of the case's admission record in the health records: "himcare:<case no>"."""
+        return f"{HIMCARE_SOURCE}{self.case_no}"
 
 
 # A row that is part of a case (its packages, diagnoses, events): the case's hospital, the officer of its

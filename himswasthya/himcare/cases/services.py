@@ -5,8 +5,9 @@ the case row, checks the state machine (`TRANSITIONS`, the one table of what may
 changes the case, moves money in the family's wallet (`himcare/cases/wallet.py`), writes a CaseEvent and an
 audit entry. Refusals are DomainErrors naming the field and the reason.
 
-The case's own rows (ICD-10 diagnoses, packages, admission/discharge times, discharge summary) are the
-treatment record; `encounter_ref` stays blank until the health records app exists.
+The case's own rows (ICD-10 diagnoses, packages, admission/discharge times, discharge summary) are what the
+status changes record; the treatment data (admission notes, procedures, the signed discharge summary and its
+diagnoses) is the case's admission record in the health records (cases/treatment.py), which a claim needs.
 """
 
 from __future__ import annotations
@@ -633,7 +634,7 @@ def do_submit_claim(
     *, actor: Any, case: Case, claimed_paise: int | None = None, documents: Sequence[DocumentSpec] = ()
 ) -> Claim:
     """The hospital claims for a discharged case, within the scheme year's days of discharge, at most the
-    amount blocked for the case."""
+    amount blocked for the case, with a signed discharge summary and the documents the packages need."""
     case = _hospital_case(actor, case)
     with transaction.atomic():
         case = _lock(case)
@@ -661,14 +662,14 @@ def do_submit_claim(
                 field="claimed_paise",
                 code="above_blocked",
             )
-        # Documents attached to the case before (API upload) count as well as those sent with the claim.
-        papers.check_required(
-            papers.case_documents(case, papers.CLAIM),
+        # A signed discharge summary in the admission record, and the documents: those attached to the case
+        # before (API upload) count as well as those sent with the claim (documents.check_claim_ready).
+        papers.check_claim_ready(
+            case,
             {
                 *case.documents.values_list("kind", flat=True),
                 *_given_kinds(documents, DocumentKind.DISCHARGE_SUMMARY),
             },
-            papers.CLAIM,
         )
         claim = Claim.objects.create(
             claim_no=uuid.uuid4().hex[:24], case=case, claimed_paise=amount, submitted_by=actor

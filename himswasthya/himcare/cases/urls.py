@@ -13,5 +13,6 @@ urlpatterns = [
     path("cases/mine/", views.my_claims_view, name="my_claims"),
     path("cases/<int:case_id>/", views.case_detail_view, name="case_detail"),
     path("cases/<int:case_id>/documents/<int:document_id>/", views.case_document_view, name="case_document"),
+    path("cases/<int:case_id>/record/", views.case_record_view, name="case_record"),
     path("cases/<int:case_id>/<slug:action>/", views.case_action_view, name="case_action"),
 ]

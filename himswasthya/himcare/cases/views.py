@@ -27,7 +27,7 @@ from himswasthya.core.errors import DomainError
 from himswasthya.core.money import rupees
 from himswasthya.core.views import found_or_404
 from himswasthya.himcare.cases import documents as papers
-from himswasthya.himcare.cases import forms, services
+from himswasthya.himcare.cases import forms, services, treatment
 from himswasthya.himcare.cases.wallet import balance
 from himswasthya.himcare.enrolment.verification import VerificationRequired, require_verified
 from himswasthya.himcare.models import (
@@ -44,6 +44,7 @@ from himswasthya.himcare.models import (
     Package,
     Specialty,
 )
+from himswasthya.records.models import DischargeCondition
 
 STAFF_READERS = tuple(r for r in services.READER_ROLES if r != Role.CITIZEN)
 
@@ -244,6 +245,10 @@ def _detail_context(request: HttpRequest, case_id: int) -> dict[str, Any]:
     }
     return {
         "case": case,
+        # The treatment data: the admission record as records lets this user read it (audited there).
+        "record": treatment.case_record(request.user, case),
+        "may_write_record": treatment.may_write_record(request.user, case),
+        "discharge_summary_signed": papers.has_discharge_summary(case),
         "documents": [_document_row(case, d) for d in case.documents.all()],
         "preauth_papers": _papers(case, papers.PREAUTH),
         "claim_papers": _papers(case, papers.CLAIM),
@@ -404,3 +409,118 @@ def case_action_view(request: HttpRequest, case_id: int, action: str) -> HttpRes
     if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
         return redirect(target)
     return redirect(reverse("himcare:case_detail", args=[case_id]))
+
+
+# --- the case's admission record (cases/treatment.py) -----------------------------------------------------
+RECORD_ACTIONS = {
+    "open": (treatment.do_open_record, _("The admission record is open.")),
+    "sign": (treatment.do_sign_record, _("The admission record is signed.")),
+    "correct": (treatment.do_correct_record, _("A new version of the admission record is open for changes.")),
+}
+
+
+def _record_rows(record: Any, form_data: Any, count: int) -> list[dict[str, Any]]:
+    """The procedure rows of the page: what was typed (after a refusal) or the record's, then blank rows."""
+    if form_data:
+        return [
+            {
+                "name": form_data.get(f"procedure_name_{i}", ""),
+                "code": form_data.get(f"procedure_code_{i}", ""),
+                "performed_on": form_data.get(f"procedure_on_{i}", ""),
+            }
+            for i in range(count)
+        ]
+    rows = [
+        {"name": p.name, "code": p.code, "performed_on": p.performed_on.isoformat()}
+        for p in (record.procedures.all() if record is not None else ())
+    ]
+    return rows + [{"name": "", "code": "", "performed_on": ""} for _ in range(count - len(rows))]
+
+
+def _record_form_values(case: Any, record: Any) -> dict[str, Any]:
+    """The draft's values as the form shows them."""
+    if record is None:
+        return {}
+    summary = getattr(record, "discharge_summary", None)
+    admitted = record.admitted_at or case.admitted_at
+    return {
+        "chief_complaints": record.chief_complaints,
+        "examination_notes": record.examination_notes,
+        "investigations_advised": record.investigations_advised,
+        "admitted_at": _local_input(admitted) if admitted else "",
+        "diagnoses": ", ".join(d.icd10.code for d in record.diagnoses.all()),
+        "discharged_at": _local_input(summary.discharged_at)
+        if summary
+        else (_local_input(case.discharged_at) if case.discharged_at else ""),
+        "course_in_hospital": summary.course_in_hospital if summary else "",
+        "condition_at_discharge": summary.condition_at_discharge if summary else "",
+        "discharge_advice": summary.discharge_advice if summary else "",
+    }
+
+
+@role_required(*services.HOSPITAL_ROLES)
+@require_http_methods(["GET", "POST"])
+def case_record_view(request: HttpRequest, case_id: int) -> HttpResponse:
+    """The hospital desk's page for the case's admission record: open it, write the draft (admission
+    notes, procedures, discharge summary and diagnoses), sign it, start a correction. Thin over
+    cases/treatment.py."""
+    case = found_or_404(services.get_case, request.user, case_id)
+    error: DomainError | None = None
+    error_row: int | None = None
+    form_data: Any = None
+    form: forms.RecordForm | None = None
+    if request.method == "POST":
+        action = request.POST.get("do", "")
+        try:
+            if action == "save":
+                count = max(3, min(int(request.POST.get("rows") or 3), 50))
+                form = forms.RecordForm(request.POST, rows=count)
+                data = form.data_for_records()
+                treatment.do_save_record(actor=request.user, case=case, data=data)
+                messages.success(request, _("The draft of the admission record is saved."))
+            elif action in RECORD_ACTIONS:
+                service, done = RECORD_ACTIONS[action]
+                service(actor=request.user, case=case)
+                messages.success(request, done)
+            else:
+                raise Http404
+        except DomainError as exc:
+            error, form_data = exc, (request.POST if action == "save" else None)
+            field = exc.field or ""
+            if field.startswith("procedures[") and action == "save":
+                k = int(field[len("procedures[") : field.index("]")])
+                rows_of = getattr(form, "row_of", [])
+                error_row = rows_of[k] if k < len(rows_of) else None
+        else:
+            return redirect(reverse("himcare:case_record", args=[case.pk]))
+    record = treatment.case_record(request.user, case)
+    writable = treatment.may_write_record(request.user, case)
+    count = max(3, (record.procedures.count() + 1) if record is not None else 3)
+    if form_data:
+        count = max(3, min(int(form_data.get("rows") or 3), 50))
+    rows = _record_rows(record, form_data, count)
+    for i, row in enumerate(rows):
+        row["index"], row["error"] = i, bool(error is not None and error_row == i)
+    values = form_data if form_data else _record_form_values(case, record)
+    if not values.get("admitted_at") and case.admitted_at:
+        values = {**values, "admitted_at": _local_input(case.admitted_at)}
+    packages = [p.package for p in case.packages.select_related("package")]
+    return render(
+        request,
+        "himcare/cases/record.html",
+        {
+            "case": case,
+            "record": record,
+            "writable": writable,
+            "editing": writable and record is not None and not record.is_signed,
+            "values": values,
+            "rows": rows,
+            "row_count": len(rows),
+            "packages": packages,
+            "conditions": DischargeCondition.choices,
+            "error": error,
+            "error_field": (error.field or "") if error is not None else "",
+            "discharge_summary_signed": papers.has_discharge_summary(case),
+        },
+        status=error.status if error is not None else 200,
+    )

@@ -3,8 +3,8 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from himswasthya.accounts.scoping import ScopePaths
 from himswasthya.core.fields import cascade_fk
+from himswasthya.core.scope_paths import ScopePaths
 from himswasthya.himcare.common import OFFICER_ROLES
 from himswasthya.himcare.enrolment.models import SchemeYear
 from himswasthya.places.models import GramPanchayat

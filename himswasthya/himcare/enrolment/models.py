@@ -10,9 +10,9 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from himswasthya.accounts.scoping import ScopePaths
 from himswasthya.core.fields import cascade_fk, protected_fk
 from himswasthya.core.privacy import PERSON_LINK, STAFF_ACTION
+from himswasthya.core.scope_paths import ScopePaths
 from himswasthya.himcare.common import ENROLMENT_DATA, OFFICER_ROLES, REASON_MAX_LENGTH, staff_reference
 from himswasthya.himparivar.models import Family, Member
 from himswasthya.people.models import Person

@@ -288,6 +288,32 @@ def attach_claim_papers(case, actor) -> None:
         attach_document(actor=actor, kind=kind, case=case, reference=f"TEST-{kind}")
 
 
+def sign_discharge_summary(actor, case, *, course: str = "Recovered after treatment; stable.") -> Any:
+    """The hospital desk writes the case's admission record (cases/treatment.py over records) with a
+    discharge summary at the case's discharge time and its final diagnoses, and signs it, as a claim needs.
+    Gives the signed encounter."""
+    from himswasthya.himcare.cases import treatment
+
+    case.refresh_from_db()
+    treatment.do_open_record(actor=actor, case=case)
+    codes = [d.icd10.code for d in case.diagnoses.filter(kind="final").select_related("icd10")]
+    treatment.do_save_record(
+        actor=actor,
+        case=case,
+        data={
+            "admitted_at": case.admitted_at,
+            "chief_complaints": "Admitted for the package's treatment.",
+            "diagnoses": [{"code": code} for code in codes],
+            "discharge": {
+                "discharged_at": case.discharged_at or timezone.now(),
+                "course_in_hospital": course,
+                "condition_at_discharge": "recovered",
+            },
+        },
+    )
+    return treatment.do_sign_record(actor=actor, case=case)
+
+
 TEST_PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 

@@ -76,6 +76,27 @@ def test_the_whole_path_through_the_api(
             "discharge_summary": "Open cholecystectomy, uneventful recovery.",
         },
     )
+    # The desk writes the admission record's discharge summary and signs it (a claim needs it).
+    record = _post(desk, f"/cases/{case['id']}/record")
+    assert record["kind"] == "admission" and record["status"] == "draft"
+    shown = desk.get(f"{API}/cases/{case['id']}").json()
+    saved = desk.put(
+        f"{API}/cases/{case['id']}/record/draft",
+        data=json.dumps(
+            {
+                "admitted_at": shown["admitted_at"],
+                "diagnoses": [{"code": gallstone_icd10.code}],
+                "discharge": {
+                    "discharged_at": shown["discharged_at"],
+                    "course_in_hospital": "Open cholecystectomy, uneventful recovery.",
+                    "condition_at_discharge": "recovered",
+                },
+            }
+        ),
+        content_type="application/json",
+    )
+    assert saved.status_code == 200, saved.content
+    _post(desk, f"/cases/{case['id']}/record/sign")
     claimed = _post(
         desk, f"/cases/{case['id']}/claim", {"documents": needed_papers([surgery_package], "claim")}, 201
     )

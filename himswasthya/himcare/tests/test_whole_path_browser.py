@@ -14,11 +14,13 @@ import re
 import pypdf
 import pytest
 from django.core.cache import cache
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from himswasthya.accounts.mfa import needs_second_factor
 from himswasthya.accounts.models import User
 from himswasthya.accounts.tests.fixtures import PERSONA_PASSWORD, pass_second_factor_in_browser
+from himswasthya.himcare.tests.browser import write_discharge_summary
 from himswasthya.himcare.tests.factories import TEST_PDF
 from himswasthya.notify import sms
 
@@ -62,6 +64,7 @@ LABELS = {
         "discharge": "Record discharge",
         "discharged": "Discharged",
         "submit_claim": "Submit the claim",
+        "needs_summary": "The claim needs a signed discharge summary",
         "claim_submitted": "Claim submitted",
         "claim_queue": "Claims to adjudicate",
         "part": "Approve in part",
@@ -108,6 +111,7 @@ LABELS = {
         "discharge": "छुट्टी दर्ज करें",
         "discharged": "छुट्टी दी गई",
         "submit_claim": "दावा जमा करें",
+        "needs_summary": "दावे के लिए हस्ताक्षरित डिस्चार्ज सारांश आवश्यक है",
         "claim_submitted": "दावा प्रस्तुत",
         "claim_queue": "निर्णय हेतु दावे",
         "part": "आंशिक स्वीकृति",
@@ -299,6 +303,17 @@ def test_the_whole_path_in_the_browser(
         desk.get_by_test_id("case-status").filter(has_text=text["discharged"]).wait_for()
         assert desk.get_by_test_id("discharge-summary").inner_text() == SUMMARY
         assert gallstone_icd10.code in desk.get_by_test_id("diagnoses").inner_text()
+        # No claim without a signed discharge summary in the admission record (issue #13 item 3): refused in
+        # the page's language; the desk writes it on the admission record page and signs it, then claims.
+        desk.get_by_role("button", name=text["submit_claim"]).click()
+        expect(desk.get_by_test_id("action-error")).to_contain_text(text["needs_summary"])
+        write_discharge_summary(
+            desk,
+            course=SUMMARY,
+            codes=gallstone_icd10.code,
+            procedure=("Open cholecystectomy", surgery_package.code, timezone.localdate().isoformat()),
+        )
+        expect(desk.get_by_test_id("discharge-summary-signed")).to_be_visible()
         for kind in ("discharge_summary", "bill", "operation_notes"):
             _attach(desk, kind)
         desk.get_by_role("button", name=text["submit_claim"]).click()
@@ -313,6 +328,10 @@ def test_the_whole_path_in_the_browser(
         card.get_by_test_id("open-claim").click()
         officer.wait_for_url(case_url)
         expect(officer.get_by_test_id("decision-documents").get_by_test_id("document-link")).to_have_count(5)
+        # The treatment data beside the decision: the signed discharge summary, its diagnosis, the procedure.
+        expect(officer.get_by_test_id("record-course")).to_have_text(SUMMARY)
+        expect(officer.get_by_test_id("record-diagnoses")).to_contain_text(gallstone_icd10.code)
+        expect(officer.get_by_test_id("record-procedures")).to_contain_text(surgery_package.code)
         claim = officer.get_by_test_id("adjudicate-form")
         claim.get_by_role("radio", name=text["part"]).check()
         claim.get_by_label(text["approved_amount"]).fill("20000")

@@ -55,7 +55,7 @@ from himswasthya.records.fhir import bundles, codes
 logger = logging.getLogger("himswasthya.fhir")
 FHIR_JSON = "application/fhir+json"
 VIA = "fhir"
-_readers = RoleAuth(*services.READ_ROLES)
+_readers = RoleAuth(*services.PATIENT_READ_ROLES)  # the clinical readers (RECORD_READ in the access policy)
 
 
 class BadSearch(DomainError):

@@ -17,7 +17,7 @@ from himswasthya.core.errors import DomainError
 from himswasthya.facilities import opd_services
 from himswasthya.facilities.models import OpdClosure, OpdSession
 from himswasthya.people.services import do_issue_uhid
-from himswasthya.registration import services
+from himswasthya.registration import opd_setup, services
 from himswasthya.registration.models import Appointment
 from himswasthya.registration.tests.booking_fixtures import THURSDAY, WEDNESDAY, make_person
 
@@ -50,7 +50,7 @@ def test_a_closure_added_stops_bookings_at_once(
     with CaptureQueriesContext(connection) as queries:
         services.session_for_booking(thursday_session.pk)
     assert len(queries) == 0
-    closure = opd_services.do_add_opd_closure(
+    closure = opd_setup.do_add_opd_closure(
         actor=facility_admin,
         facility=persona_facility,
         date=THURSDAY,
@@ -60,7 +60,7 @@ def test_a_closure_added_stops_bookings_at_once(
     with pytest.raises(DomainError) as err:
         _book(clerk, persona_district, thursday_session.pk, uhid=uhid)
     assert err.value.code == "closed" and "Gazetted holiday" in str(err.value.message)
-    opd_services.do_remove_opd_closure(
+    opd_setup.do_remove_opd_closure(
         actor=facility_admin, facility=persona_facility, closure=closure, today=WEDNESDAY
     )
     # A department closure written by anyone (admin site, a command, another process) counts at once too:
@@ -87,7 +87,7 @@ def test_session_and_policy_edits_take_effect_at_once(
     with pytest.raises(DomainError) as err:
         _book(clerk, persona_district, thursday_session.pk, date=later)
     assert err.value.code == "outside_window"
-    opd_services.do_set_opd_policy(
+    opd_setup.do_set_opd_policy(
         actor=facility_admin,
         facility=persona_facility,
         booking_window_days=14,
@@ -95,7 +95,7 @@ def test_session_and_policy_edits_take_effect_at_once(
     )
     assert services.policy_for(persona_facility.pk).booking_window_days == 14
     assert _book(clerk, persona_district, thursday_session.pk, date=later).date == later
-    opd_services.do_deactivate_opd_session(
+    opd_setup.do_deactivate_opd_session(
         actor=facility_admin, facility=persona_facility, session=thursday_session
     )
     with pytest.raises(DomainError) as err:
@@ -150,7 +150,7 @@ def test_with_redis_the_cache_is_shared_and_a_change_anywhere_counts_everywhere(
         return
     other_process = caches.create_connection("default")  # its own client, as another process has
     monkeypatch.setattr(opd_services, "cache", other_process)
-    opd_services.do_save_opd_session(
+    opd_setup.do_save_opd_session(
         actor=facility_admin,
         facility=persona_facility,
         department=thursday_session.department,

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from himswasthya.himcare.cases import services as cases
 from himswasthya.himcare.models import Case
-from himswasthya.himcare.tests.factories import make_preauth
+from himswasthya.himcare.tests.factories import make_preauth, sign_discharge_summary
 
 
 @pytest.fixture
@@ -36,10 +36,10 @@ def raised(raise_preauth) -> Case:
 
 
 @pytest.fixture
-def discharged(raised, scheme_desk, himcare_officer) -> Case:
+def discharged_unsigned(raised, scheme_desk, himcare_officer) -> Case:
     """The raised pre-authorisation approved by the officer; the patient admitted three days ago and
-    discharged an hour ago (final diagnosis K80.2) by the scheme desk. The claim's papers are not attached
-    yet."""
+    discharged an hour ago (final diagnosis K80.2) by the scheme desk. No admission record yet, and the
+    claim's papers are not attached yet."""
     cases.do_decide_preauth(actor=himcare_officer, case=raised, decision="approve")
     cases.do_admit(actor=scheme_desk, case=raised, admitted_at=timezone.now() - datetime.timedelta(days=3))
     return cases.do_discharge(
@@ -49,3 +49,12 @@ def discharged(raised, scheme_desk, himcare_officer) -> Case:
         final_icd10_codes=["K80.2"],
         discharge_summary="Recovered",
     )
+
+
+@pytest.fixture
+def discharged(discharged_unsigned, scheme_desk) -> Case:
+    """`discharged_unsigned` with its admission record's discharge summary signed by the desk (as a claim
+    needs). The claim's papers are not attached yet."""
+    sign_discharge_summary(scheme_desk, discharged_unsigned)
+    discharged_unsigned.refresh_from_db()
+    return discharged_unsigned

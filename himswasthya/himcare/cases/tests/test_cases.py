@@ -33,6 +33,7 @@ from himswasthya.himcare.tests.factories import (
     make_package,
     make_specialty,
     needed_papers,
+    sign_discharge_summary,
 )
 from himswasthya.himparivar.models import Member, MemberStatus
 
@@ -113,6 +114,7 @@ def discharged_case(setup, clock, **kwargs):
         summary="Open cholecystectomy, uneventful recovery.",
     )
     attach_claim_papers(case, setup["desk"])
+    sign_discharge_summary(setup["desk"], case)
     return case
 
 
@@ -380,6 +382,7 @@ def test_whole_path_the_balance_falls(setup, clock, active_enrolment, tmp_path, 
         setup, clock, case, discharged_at=clock.now - datetime.timedelta(hours=2), summary="Recovered"
     )
     assert case.warnings == []
+    sign_discharge_summary(setup["desk"], case)
     claim = cases.do_submit_claim(
         actor=setup["desk"],
         case=case,
@@ -548,6 +551,7 @@ def test_misuse_checks_run_after_admission_and_claim(
     assert checked == [case.pk]
     case = discharge(setup, clock, case, discharged_at=clock.now - datetime.timedelta(hours=1), summary="ok")
     attach_claim_papers(case, setup["desk"])
+    sign_discharge_summary(setup["desk"], case)
     with django_capture_on_commit_callbacks(execute=True):
         cases.do_submit_claim(actor=setup["desk"], case=case)
     assert checked == [case.pk, case.pk]

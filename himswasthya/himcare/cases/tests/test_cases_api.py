@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import json
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
@@ -79,6 +80,30 @@ def test_whole_path_through_the_api(login_as, scheme_desk, himcare_officer, citi
         },
     ).json()
     assert discharged["status"] == "discharged" and discharged["claim_deadline"]
+    # No claim without a signed discharge summary in the case's admission record (written through the API).
+    unsigned = post(desk, f"/cases/{case_id}/claim")
+    assert unsigned.status_code == 400 and unsigned.json()["code"] == "discharge_summary_missing"
+    assert unsigned.json()["field"] == "discharge_summary"
+    assert post(desk, f"/cases/{case_id}/record").status_code == 200
+    draft = desk.put(
+        f"{API}/cases/{case_id}/record/draft",
+        data=json.dumps(
+            {
+                "admitted_at": admitted_at.isoformat(),
+                "chief_complaints": "Pain in the abdomen",
+                "diagnoses": [{"code": "K80.2"}],
+                "discharge": {
+                    "discharged_at": discharged["discharged_at"],
+                    "course_in_hospital": "Recovered well",
+                    "condition_at_discharge": "recovered",
+                },
+            }
+        ),
+        content_type="application/json",
+    )
+    assert draft.status_code == 200, draft.content
+    assert draft.json()["discharge"]["course_in_hospital"] == "Recovered well"
+    assert post(desk, f"/cases/{case_id}/record/sign").json()["status"] == "signed"
     # The claim needs the discharge summary, the operation notes and the bill: uploaded before or with it.
     missing = post(desk, f"/cases/{case_id}/claim", {"documents": [{"kind": "bill", "reference": "BILL-9"}]})
     assert missing.status_code == 400 and missing.json()["field"] == "documents"

@@ -1,6 +1,6 @@
 """End to end in Chromium: the scheme desk raises a pre-authorisation (ICD-10 picked by the search box), the
-officer approves, the desk admits, discharges and submits the claim, the officer approves the claim from
-the claim queue, and the citizen sees the family's balance fall."""
+officer approves, the desk admits, discharges, signs the discharge summary and submits the claim, the
+officer approves the claim from the claim queue, and the citizen sees the family's balance fall."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 from himswasthya.core.money import rupees
 from himswasthya.himcare.cases.wallet import balance
 from himswasthya.himcare.models import Case, CaseStatus
-from himswasthya.himcare.tests.browser import signed_in_page
+from himswasthya.himcare.tests.browser import signed_in_page, write_discharge_summary
 from himswasthya.himcare.tests.factories import TEST_PDF
 
 
@@ -90,6 +90,7 @@ def test_preauth_to_paid_claim_in_the_browser(
     desk.locator("#discharge_summary").fill("Open cholecystectomy; recovered well.")
     desk.get_by_test_id("discharge").click()
     assert desk.get_by_test_id("case-status").inner_text() == "Discharged"
+    write_discharge_summary(desk, course="Open cholecystectomy; recovered well.", codes="K80.2")
     for kind in ("discharge_summary", "bill", "operation_notes"):
         _attach(desk, kind)
     desk.get_by_test_id("submit-claim").click()

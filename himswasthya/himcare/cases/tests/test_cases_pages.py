@@ -102,6 +102,30 @@ def test_whole_path_through_the_pages(
         },
     )
     assert r.status_code == 302
+    # The claim needs a signed discharge summary first: refused, then written on the admission record page.
+    refused = desk.post(base + "submit_claim/", {"claimed": ""})
+    assert refused.status_code == 400 and "needs a signed discharge summary" in refused.content.decode()
+    record = base + "record/"
+    assert 'data-testid="record-open"' in desk.get(record).content.decode()
+    assert desk.post(record, {"do": "open"}).status_code == 302
+    draft = {
+        "do": "save",
+        "rows": "3",
+        "admitted_at": _local(admitted),
+        "chief_complaints": "Pain in the right upper abdomen",
+        "procedure_name_0": "Open cholecystectomy",
+        "procedure_code_0": case.packages.get().package.code,
+        "procedure_on_0": (admitted + datetime.timedelta(days=1)).date().isoformat(),
+        "discharged_at": _local(timezone.now() - datetime.timedelta(hours=1)),
+        "condition_at_discharge": "recovered",
+        "course_in_hospital": "Uneventful recovery",
+        "diagnoses": "K80.2",
+    }
+    early_procedure = desk.post(record, {**draft, "procedure_on_0": "2000-01-01"})
+    assert early_procedure.status_code == 400 and "during the stay" in early_procedure.content.decode()
+    assert desk.post(record, draft).status_code == 302
+    assert desk.post(record, {"do": "sign"}).status_code == 302
+    assert "Uneventful recovery" in desk.get(base).content.decode()
     # The claim needs its documents: refused naming them, then sent with them.
     refused = desk.post(base + "submit_claim/", {"claimed": ""})
     assert refused.status_code == 400

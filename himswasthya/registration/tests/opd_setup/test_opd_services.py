@@ -1,4 +1,5 @@
-"""Rules of the OPD configuration services: each one refused with its field, each change audited."""
+"""Rules of the OPD set-up services (registration/opd_setup.py; moved from facilities with them): each one
+refused with its field, each change audited; and the schedule they leave (facilities/opd_services.py)."""
 
 from __future__ import annotations
 
@@ -8,8 +9,9 @@ import pytest
 
 from himswasthya.audit.models import AuditEntry
 from himswasthya.core.errors import Conflict, DomainError, NotFound
-from himswasthya.facilities import opd_services as s
+from himswasthya.facilities import opd_services as schedule
 from himswasthya.facilities.models import OpdClosure, OpdPolicy, OpdSession, SessionKind, Weekday
+from himswasthya.registration import opd_setup as s
 
 pytestmark = pytest.mark.django_db
 T = dt.time
@@ -70,7 +72,7 @@ def test_it_refuses_a_policy_out_of_range(facility_admin, opd_facility, window, 
 
 
 def test_policy_defaults_when_none_is_set(opd_facility):
-    policy = s.policy_of(opd_facility)
+    policy = schedule.policy_of(opd_facility)
     assert policy.pk is None and policy.booking_window_days == 7 and policy.cancellation_cutoff_minutes == 120
 
 
@@ -141,7 +143,7 @@ def test_it_refuses_a_second_session_of_the_same_kind(facility_admin, opd_facili
 def test_a_deactivated_session_leaves_the_grid_and_can_be_added_again(facility_admin, opd_facility, medicine):
     session = _session(facility_admin, opd_facility, medicine)
     s.do_deactivate_opd_session(actor=facility_admin, facility=opd_facility, session=session)
-    assert s.weekly_grid(opd_facility) == []
+    assert schedule.weekly_grid(opd_facility) == []
     again = _session(facility_admin, opd_facility, medicine, online_quota=5)
     assert again.pk == session.pk and again.is_active and again.online_quota == 5
 
@@ -196,8 +198,8 @@ def test_it_adds_and_removes_closures(facility_admin, opd_facility, medicine):
         department=medicine,
         today=TODAY,
     )
-    assert set(s.upcoming_closures(opd_facility, today=TODAY)) == {whole, one}
-    assert not s.upcoming_closures(opd_facility, today=day + dt.timedelta(days=1)).exists()
+    assert set(schedule.upcoming_closures(opd_facility, today=TODAY)) == {whole, one}
+    assert not schedule.upcoming_closures(opd_facility, today=day + dt.timedelta(days=1)).exists()
     s.do_remove_opd_closure(actor=facility_admin, facility=opd_facility, closure=whole, today=TODAY)
     assert list(OpdClosure.objects.all()) == [one]
     whats = list(
@@ -231,7 +233,7 @@ def test_closure_rules(facility_admin, opd_facility, not_offered):
 
 def test_the_weekly_grid_puts_sessions_in_their_cells(facility_admin, opd_facility, medicine):
     _session(facility_admin, opd_facility, medicine, weekday=Weekday.WEDNESDAY)
-    [row] = s.weekly_grid(opd_facility)
+    [row] = schedule.weekly_grid(opd_facility)
     assert row.department == medicine
     assert [len(cell) for cell in row.days] == [0, 0, 1, 0, 0, 0, 0]
 

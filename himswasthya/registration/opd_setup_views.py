@@ -1,7 +1,10 @@
-"""OPD configuration pages for the administrator of ONE facility (or a state administrator).
+"""OPD configuration pages for the administrator of ONE facility (or a state administrator), under
+/facilities/<code>/opd/ (opd_setup_urls.py, mounted by the project's urls.py; moved from facilities, issue #11
+item 3). The public timetable stays in facilities (`facilities:opd_timetable`).
 
 A facility administrator of another facility gets 404 (the facility is outside their scope), other roles 403,
-anonymous visitors the login page. The views parse, authorise and call opd_services; nothing else.
+anonymous visitors the login page. The views parse, authorise and call opd_setup (the schedule they show is
+read from facilities.opd_services); nothing else.
 """
 
 from __future__ import annotations
@@ -22,9 +25,15 @@ from himswasthya.core.errors import DomainError
 from himswasthya.core.views import add_domain_error
 from himswasthya.facilities import opd_services
 from himswasthya.facilities.models import Facility, OpdClosure, OpdSession, Weekday
-from himswasthya.facilities.opd_forms import CopyWeekdayForm, OpdClosureForm, OpdPolicyForm, OpdSessionForm
+from himswasthya.registration import opd_setup
+from himswasthya.registration.opd_setup_forms import (
+    CopyWeekdayForm,
+    OpdClosureForm,
+    OpdPolicyForm,
+    OpdSessionForm,
+)
 
-admin_only = role_required(*opd_services.ADMIN_ROLES)
+admin_only = role_required(*opd_setup.ADMIN_ROLES)
 
 
 def _facility(request: HttpRequest, code: str) -> Facility:
@@ -32,7 +41,7 @@ def _facility(request: HttpRequest, code: str) -> Facility:
 
 
 def _overview(facility: Facility) -> HttpResponse:
-    return redirect("facilities:opd", code=facility.code)
+    return redirect("opd_setup:opd", code=facility.code)
 
 
 def _form_page(
@@ -68,7 +77,7 @@ def opd_overview_view(request: HttpRequest, code: str) -> HttpResponse:
         "closures": opd_services.upcoming_closures(facility),
         "copy_form": CopyWeekdayForm(),
     }
-    return render(request, "facilities/opd_overview.html", context)
+    return render(request, "registration/opd_overview.html", context)
 
 
 @admin_only
@@ -84,9 +93,9 @@ def opd_session_view(request: HttpRequest, code: str, pk: int | None = None) -> 
         request,
         facility,
         OpdSessionForm(request.POST or None, initial=initial, facility=facility),
-        partial(opd_services.do_save_opd_session, actor=request.user, facility=facility, session=session),
+        partial(opd_setup.do_save_opd_session, actor=request.user, facility=facility, session=session),
         _("The session was saved."),
-        "facilities/opd_session_form.html",
+        "registration/opd_session_form.html",
         session=session,
     )
 
@@ -96,7 +105,7 @@ def opd_session_view(request: HttpRequest, code: str, pk: int | None = None) -> 
 def opd_session_deactivate_view(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     facility = _facility(request, code)
     session = get_object_or_404(OpdSession, pk=pk, facility=facility)
-    opd_services.do_deactivate_opd_session(actor=request.user, facility=facility, session=session)
+    opd_setup.do_deactivate_opd_session(actor=request.user, facility=facility, session=session)
     messages.success(request, _("The session was removed from the weekly timetable."))
     return _overview(facility)
 
@@ -113,9 +122,9 @@ def opd_policy_view(request: HttpRequest, code: str) -> HttpResponse:
         request,
         facility,
         OpdPolicyForm(request.POST or None, initial=initial),
-        partial(opd_services.do_set_opd_policy, actor=request.user, facility=facility),
+        partial(opd_setup.do_set_opd_policy, actor=request.user, facility=facility),
         _("The booking rules were saved."),
-        "facilities/opd_policy_form.html",
+        "registration/opd_policy_form.html",
     )
 
 
@@ -126,9 +135,9 @@ def opd_closure_view(request: HttpRequest, code: str) -> HttpResponse:
         request,
         facility,
         OpdClosureForm(request.POST or None, facility=facility),
-        partial(opd_services.do_add_opd_closure, actor=request.user, facility=facility),
+        partial(opd_setup.do_add_opd_closure, actor=request.user, facility=facility),
         _("The closure was added."),
-        "facilities/opd_closure_form.html",
+        "registration/opd_closure_form.html",
     )
 
 
@@ -138,7 +147,7 @@ def opd_closure_delete_view(request: HttpRequest, code: str, pk: int) -> HttpRes
     facility = _facility(request, code)
     closure = get_object_or_404(OpdClosure, pk=pk, facility=facility)
     try:
-        opd_services.do_remove_opd_closure(actor=request.user, facility=facility, closure=closure)
+        opd_setup.do_remove_opd_closure(actor=request.user, facility=facility, closure=closure)
     except DomainError as exc:
         messages.error(request, str(exc.message))
     else:
@@ -155,7 +164,7 @@ def opd_copy_weekday_view(request: HttpRequest, code: str) -> HttpResponse:
         messages.error(request, _("Choose a weekday to copy from and at least one to copy to."))
         return _overview(facility)
     try:
-        copied = opd_services.do_copy_weekday_sessions(
+        copied = opd_setup.do_copy_weekday_sessions(
             actor=request.user, facility=facility, **form.cleaned_data
         )
     except DomainError as exc:
@@ -163,15 +172,3 @@ def opd_copy_weekday_view(request: HttpRequest, code: str) -> HttpResponse:
     else:
         messages.success(request, _("%(count)d sessions were copied.") % {"count": len(copied)})
     return _overview(facility)
-
-
-def opd_timetable_view(request: HttpRequest, code: str) -> HttpResponse:
-    """Public, read-only: which departments run on which days and times (no quotas, no personal data)."""
-    facility = get_object_or_404(Facility, code=code, is_active=True)
-    context = {
-        "facility": facility,
-        "weekdays": Weekday.choices,
-        "grid": opd_services.weekly_grid(facility),
-        "closures": opd_services.upcoming_closures(facility)[:20],
-    }
-    return render(request, "facilities/opd_public.html", context)

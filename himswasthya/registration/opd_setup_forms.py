@@ -1,4 +1,4 @@
-"""Forms of the OPD configuration pages. They only parse input; the rules live in opd_services."""
+"""Forms of the OPD configuration pages. They only parse input; the rules live in opd_setup."""
 
 from __future__ import annotations
 

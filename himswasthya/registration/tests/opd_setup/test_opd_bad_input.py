@@ -10,7 +10,7 @@ import json
 import pytest
 
 from himswasthya.facilities.models import OpdSession
-from himswasthya.facilities.tests.test_opd_api import SESSION
+from himswasthya.registration.tests.opd_setup.test_opd_api import SESSION
 
 pytestmark = pytest.mark.django_db
 
