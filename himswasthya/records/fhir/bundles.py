@@ -34,7 +34,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.utils import timezone
+from django.utils import timezone, translation
 from fhir.resources.R4B import get_fhir_model_class
 from fhir.resources.R4B.bundle import Bundle
 
@@ -42,7 +42,15 @@ from himswasthya.core.validators import format_abha_number
 from himswasthya.people.models import IdentifierType, Person
 from himswasthya.records.fhir import codes
 from himswasthya.records.fhir.profiles import check_document
-from himswasthya.records.models import Encounter, EncounterKind, EncounterStatus, PrescriptionLine, Vitals
+from himswasthya.records.models import (
+    DischargeCondition,
+    DischargeSummary,
+    Encounter,
+    EncounterKind,
+    EncounterStatus,
+    PrescriptionLine,
+    Vitals,
+)
 
 # uuid5 namespace of our documents' resource ids (fixed: changing it changes every document's ids).
 NAMESPACE = uuid.UUID("5b0b8f2e-3c59-4f0e-9d8e-6a3f3f1c2b71")
@@ -269,8 +277,11 @@ def _encounter_resource(
 ) -> dict[str, Any]:
     """The Encounter; `diagnoses=False` leaves out Encounter.diagnosis (a document without the Conditions)."""
     admission = encounter.kind == EncounterKind.ADMISSION
-    period = {"start": _when(encounter.started_at)}
-    if encounter.signed_at:
+    discharge = _discharge(encounter)
+    period = {"start": _when(encounter.admitted_at or encounter.started_at)}
+    if discharge is not None:
+        period["end"] = _when(discharge.discharged_at)
+    elif encounter.signed_at:
         period["end"] = _when(encounter.signed_at)
     resource: dict[str, Any] = {
         "resourceType": "Encounter",
@@ -287,6 +298,8 @@ def _encounter_resource(
         "participant": [{"individual": _practitioner_ref(refs)}],
         "period": period,
     }
+    if discharge is not None:
+        resource["hospitalization"] = {"dischargeDisposition": {"text": _condition_at_discharge(discharge)}}
     if refs.organization:
         resource["serviceProvider"] = _ref(refs.organization, "Organization", encounter.facility.name)
     else:
@@ -298,6 +311,34 @@ def _encounter_resource(
             for rank, d in enumerate(listed, start=1)
         ]
     return resource
+
+
+def _discharge(encounter: Encounter) -> DischargeSummary | None:
+    if encounter.kind != EncounterKind.ADMISSION:
+        return None
+    return getattr(encounter, "discharge_summary", None)
+
+
+def _condition_at_discharge(discharge: DischargeSummary) -> str:
+    with translation.override("en"):  # documents are written in English (Composition.language en-IN)
+        return str(DischargeCondition(discharge.condition_at_discharge).label)
+
+
+def _procedures(encounter: Encounter, refs: _Refs) -> list[dict[str, Any]]:
+    """The procedures done during an admission: name (and the hospital's or scheme's code) as text."""
+    return [
+        {
+            "resourceType": "Procedure",
+            "id": _id("Procedure", encounter.pk, procedure.pk),
+            "meta": _meta("Procedure"),
+            "status": "completed",
+            "code": {"text": f"{procedure.name} ({procedure.code})" if procedure.code else procedure.name},
+            "subject": _ref(refs.patient, "Patient", refs.patient_display),
+            "encounter": _ref(refs.encounter, "Encounter"),
+            "performedDateTime": procedure.performed_on.isoformat(),
+        }
+        for procedure in encounter.procedures.all()
+    ]
 
 
 def encounter_resource(encounter: Encounter) -> dict[str, Any]:
@@ -584,9 +625,16 @@ def _build(encounter: Encounter, record: codes.RecordType) -> dict[str, Any]:
             "Follow-up on", encounter.follow_up_on.isoformat() if encounter.follow_up_on else ""
         )
         if admission:
+            doc.section(codes.DS_PROCEDURES, _procedures(encounter, refs))
+            discharge = _discharge(encounter)
             doc.section(
                 codes.CARE_PLAN,
                 text=[
+                    _labelled("Course in hospital", discharge.course_in_hospital if discharge else ""),
+                    _labelled(
+                        "Condition at discharge", _condition_at_discharge(discharge) if discharge else ""
+                    ),
+                    _labelled("Discharge advice", discharge.discharge_advice if discharge else ""),
                     _labelled("Investigations advised", encounter.investigations_advised),
                     _labelled("Advice", encounter.advice),
                     follow_up,

@@ -134,6 +134,9 @@ INVESTIGATION_ADVICE = Section(
 )
 FOLLOW_UP = Section("FollowUp", Code(SNOMED, "390906007", "Follow-up encounter"), ("Appointment",))
 CARE_PLAN = Section("CarePlan", Code(SNOMED, "734163000", "Care plan"), ("CarePlan",))
+DS_PROCEDURES = Section(
+    "Procedures", Code(SNOMED, "1003640003", "History of past procedure section"), ("Procedure",)
+)
 PRESCRIPTION_SECTION = Section(
     "Prescription record", Code(SNOMED, "440545006", "Prescription record"), ("MedicationRequest", "Binary")
 )
@@ -162,6 +165,7 @@ SECTIONS: dict[str, dict[str, Section]] = {
             DS_MEDICAL_HISTORY,
             DS_MEDICATIONS,
             OTHER_OBSERVATIONS,
+            DS_PROCEDURES,
             CARE_PLAN,
         )
     },

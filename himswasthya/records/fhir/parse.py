@@ -9,7 +9,7 @@ References are resolved inside the bundle by full URL (`urn:uuid:...`) or by `Ty
 what our records hold: the patient (name, gender, birth date, identifiers), the encounter's date and class,
 the conditions (ICD-10 or SNOMED CT code, or text), the medications (name, dosage, route, frequency,
 duration, instructions), the vital signs (LOINC, by our field names: records.models.VITAL_RANGES plus "bmi")
-and the other observations, and the allergies.
+and the other observations, the allergies and the procedures.
 """
 
 from __future__ import annotations
@@ -81,6 +81,7 @@ class DocumentSummary:
     vitals: dict[str, Decimal] = field(default_factory=dict)
     observations: list[ObservationSummary] = field(default_factory=list)
     allergies: list[str] = field(default_factory=list)
+    procedures: list[str] = field(default_factory=list)
 
 
 def _load(data: str | bytes | dict[str, Any]) -> dict[str, Any]:
@@ -292,4 +293,5 @@ def parse_document(data: str | bytes | dict[str, Any]) -> DocumentSummary:
     for resource in index.of_type("Observation"):
         _observations(resource, summary)
     summary.allergies = [_text(r.get("code")) for r in index.of_type("AllergyIntolerance")]
+    summary.procedures = [_text(r.get("code")) for r in index.of_type("Procedure")]
     return summary

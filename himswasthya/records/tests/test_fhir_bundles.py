@@ -160,14 +160,42 @@ def test_a_prescription_record_has_one_section_of_typed_medication_requests(sign
 
 def test_an_admission_is_a_discharge_summary(doctor, patient, persona_facility, codes_and_medicine):
     encounter = services.open_encounter(doctor, patient, persona_facility, kind="admission")
-    services.save_draft(doctor, encounter, {"diagnoses": [{"code": "I10"}], "advice": "Rest"})
+    admitted = timezone.now() - datetime.timedelta(days=3)
+    services.save_draft(
+        doctor,
+        encounter,
+        {
+            "admitted_at": admitted,
+            "diagnoses": [{"code": "I10"}],
+            "advice": "Rest",
+            "procedures": [
+                {"name": "Cholecystectomy", "code": "SG039A", "performed_on": timezone.localdate(admitted)}
+            ],
+            "discharge": {
+                "discharged_at": timezone.now() - datetime.timedelta(hours=1),
+                "course_in_hospital": "Uneventful recovery",
+                "condition_at_discharge": "recovered",
+            },
+        },
+    )
     services.sign(doctor, encounter)
     bundle = document_bundle(services.get_encounter(doctor, encounter.pk))
     composition = bundle["entry"][0]["resource"]
     assert composition["meta"]["profile"] == [codes.profile("DischargeSummaryRecord")]
     assert composition["type"]["coding"][0]["code"] == "373942005"
-    assert {s["code"]["coding"][0]["code"] for s in composition["section"]} == {"422843007", "734163000"}
-    assert _resources(bundle, "Encounter")[0]["class"]["code"] == "IMP"
+    sections = {s["code"]["coding"][0]["code"]: s for s in composition["section"]}
+    assert set(sections) == {"422843007", "1003640003", "734163000"}
+    assert "Uneventful recovery" in sections["734163000"]["text"]["div"]
+    (procedure,) = _resources(bundle, "Procedure")
+    assert procedure["code"]["text"] == "Cholecystectomy (SG039A)" and procedure["status"] == "completed"
+    (fhir_encounter,) = _resources(bundle, "Encounter")
+    assert fhir_encounter["class"]["code"] == "IMP"
+    assert fhir_encounter["hospitalization"]["dischargeDisposition"]["text"] == "Recovered"
+    assert fhir_encounter["period"]["start"] == timezone.localtime(admitted).isoformat(timespec="seconds")
+    assert problems(bundle) == []
+    summary = parse_document(json.dumps(bundle))
+    assert summary.record == "DischargeSummaryRecord" and summary.encounter_class == "IMP"
+    assert summary.procedures == ["Cholecystectomy (SG039A)"]
     with pytest.raises(NoPrescription):
         document_bundle(services.get_encounter(doctor, encounter.pk), "PrescriptionRecord")
 
