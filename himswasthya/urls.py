@@ -67,6 +67,7 @@ urlpatterns = [
     path("people/", include("himswasthya.people.urls")),
     path("families/", include("himswasthya.himparivar.urls")),
     path("abdm/", include("himswasthya.abdm.urls")),
+    path("records/", include("himswasthya.records.urls")),
     path("opd/", include("himswasthya.registration.urls")),
     path("himcare/", include("himswasthya.himcare.urls")),
     path("", include("himswasthya.accounts.urls")),
