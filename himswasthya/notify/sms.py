@@ -127,11 +127,11 @@ _TEXTS: dict[str, str] = {
     # A health record signed by the doctor (records/services.py sign): its date and its page. No name or
     # clinical detail: the SMS may go to the family's contact.
     "record_signed": (
-        "Your HimSwasthya health record of {date} is signed by the doctor. View or download it: {record_url} "
-        "-HP Health"
+        "HimSwasthya: a health record of {date} has been signed by the doctor. View or download it: "
+        "{record_url} -HP Health"
     ),
     "record_signed_hi": (
-        "{date} का आपका हिमस्वास्थ्य स्वास्थ्य रिकॉर्ड डॉक्टर ने हस्ताक्षरित कर दिया है। देखें या डाउनलोड करें: "
+        "हिमस्वास्थ्य: {date} का स्वास्थ्य रिकॉर्ड डॉक्टर ने हस्ताक्षरित कर दिया है। देखें या डाउनलोड करें: "
         "{record_url} -HP Health"
     ),
 }
