@@ -1,6 +1,7 @@
 """The document of a signed health record: a bilingual A4 PDF with the facility's letterhead, the patient, the
-vitals, the ICD-10 diagnoses, the prescription, advice and follow-up, the doctor and signing time, the version
-("corrected version of ..." for a correction) and a QR code of the record's page.
+vitals, the ICD-10 diagnoses, the prescription, advice and follow-up (an admission: also the admission time,
+the procedures and the discharge summary), the doctor and signing time, the version ("corrected version of
+..." for a correction) and a QR code of the record's page.
 
 Rendered by `core.documents` (WeasyPrint with the shipped Noto Sans Devanagari font) like the OPD slip and the
 HIMCARE card. Labels are printed in English and Hindi whatever the reader's language (`in_both_languages`);
@@ -23,7 +24,7 @@ from django.utils.translation import gettext_lazy as _
 from himswasthya.core.documents import html_to_pdf, in_both_languages, pdf_fonts, qr_data_uri
 from himswasthya.people.models import Sex
 from himswasthya.people.services import state_uhid
-from himswasthya.records.models import VITAL_RANGES, Encounter, EncounterKind, Route
+from himswasthya.records.models import VITAL_RANGES, DischargeCondition, Encounter, EncounterKind, Route
 from himswasthya.records.services import record_url, version_number
 
 # Every label of the record, on the page (in its language) and in the PDF (in both).
@@ -61,6 +62,16 @@ LABELS: dict[str, Any] = {
     "signed_at": _("Signed at"),
     "scan": _("Scan to open this record online"),
     "none": _("None recorded"),
+    # admissions
+    "admitted_at": _("Admitted at"),
+    "procedures": _("Procedures"),
+    "procedure_code": _("Code"),
+    "performed_on": _("Done on"),
+    "discharge_summary": _("Discharge summary"),
+    "discharged_at": _("Discharged at"),
+    "course": _("Course in hospital"),
+    "condition": _("Condition at discharge"),
+    "discharge_advice": _("Advice at discharge"),
 }
 BLOOD_PRESSURE = _("Blood pressure")
 BMI = _("Body-mass index (BMI)")
@@ -152,6 +163,7 @@ def record_context(encounter: Encounter) -> dict[str, Any]:
     person = encounter.person
     facility = encounter.facility
     version = version_number(encounter)
+    discharge = getattr(encounter, "discharge_summary", None)  # admissions only
     return {
         "encounter": encounter,
         "labels": LABELS,
@@ -169,6 +181,9 @@ def record_context(encounter: Encounter) -> dict[str, Any]:
         "prescriptions": prescription_rows(encounter),
         "allergies": list(encounter.allergies.all()),
         "doctor": encounter.practitioner.display_name,
+        "procedures": list(encounter.procedures.all()),
+        "discharge": discharge,
+        "condition": discharge.get_condition_at_discharge_display() if discharge else "",
     }
 
 
@@ -201,6 +216,9 @@ def render_record_html(encounter: Encounter, *, base_url: str | None = None) -> 
             "labels": {key: _bilingual(label) for key, label in LABELS.items()},
             "title": _bilingual(context["title"]),
             "sex": _bilingual(Sex(sex).label) if sex in Sex.values else sex,
+            "condition": _bilingual(DischargeCondition(context["discharge"].condition_at_discharge).label)
+            if context["discharge"]
+            else "",
             "corrects": _in_both(lambda: corrected_label(encounter.supersedes_id))
             if encounter.supersedes_id
             else "",

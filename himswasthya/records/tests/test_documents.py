@@ -139,3 +139,30 @@ def test_a_correction_says_which_record_it_corrects_and_its_version(signed, doct
     assert "Version · संस्करण 2" in text.replace("\n", " ")
     assert "Version · संस्करण 1" in _text(render_record_pdf(signed, base_url=BASE)).replace("\n", " ")
     assert "Corrected version" not in _text(render_record_pdf(signed, base_url=BASE))
+
+
+def test_an_admission_record_prints_its_stay_procedures_and_discharge_summary(
+    doctor, patient, persona_facility, codes, login_as, citizen
+):
+    from himswasthya.records.models import EncounterKind
+    from himswasthya.records.tests.test_admission import good_admission
+
+    admission = services.open_encounter(
+        doctor, patient, persona_facility, source_ref="himcare:CASE-DOC-1", kind=EncounterKind.ADMISSION
+    )
+    services.save_draft(doctor, admission, good_admission())
+    services.sign(doctor, admission)
+    shown = services.get_encounter(doctor, admission.pk)
+    text = _text(render_record_pdf(shown, base_url=BASE))
+    for expected in (
+        "Admission record",
+        "Open cholecystectomy",
+        "SG039A",
+        "Uneventful recovery",
+        "Recovered",
+    ):
+        assert expected in text, expected
+    html = render_record_html(shown)
+    assert "Discharge summary · डिस्चार्ज सारांश" in html and "Procedures · प्रक्रियाएँ" in html
+    page = login_as(citizen).get(f"/records/{admission.pk}/").content.decode()  # the family reads it too
+    assert "Open cholecystectomy" in page and "Uneventful recovery" in page
