@@ -38,12 +38,22 @@ import datetime
 import os
 import platform
 import random
-import sys
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-RESULTS = ROOT / "bench" / "RESULTS.md"
+from _bulk import (
+    CHECK_FUNCTIONS,
+    build_seconds,
+    drop_secondary_indexes,
+    load_average,
+    percentile,
+    reset_sequences,
+    restore_indexes,
+    save_build_seconds,
+    setup_django,
+    timed_sql,
+    write_results,
+)
+
 SECTION = "## HIMCARE (bench/himcare.py)"
 YEAR_CODE = "2026-27"
 LOADED_TABLES = [
@@ -61,51 +71,7 @@ LOADED_TABLES = [
 ]
 
 
-def _setup_django() -> None:
-    sys.path.insert(0, str(ROOT))
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "himswasthya.settings")
-    os.environ.setdefault("DEBUG", "1")
-    if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
-        sys.exit("Set DATABASE_URL to a PostgreSQL database (this benchmark is meant for PostgreSQL).")
-    import django
-
-    django.setup()
-
-
-def _percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
-
-
-def _sql(cursor, statement: str, params=None) -> None:
-    started = time.perf_counter()
-    cursor.execute(statement, params if params is not None else ())
-    first = " ".join(statement.split())[:70]
-    print(f"  {time.perf_counter() - started:7.1f} s  {first}", flush=True)
-
-
 # --- data --------------------------------------------------------------------------------------------------
-CHECK_FUNCTIONS = """
-CREATE OR REPLACE FUNCTION bench_mod11_2(digits text) RETURNS text LANGUAGE plpgsql IMMUTABLE AS $$
-DECLARE total int := 0; i int; v int;
-BEGIN
-  FOR i IN 1..length(digits) LOOP total := ((total + substr(digits, i, 1)::int) * 2) % 11; END LOOP;
-  v := (12 - total) % 11;
-  RETURN CASE WHEN v = 10 THEN 'X' ELSE v::text END;
-END $$;
-CREATE OR REPLACE FUNCTION bench_luhn(payload text) RETURNS text LANGUAGE plpgsql IMMUTABLE AS $$
-DECLARE total int := 0; pos int := 0; i int; d int;
-BEGIN
-  FOR i IN REVERSE length(payload)..1 LOOP
-    d := substr(payload, i, 1)::int;
-    IF pos % 2 = 0 THEN d := d * 2; IF d > 9 THEN d := d - 9; END IF; END IF;
-    total := total + d; pos := pos + 1;
-  END LOOP;
-  RETURN payload || ((total * 9) % 10)::text;
-END $$;
-"""
-
-
 def _reference_data():
     from django.core.management import call_command
 
@@ -159,29 +125,6 @@ def _reference_data():
     return year, hospitals, desk, officer
 
 
-def _secondary_indexes(cursor) -> list[tuple[str, str]]:
-    cursor.execute(
-        """SELECT i.indexname, i.indexdef FROM pg_indexes i
-           WHERE i.schemaname = 'public' AND i.tablename = ANY(%s)
-             AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conname = i.indexname)""",
-        [LOADED_TABLES],
-    )
-    return list(cursor.fetchall())
-
-
-def _restore_indexes(c) -> None:
-    c.execute("CREATE TABLE IF NOT EXISTS bench_saved_index (name text PRIMARY KEY, definition text)")
-    c.execute("SELECT name, definition FROM bench_saved_index")
-    saved = list(c.fetchall())
-    if saved:
-        print(f"rebuilding {len(saved)} secondary indexes")
-    for name, definition in saved:
-        c.execute("SELECT 1 FROM pg_indexes WHERE indexname = %s", [name])
-        if c.fetchone() is None:
-            _sql(c, definition)
-        c.execute("DELETE FROM bench_saved_index WHERE name = %s", [name])
-
-
 def make_data(families: int, claims: int, rebuild: bool) -> dict:
     from django.db import connection
 
@@ -190,16 +133,12 @@ def make_data(families: int, claims: int, rebuild: bool) -> dict:
     year, hospitals, _desk, _officer = _reference_data()
     have = Claim.objects.count()
     with connection.cursor() as cursor:
-        _restore_indexes(cursor)  # after an interrupted load
+        restore_indexes(cursor)  # after an interrupted load
         cursor.execute("SELECT count(*) FROM himparivar_family")
         have_families = cursor.fetchone()[0]
     if not rebuild and have_families >= families and have >= claims:
         print(f"reusing {have_families:,} families and {have:,} claims")
-        with connection.cursor() as cursor:
-            cursor.execute("CREATE TABLE IF NOT EXISTS bench_meta (k text PRIMARY KEY, v text)")
-            cursor.execute("SELECT v FROM bench_meta WHERE k = 'build_seconds'")
-            row = cursor.fetchone()
-        return {"reused": True, "seconds": float(row[0]) if row else 0.0}
+        return {"reused": True, "seconds": build_seconds()}
     started = time.perf_counter()
     with connection.cursor() as c:
         c.execute("SET maintenance_work_mem = '256MB'")
@@ -211,17 +150,7 @@ def make_data(families: int, claims: int, rebuild: bool) -> dict:
             " himcare_panchayatcoverage, himcare_caseevent, himcare_casediagnosis, himcare_document,"
             " himcare_premiumpayment CASCADE"
         )
-        # Kept in a table so that an interrupted load can put them back (see _restore_indexes).
-        c.execute("CREATE TABLE IF NOT EXISTS bench_saved_index (name text PRIMARY KEY, definition text)")
-        c.execute(
-            "INSERT INTO bench_saved_index SELECT * FROM unnest(%s::text[], %s::text[]) ON CONFLICT DO NOTHING",
-            [[n for n, _d in _secondary_indexes(c)], [d for _n, d in _secondary_indexes(c)]],
-        )
-        c.execute("SELECT name, definition FROM bench_saved_index")
-        indexes = list(c.fetchall())
-        print(f"dropping {len(indexes)} secondary indexes for the load")
-        for name, _definition in indexes:
-            c.execute(f'DROP INDEX IF EXISTS "{name}"')
+        drop_secondary_indexes(c, LOADED_TABLES)  # kept in a table: an interrupted load gets them back
         c.execute("SET session_replication_role = replica")
         c.execute("DROP TABLE IF EXISTS bench_gp")
         c.execute(
@@ -238,7 +167,7 @@ def make_data(families: int, claims: int, rebuild: bool) -> dict:
             high = min(families, low + chunk - 1)
             print(f"families {low:,}..{high:,}")
             params = {"low": low, "high": high, "n": n_gp}
-            _sql(
+            timed_sql(
                 c,
                 """INSERT INTO himparivar_family (id, family_id, is_temporary, head_id, area_type, district_id,
                      block_id, gram_panchayat_id, address, ration_card_no, ration_card_type, is_bpl, income_band,
@@ -249,7 +178,7 @@ def make_data(families: int, claims: int, rebuild: bool) -> dict:
                    FROM generate_series(%(low)s, %(high)s) f JOIN bench_gp g ON g.idx = f %% %(n)s""",
                 params,
             )
-            _sql(
+            timed_sql(
                 c,
                 """INSERT INTO people_person (id, given_name, family_name, name_roman, name_deva, sex,
                      year_of_birth, mobile, is_synthetic, created_at, district_id, gram_panchayat_id,
@@ -262,7 +191,7 @@ def make_data(families: int, claims: int, rebuild: bool) -> dict:
                    CROSS JOIN LATERAL generate_series(0, 1 + f %% 3) k""",
                 params,
             )
-            _sql(
+            timed_sql(
                 c,
                 """INSERT INTO himparivar_member (id, member_id, relation, name_roman, name_deva, sex,
                      year_of_birth, mobile, aadhaar_last4, marital_status, status, date_of_death, is_synthetic,
@@ -278,18 +207,18 @@ def make_data(families: int, claims: int, rebuild: bool) -> dict:
                    FROM generate_series(%(low)s, %(high)s) f CROSS JOIN LATERAL generate_series(0, 1 + f %% 3) k""",
                 params,
             )
-        _sql(
+        timed_sql(
             c,
             """INSERT INTO himcare_pmjayfamily (family_id, ration_card_no, source, listed_on)
                SELECT id, '', 'bench', DATE '2026-01-01' FROM himparivar_family WHERE id %% 10 = 1""",
         )
-        _sql(
+        timed_sql(
             c,
             """INSERT INTO people_personidentifier (person_id, id_type, value, issuer, verified, source)
                SELECT id, 'ABHA_NUMBER', bench_luhn('91' || lpad(id::text, 11, '0')), '', true, 'bench'
                FROM people_person WHERE id %% 10 < 3""",
         )
-        _sql(
+        timed_sql(
             c,
             """INSERT INTO himcare_enrolment (id, enrolment_no, card_number, family_id, scheme_year_id, category,
                  category_source, override_reason, premium_paise, units, cover_paise, status, valid_from,
@@ -303,13 +232,13 @@ def make_data(families: int, claims: int, rebuild: bool) -> dict:
                WHERE f.id %% 10 <> 1 AND f.id %% 20 <> 3 AND f.id %% 10 <> 4""",
             {"year": year.pk},
         )
-        _sql(
+        timed_sql(
             c,
             """INSERT INTO himcare_enrolledmember (id, unit_no, member_id, person_id, enrolment_id)
                SELECT m.id, 1, m.id, m.person_id, m.family_id FROM himparivar_member m
                JOIN himcare_enrolment e ON e.id = m.family_id WHERE m.status = 'ALIVE'""",
         )
-        _sql(
+        timed_sql(
             c,
             """INSERT INTO himcare_wallet (id, cover_paise, blocked_paise, consumed_paise, updated_at, enrolment_id)
                SELECT id, cover_paise, 0, 0, now(), id FROM himcare_enrolment""",
@@ -332,7 +261,7 @@ def make_data(families: int, claims: int, rebuild: bool) -> dict:
                FROM himcare_enrolment ORDER BY id LIMIT %s""",
             [claims],
         )
-        _sql(
+        timed_sql(
             c,
             """INSERT INTO himcare_case (id, case_no, enrolment_id, enrolled_member_id, person_id, facility_id,
                  status, is_emergency, estimated_paise, blocked_paise, approved_preauth_paise, raised_at,
@@ -349,13 +278,13 @@ def make_data(families: int, claims: int, rebuild: bool) -> dict:
                JOIN bench_h h ON h.idx = e.rn %% (SELECT count(*) FROM bench_h)
                JOIN bench_p p ON p.idx = e.rn %% (SELECT count(*) FROM bench_p)""",
         )
-        _sql(
+        timed_sql(
             c,
             """INSERT INTO himcare_casepackage (id, case_id, package_id, rate_paise, quantity)
                SELECT e.rn, e.rn, p.id, p.rate_paise, 1 FROM bench_e e
                JOIN bench_p p ON p.idx = e.rn %% (SELECT count(*) FROM bench_p)""",
         )
-        _sql(
+        timed_sql(
             c,
             """INSERT INTO himcare_claim (id, claim_no, case_id, status, claimed_paise, approved_paise, reason,
                  adjudication_note, submitted_at, adjudicated_at, payment_status, payment_ref)
@@ -372,7 +301,7 @@ def make_data(families: int, claims: int, rebuild: bool) -> dict:
                  CASE WHEN k.status IN ('claim_approved', 'claim_part_approved') THEN 'paid' ELSE 'not_due' END, ''
                FROM himcare_case k""",
         )
-        _sql(
+        timed_sql(
             c,
             """UPDATE himcare_wallet w SET consumed_paise = s.consumed, blocked_paise = s.blocked
                FROM (SELECT k.enrolment_id, sum(coalesce(cl.approved_paise, 0)) AS consumed,
@@ -381,22 +310,14 @@ def make_data(families: int, claims: int, rebuild: bool) -> dict:
                WHERE w.enrolment_id = s.enrolment_id""",
         )
         c.execute("SET session_replication_role = origin")
-        _restore_indexes(c)
-        for table in LOADED_TABLES:
-            c.execute(
-                f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), coalesce((SELECT max(id) FROM {table}), 1))"
-            )
+        restore_indexes(c)
+        reset_sequences(c, LOADED_TABLES)
         # VACUUM, not only ANALYZE: the visibility map lets the coverage statements read index-only (in
         # production autovacuum keeps it set; after a bulk load nothing has yet).
-        _sql(c, "VACUUM (ANALYZE)")
+        timed_sql(c, "VACUUM (ANALYZE)")
     seconds = time.perf_counter() - started
     print(f"data made in {seconds:.0f} s")
-    with connection.cursor() as c:
-        c.execute("CREATE TABLE IF NOT EXISTS bench_meta (k text PRIMARY KEY, v text)")
-        c.execute(
-            "INSERT INTO bench_meta VALUES ('build_seconds', %s) ON CONFLICT (k) DO UPDATE SET v = EXCLUDED.v",
-            [str(round(seconds))],
-        )
+    save_build_seconds(seconds)
     return {"reused": False, "seconds": seconds}
 
 
@@ -413,7 +334,7 @@ def _ensure_bench_indexes() -> None:
             c.execute("SELECT 1 FROM pg_indexes WHERE indexname = %s", [name])
             if c.fetchone() is None:
                 c.execute("SET maintenance_work_mem = '256MB'")
-                _sql(c, ddl)
+                timed_sql(c, ddl)
                 c.execute(f"VACUUM {ddl.split(' ON ')[1].split()[0]}")
 
 
@@ -545,14 +466,6 @@ def _a_district() -> int:
     )
 
 
-def _uptime() -> str:
-    try:
-        with open("/proc/loadavg") as f:
-            return " ".join(f.read().split()[:3])
-    except OSError:
-        return "?"
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--families", type=int, default=1_500_000)
@@ -565,12 +478,12 @@ def main() -> None:
     parser.add_argument("--rebuild", action="store_true")
     parser.add_argument("--no-results", action="store_true", help="do not write bench/RESULTS.md")
     args = parser.parse_args()
-    _setup_django()
+    setup_django()
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
     _ensure_bench_indexes()
-    load_before = _uptime()
+    load_before = load_average()
     made = make_data(args.families, args.claims, args.rebuild)
     year, _hospitals, desk, officer = _reference_data()
     table_counts = counts()
@@ -584,7 +497,7 @@ def main() -> None:
     checks = measure_misuse_check(100)
     print("coverage ...", flush=True)
     coverage = measure_coverage(year, officer)
-    load_after = _uptime()
+    load_after = load_average()
 
     lines = [
         SECTION,
@@ -615,24 +528,24 @@ def main() -> None:
     every = verification["all"]
     lines.append(
         f"| verification p50 / p95 / p99 (all kinds, {len(every)} calls) | "
-        f"{_percentile(every, 0.5):.1f} / {_percentile(every, 0.95):.1f} / {_percentile(every, 0.99):.1f} ms | "
+        f"{percentile(every, 0.5):.1f} / {percentile(every, 0.95):.1f} / {percentile(every, 0.99):.1f} ms | "
         "p95 < 20 ms |"
     )
     for kind, times in verification["by_kind"].items():
         if times:
             lines.append(
                 f"| verification by {kind.replace('_', ' ')} p50 / p95 | "
-                f"{_percentile(times, 0.5):.1f} / {_percentile(times, 0.95):.1f} ms | |"
+                f"{percentile(times, 0.5):.1f} / {percentile(times, 0.95):.1f} ms | |"
             )
     if adjudication.get("n"):
         lines.append(
             f"| claim adjudication (approve, one process, {adjudication['n']} claims) | "
-            f"{adjudication['per_s']:.0f} claims/s (p95 {_percentile(adjudication['times'], 0.95):.1f} ms) | |"
+            f"{adjudication['per_s']:.0f} claims/s (p95 {percentile(adjudication['times'], 0.95):.1f} ms) | |"
         )
     if checks:
         lines.append(
             f"| misuse checks of one claimed case (`check_case`, {len(checks)} cases) p50 / p95 | "
-            f"{_percentile(checks, 0.5):.1f} / {_percentile(checks, 0.95):.1f} ms | |"
+            f"{percentile(checks, 0.5):.1f} / {percentile(checks, 0.95):.1f} ms | |"
         )
     lines += [
         f"| full-state panchayat table, recomputed: `refresh_coverage` (3 SQL statements at once on PostgreSQL, "
@@ -696,16 +609,7 @@ def main() -> None:
     print()
     print(text)
     if not args.no_results:
-        _write_results(text)
-
-
-def _write_results(section: str) -> None:
-    existing = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else "# Benchmark results\n"
-    start = existing.find(SECTION)
-    if start >= 0:
-        end = existing.find("\n## ", start + len(SECTION))
-        existing = existing[:start] + existing[end + 1 :] if end >= 0 else existing[:start]
-    RESULTS.write_text(existing.rstrip("\n") + "\n\n" + section, encoding="utf-8")
+        write_results(SECTION, text)
 
 
 if __name__ == "__main__":

@@ -309,6 +309,9 @@ SMS_DLT_TEMPLATE_IDS = {
     "himcare_card_issued_hi": os.environ.get(
         "SMS_DLT_TEMPLATE_HIMCARE_CARD_ISSUED_HI", "1107000000000000202"
     ),
+    # A health record signed (records/services.py): its date and the link to its page.
+    "record_signed": os.environ.get("SMS_DLT_TEMPLATE_RECORD_SIGNED", "1107000000000000301"),
+    "record_signed_hi": os.environ.get("SMS_DLT_TEMPLATE_RECORD_SIGNED_HI", "1107000000000000302"),
 }
 
 # Citizen OTP (SEC-23/24).
@@ -404,8 +407,9 @@ HIMCARE_PAYMENT_TIMEOUT_SECONDS = env_int("HIMCARE_PAYMENT_TIMEOUT_SECONDS", 10)
 # Where the gateway sends the payer back (himcare/enrolment/payments/callbacks.py); empty: our callback,
 # request's host.
 HIMCARE_PAYMENT_CALLBACK_URL = os.environ.get("HIMCARE_PAYMENT_CALLBACK_URL", "")
-# The site's public address, in the verification URL of the HIMCARE card's QR code
-# (himcare/enrolment/cards.py).
+# The site's public address: in the verification URL of the HIMCARE card's QR code
+# (himcare/enrolment/cards.py), and in a health record's link (its PDF's QR code and the SMS sent when it is
+# signed, records/services.py record_url; the host must be whitelisted on DLT).
 HIMSWASTHYA_PUBLIC_URL = os.environ.get("HIMSWASTHYA_PUBLIC_URL") or "https://himswasthya.hp.gov.in"
 # The private-hospital rule (himcare/hospitals/empanelment.py, notification of 3 Aug 2024): the last day
 # private hospitals could be empanelled (None: no restriction) and the specialties still allowed there after

@@ -137,6 +137,9 @@ CASE_RECORD_READ = rule(
     himcare_officer=SCOPED,
     state_admin=ALLOW,
 )
+# The patient history page (records:patient_history): the doctors and administrator of a facility, for the
+# people of its district (the records shown are their facility's).
+RECORD_HISTORY_PAGE = rule(doctor=SCOPED, facility_admin=SCOPED)
 ABHA_LINK = rule(**dict.fromkeys((CITIZEN, CLERK, DOCTOR, FACILITY_ADMIN), SCOPED), state_admin=ALLOW)
 
 # Django's admin, declared as one family: users with is_staff and a verified second factor - of the roles, the
@@ -250,6 +253,11 @@ PAGES: Mapping[str, Rule] = {
     "records:icd10_search": RECORD_CODING,
     "records:medicine_search": RECORD_CODING,
     "records:favourite": RECORD_CODING,  # the doctor's own favourite codes
+    # health records: the citizen's own and family's, one record and its PDF, a patient's history
+    "records:my_records": only(SCOPED, CITIZEN),  # the own family's records only
+    "records:record_detail": RECORD_READ,
+    "records:record_pdf": RECORD_READ,
+    "records:patient_history": RECORD_HISTORY_PAGE,
     # HIMCARE: enrolment
     "himcare:enrol": only(ALLOW, *FACILITY_STAFF, HIMCARE_OFFICER, STATE_ADMIN),
     "himcare:enrolments": ENROLMENT_LIST,

@@ -34,6 +34,8 @@ The other scoping questions have one answer each here, and every app asks them:
   of its district, the state administrator. Callers first narrow the roles (`require_role`).
 - `may_act_in_district(user, district_id)` - the same question for a district (staff act in the district of
   their facility, a district officer in theirs, the state administrator anywhere).
+- `contact_mobile(person)` - where a message about a person goes: their mobile, else their family's contact
+  (the register's rule: the living head's mobile, else another living member's).
 - `may_see(user, obj)` - may the user see this row (a person, an appointment, a case...): `scope_queryset`'s
   answer for one row.
 """
@@ -103,6 +105,10 @@ class FamilyRegister(Protocol):
     def person_ids_in_family(self, family_code: str) -> Any:
         """The Person pks of the members of the family with this family id (a subquery or a list)."""
 
+    def contact_mobile(self, person_id: int) -> str | None:
+        """The mobile of the family of person `person_id` (its contact: the living head's, else another living
+        member's); None when the person is on no family or nobody living in it has a mobile."""
+
 
 _FAMILY_REGISTER: list[FamilyRegister] = []
 
@@ -167,6 +173,15 @@ def person_ids_in_family(family_code: str) -> Any:
     """The Person pks of the members of the family with this family id (for `__in`); [] without a register."""
     register = family_register()
     return register.person_ids_in_family(family_code) if register is not None else []
+
+
+def contact_mobile(person: Any) -> str | None:
+    """Where a message about `person` goes: their own mobile, else their family's contact on the register
+    (the living head's, else another living member's mobile); None without either."""
+    if getattr(person, "mobile", None):
+        return person.mobile
+    register = family_register()
+    return register.contact_mobile(_pk(person)) if register is not None and person is not None else None
 
 
 def scope_filter(user: Any, model: type[Model]) -> Q | None:

@@ -93,6 +93,7 @@ class AuditAction(StrEnum):
     ENCOUNTER_SIGN = "encounter.sign"
     ENCOUNTER_CORRECT = "encounter.correct"
     ENCOUNTER_READ = "encounter.read"
+    ENCOUNTER_PDF = "encounter.pdf"
     RECORDS_HISTORY_READ = "records_history.read"
 
     # --- himcare: enrolment --------------------------------------------------------------------------------
@@ -203,6 +204,7 @@ ACTION_LABELS: dict[AuditAction, str | Promise] = {
     AuditAction.ENCOUNTER_SIGN: _("Health record signed"),
     AuditAction.ENCOUNTER_CORRECT: _("Health record correction started"),
     AuditAction.ENCOUNTER_READ: _("Health record read"),
+    AuditAction.ENCOUNTER_PDF: _("Health record PDF downloaded"),
     AuditAction.RECORDS_HISTORY_READ: _("Health record history read"),
     AuditAction.APPOINTMENT_SLIP: _("OPD slip printed"),
     AuditAction.APPOINTMENT_CALL: _("Patient called"),

@@ -8,6 +8,9 @@ server without system fonts: a template puts `font_regular` / `font_bold` (from 
     html = render_to_string("app/doc_pdf.html", context | pdf_fonts())
     pdf = html_to_pdf(html)
     context["qr_uri"] = qr_data_uri(payload)  # <img src="{{ qr_uri }}">: no outside service sees it
+
+A bilingual document prints each translated label in both languages with `in_both_languages(label)`: the
+label "Diagnoses" is printed "Diagnoses · निदान".
 """
 
 from __future__ import annotations
@@ -16,11 +19,13 @@ import base64
 import io
 import logging
 from pathlib import Path
+from typing import Any
 
 import qrcode
 import qrcode.constants
 import qrcode.image.svg
 from django.conf import settings
+from django.utils import translation
 
 # WeasyPrint logs every rendering step at INFO: keep the server log for what matters.
 logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
@@ -57,3 +62,13 @@ def qr_svg(payload: str, *, box_size: int = 10, border: int = 2, inline: bool = 
 def qr_data_uri(payload: str) -> str:
     """The QR code of `payload` as a data: URI, for an <img> on a page or in a PDF."""
     return "data:image/svg+xml;base64," + base64.b64encode(qr_svg(payload).encode()).decode()
+
+
+def in_both_languages(label: Any, separator: str = " · ") -> str:
+    """ "Wife · पत्नी": a translated label (a lazy gettext string, a choice's label) in English and Hindi,
+    for bilingual documents; once when both read the same (no Hindi translation, a code)."""
+    with translation.override("en"):
+        english = str(label)
+    with translation.override("hi"):
+        hindi = str(label)
+    return english if hindi == english else f"{english}{separator}{hindi}"

@@ -13,7 +13,7 @@ from typing import Any
 from django.db.models import QuerySet
 
 from himswasthya.accounts.scoping import FamilyContext
-from himswasthya.himparivar.models import Member, MemberStatus, Relation
+from himswasthya.himparivar.models import Member, MemberStatus, Relation, family_contact_mobile
 
 
 class HimParivarRegister:
@@ -46,6 +46,13 @@ class HimParivarRegister:
 
     def person_ids_in_family(self, family_code: str) -> QuerySet[Any]:
         return Member.objects.filter(family__family_id=family_code).values_list("person_id", flat=True)
+
+    def contact_mobile(self, person_id: int) -> str | None:
+        member = Member.objects.filter(person_id=person_id).select_related("family").first()
+        if member is None:
+            return None
+        family = member.family
+        return family_contact_mobile(family, list(family.members.order_by("pk")))
 
 
 REGISTER = HimParivarRegister()

@@ -287,6 +287,24 @@ class Member(models.Model):
         return f"{self.member_id} {self.name_roman}"
 
 
+def head_of(family: Family, members: list[Member]) -> Member | None:
+    """The head among `members` (`Family.head` points at the member id), else the member related as SELF."""
+    return next((m for m in members if m.member_id == family.head_id), None) or next(
+        (m for m in members if m.relation == Relation.SELF), None
+    )
+
+
+def family_contact_mobile(family: Family, members: list[Member] | None = None) -> str | None:
+    """The one rule for the family's contact mobile: the living head's, else another living member's (in
+    member order). `members`: the family's members when already loaded (the living are picked here)."""
+    rows = list(family.members.all()) if members is None else members
+    alive = [m for m in rows if m.status == MemberStatus.ALIVE]
+    head = head_of(family, alive)
+    if head and head.mobile:
+        return head.mobile
+    return next((m.mobile for m in alive if m.mobile), None)
+
+
 # --- import and sync bookkeeping -------------------------------------------------------------------
 class ImportRun(models.Model):
     personal_data = {"started_by": STAFF_ACTION}

@@ -51,6 +51,9 @@ VARIABLE_SHAPES: dict[str, str] = {
     "token": r"\d{1,4}",
     "date": r"\d{2}-\d{2}-\d{4}",  # dd-mm-yyyy
     "card": r"HC\d{12}[0-9X]",  # HIMCARE card number
+    # a signed health record's page (records.services.record_url) on the site's public address, whose host is
+    # the URL whitelisted on DLT
+    "record_url": r"https?://[A-Za-z0-9.-]+(?::\d{1,5})?/records/\d{1,12}/",
 }
 
 
@@ -121,6 +124,16 @@ _TEXTS: dict[str, str] = {
     # HIMCARE card issued (himcare/enrolment/services.py): card number and validity.
     "himcare_card_issued": "HimSwasthya HIMCARE card {card} issued, valid till {date}. -HP Health",
     "himcare_card_issued_hi": "हिमस्वास्थ्य हिमकेयर कार्ड {card} जारी, {date} तक मान्य। -HP Health",
+    # A health record signed by the doctor (records/services.py sign): its date and its page. No name or
+    # clinical detail: the SMS may go to the family's contact.
+    "record_signed": (
+        "HimSwasthya: a health record of {date} has been signed by the doctor. View or download it: "
+        "{record_url} -HP Health"
+    ),
+    "record_signed_hi": (
+        "हिमस्वास्थ्य: {date} का स्वास्थ्य रिकॉर्ड डॉक्टर ने हस्ताक्षरित कर दिया है। देखें या डाउनलोड करें: "
+        "{record_url} -HP Health"
+    ),
 }
 
 TEMPLATES: dict[str, SmsTemplate] = {key: SmsTemplate(key=key, text=text) for key, text in _TEXTS.items()}

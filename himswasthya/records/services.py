@@ -23,11 +23,14 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Exists, OuterRef, QuerySet
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from himswasthya.accounts.models import Role, User
 from himswasthya.accounts.scoping import (
+    contact_mobile,
+    family_context,
     get_scoped_or_not_found,
     may_act_at,
     may_see,
@@ -40,6 +43,7 @@ from himswasthya.codelists.models import Icd10Code, Medicine
 from himswasthya.core.errors import Conflict, DomainError, NotFound
 from himswasthya.core.ratelimit import check_rate
 from himswasthya.facilities.models import Department, Facility
+from himswasthya.notify.outbox import queue_sms
 from himswasthya.people.models import Person, PersonIdentifier
 from himswasthya.people.services import SEARCH_RATE
 from himswasthya.records.models import (
@@ -171,14 +175,21 @@ def _with_parts(qs: QuerySet[Encounter]) -> QuerySet[Encounter]:
     ).prefetch_related("diagnoses__icd10", "prescriptions__medicine", "allergies", "procedures")
 
 
-def get_encounter(user: User, encounter_id: int, *, purpose: str = PURPOSE, via: str = "") -> Encounter:
+def get_encounter(
+    user: User,
+    encounter_id: int,
+    *,
+    purpose: str = PURPOSE,
+    action: AuditAction = AuditAction.ENCOUNTER_READ,
+    via: str = "",
+) -> Encounter:
     """One encounter with its parts, as `user` may see it (NotFound otherwise); the read is audited with
-    `purpose` (e.g. "himcare_claims" when a claims officer reads an admission record) and `via` (the channel,
-    e.g. "fhir", noted in the entry)."""
+    `purpose` (e.g. "himcare_claims" when a claims officer reads an admission record), `action`
+    (ENCOUNTER_PDF for the document's download) and `via` (the channel, e.g. "fhir", noted in the entry)."""
     encounter = get_scoped_or_not_found(
         user, _with_parts(visible_encounters(user)).prefetch_related("person__identifiers"), pk=encounter_id
     )
-    _audit(AuditAction.ENCOUNTER_READ, user, encounter, purpose=purpose, **({"via": via} if via else {}))
+    _audit(action, user, encounter, purpose=purpose, **({"via": via} if via else {}))
     return encounter
 
 
@@ -254,6 +265,38 @@ def find_patients(user: User, id_type: str, value: str, *, via: str = "") -> lis
     return people
 
 
+def get_signed_for_document(user: User, encounter_id: int) -> Encounter:
+    """The signed encounter with its parts for its PDF, as `user` may see it; the download is audited
+    (ENCOUNTER_PDF). A draft is not printed (NotFound)."""
+    encounter = get_encounter(user, encounter_id, action=AuditAction.ENCOUNTER_PDF)
+    if not encounter.is_signed:
+        raise NotFound(_("Only a signed record is printed."), code="not_found")
+    return encounter
+
+
+def _replaced() -> Exists:
+    """Encounters replaced by a signed correction (left out of histories: the correction is shown)."""
+    return Exists(Encounter.objects.filter(supersedes=OuterRef("pk"), status=EncounterStatus.SIGNED))
+
+
+def newer_version(user: User, encounter: Encounter) -> Encounter | None:
+    """The correction of `encounter` that `user` may see (citizens: a signed one), if there is one."""
+    return visible_encounters(user).filter(supersedes=encounter).only("pk", "status").first()
+
+
+def version_number(encounter: Encounter) -> int:
+    """1 for a first record, 2 for its correction, and so on."""
+    return 1 + len(versions(encounter))
+
+
+def record_url(encounter: Encounter | int, base_url: str | None = None) -> str:
+    """The record's page (records:record_detail) on the site's public address
+    (settings.HIMSWASTHYA_PUBLIC_URL, or `base_url`): what its PDF's QR code holds and the SMS links to."""
+    pk = encounter.pk if isinstance(encounter, Encounter) else encounter
+    base = (base_url or settings.HIMSWASTHYA_PUBLIC_URL).rstrip("/")
+    return f"{base}{reverse('records:record_detail', args=[pk])}"
+
+
 @dataclass(frozen=True)
 class History:
     person: Person
@@ -270,9 +313,8 @@ def history(user: User, person: Person, *, via: str = "") -> History:
     channel, e.g. "fhir")."""
     require_role(user, *READ_ROLES)
     person = get_scoped_or_not_found(user, Person.objects.all(), pk=person.pk)
-    replaced = Encounter.objects.filter(supersedes=OuterRef("pk"), status=EncounterStatus.SIGNED)
     encounters = list(
-        _with_parts(visible_encounters(user).filter(person=person).exclude(Exists(replaced))).order_by(
+        _with_parts(visible_encounters(user).filter(person=person).exclude(_replaced())).order_by(
             "-started_at", "-pk"
         )
     )
@@ -285,6 +327,81 @@ def history(user: User, person: Person, *, via: str = "") -> History:
         detail={"encounters": len(encounters), **({"via": via} if via else {})},
     )
     return History(person=person, encounters=encounters)
+
+
+@dataclass(frozen=True)
+class Visit:
+    """The records of one OPD visit or admission (one facility and source, e.g. "opd:<appointment>"), newest
+    first; a record without a source is a visit of its own."""
+
+    encounters: list[Encounter]
+
+    @property
+    def first(self) -> Encounter:
+        return self.encounters[-1]
+
+    @property
+    def kind(self) -> str:
+        return self.first.get_kind_display()
+
+    @property
+    def is_admission(self) -> bool:
+        return self.first.kind == EncounterKind.ADMISSION
+
+    @property
+    def started_at(self) -> datetime.datetime:
+        return self.first.started_at
+
+    @property
+    def facility(self) -> Facility:
+        return self.first.facility
+
+
+def visits(encounters: Sequence[Encounter]) -> list[Visit]:
+    """`encounters` (newest first) grouped by visit or admission, the newest visit first."""
+    groups: dict[tuple[Any, ...], list[Encounter]] = {}
+    for encounter in encounters:
+        key = (encounter.facility_id, encounter.source_ref) if encounter.source_ref else ("", encounter.pk)
+        groups.setdefault(key, []).append(encounter)
+    return [Visit(encounters=group) for group in groups.values()]
+
+
+@dataclass(frozen=True)
+class MemberRecords:
+    """One person of the citizen's family, how they are related, and their signed records by visit."""
+
+    person: Person
+    relation: str
+    is_self: bool
+    visits: list[Visit]
+
+    @property
+    def count(self) -> int:
+        return sum(len(visit.encounters) for visit in self.visits)
+
+
+def family_records(user: User) -> list[MemberRecords]:
+    """ "My health records": the signed records of the citizen and of each living member of their family
+    (accounts' family scoping), the citizen first, each person's records grouped by visit, newest first.
+    Each person's history is read through `history`, so every read is audited (RECORDS_HISTORY_READ)."""
+    require_role(user, Role.CITIZEN)
+    people = list(scope_queryset(user, Person.objects.all()).order_by("year_of_birth", "pk"))
+    context = family_context(person.pk for person in people)
+    members = []
+    with transaction.atomic():
+        for person in people:
+            on_register = context.get(person.pk)
+            is_self = bool(user.mobile) and user.mobile in (person.mobile, on_register and on_register.mobile)
+            members.append(
+                MemberRecords(
+                    person=person,
+                    relation=on_register.relation_label if on_register else "",
+                    is_self=is_self,
+                    visits=visits(history(user, person).encounters),
+                )
+            )
+    members.sort(key=lambda member: not member.is_self)  # stable: then by age, eldest first
+    return members
 
 
 # --- writing --------------------------------------------------------------------------------------------
@@ -674,8 +791,10 @@ def _replace(
     model.objects.bulk_create(rows)
 
 
-def sign(user: User, encounter: Encounter) -> Encounter:
-    """Sign the draft: from now on it is read-only (a correction is a new version)."""
+def sign(user: User, encounter: Encounter, *, notify_patient: bool = True) -> Encounter:
+    """Sign the draft: from now on it is read-only (a correction is a new version). The patient (or, without
+    a mobile, their family's contact: accounts.scoping.contact_mobile) gets an SMS with the record's link,
+    sent after commit; `notify_patient=False` for records loaded in bulk (the demo's past consultations)."""
     with transaction.atomic():
         encounter = _locked(user, encounter)
         if encounter.is_signed:
@@ -683,6 +802,16 @@ def sign(user: User, encounter: Encounter) -> Encounter:
         encounter.status, encounter.signed_at = EncounterStatus.SIGNED, timezone.now()
         encounter.save(update_fields=["status", "signed_at"])
         _audit(AuditAction.ENCOUNTER_SIGN, user, encounter)
+        if notify_patient:
+            queue_sms(
+                "record_signed",
+                mobile=contact_mobile(encounter.person),
+                variables={
+                    "date": timezone.localdate(encounter.started_at).strftime("%d-%m-%Y"),
+                    "record_url": record_url(encounter),
+                },
+                subject=encounter,
+            )
     return encounter
 
 

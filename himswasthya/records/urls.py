@@ -1,8 +1,9 @@
-"""Records pages: the doctor's consultation workbench (views/workbench.py)."""
+"""The records app's pages under /records/ (views/): the doctor's consultation workbench (workbench.py), the
+citizen's and the record's pages (citizen.py)."""
 
 from django.urls import path
 
-from himswasthya.records.views import workbench
+from himswasthya.records.views import citizen, workbench
 
 app_name = "records"
 urlpatterns = [
@@ -11,4 +12,8 @@ urlpatterns = [
     path("codes/icd10/", workbench.icd10_search, name="icd10_search"),
     path("codes/medicines/", workbench.medicine_search, name="medicine_search"),
     path("codes/favourites/", workbench.favourite, name="favourite"),
+    path("mine/", citizen.my_records, name="my_records"),
+    path("<int:encounter_id>/", citizen.record_detail, name="record_detail"),
+    path("<int:encounter_id>/record.pdf", citizen.record_pdf, name="record_pdf"),
+    path("people/<int:person_id>/history/", citizen.patient_history, name="patient_history"),
 ]

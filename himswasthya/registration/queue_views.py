@@ -19,6 +19,7 @@ from himswasthya.core.errors import DomainError, NotFound
 from himswasthya.facilities.models import Department, Facility
 from himswasthya.people.services import state_uhid
 from himswasthya.records import services as records
+from himswasthya.records.models import EncounterKind
 from himswasthya.registration import queue
 from himswasthya.registration.models import Appointment, AppointmentStatus, SessionDay
 
@@ -152,7 +153,7 @@ CONSULTATION_STATUSES = (AppointmentStatus.CALLED, AppointmentStatus.COMPLETED)
 
 
 @require_POST
-@role_required(*records.RECORD_ROLES)
+@role_required(*records.WRITERS[EncounterKind.OPD])  # who writes OPD records (not the HIMCARE desk)
 def doctor_open_consultation(request: HttpRequest, number: str) -> HttpResponse:
     """Open the consultation record of a called appointment (records.open_encounter, the same one again for
     the same appointment) and go to the doctor's workbench."""

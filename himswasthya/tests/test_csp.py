@@ -11,7 +11,7 @@ from django.test import Client
 
 PACKAGE = Path(__file__).resolve().parents[1]
 # Templates rendered to PDF by WeasyPrint never reach a browser: their <style> needs no nonce.
-PDF_TEMPLATES = {"slip_pdf.html", "card_pdf.html"}
+PDF_TEMPLATES = {"slip_pdf.html", "card_pdf.html", "record_pdf.html"}
 
 
 def _directives(header: str) -> dict[str, list[str]]:

@@ -74,9 +74,10 @@ LAYOUT_JS = r"""() => {
 
 
 @pytest.fixture
-def citizen_with_everything(citizen, persona_district, persona_facility, scheme_desk):
+def citizen_with_everything(citizen, persona_district, persona_facility, scheme_desk, doctor):
     """The citizen persona heads a family of four with identifiers on record, holds an active HIMCARE card
-    with a pending pre-authorisation at the persona medical college, and has an OPD appointment today."""
+    with a pending pre-authorisation at the persona medical college, has an OPD appointment today and a
+    signed consultation record with a long prescription line."""
     family, members = make_family(
         persona_district,
         [
@@ -95,7 +96,43 @@ def citizen_with_everything(citizen, persona_district, persona_facility, scheme_
     package = make_empanelled_package(persona_facility, rate_paise=1_23_456_78)
     make_preauth(scheme_desk, enrolment.members.order_by("id")[1], package, facility=persona_facility)
     appointment(session_day(persona_facility), members[0].person, status=AppointmentStatus.BOOKED)
+    _signed_record(doctor, members[3].person, persona_facility)
     return citizen
+
+
+def _signed_record(doctor, person, facility):
+    from himswasthya.codelists.models import Icd10Code
+    from himswasthya.records import services as records
+
+    Icd10Code.objects.create(
+        code="J06.9",
+        title="Acute upper respiratory infection, unspecified",
+        kind="subcategory",
+        chapter="X",
+        is_codable=True,
+    )
+    encounter = records.open_encounter(doctor, person, facility, source_ref="opd:PHONE-1")
+    records.save_draft(
+        doctor,
+        encounter,
+        {
+            "chief_complaints": "Cough and cold for three days with a sore throat and a mild fever at night",
+            "vitals": {"bp_systolic": 142, "bp_diastolic": 88, "pulse": 84, "spo2": 96, "weight_kg": 61},
+            "diagnoses": [{"code": "J06.9"}],
+            "prescriptions": [
+                {
+                    "free_text": True,
+                    "name": "Dextromethorphan hydrobromide with chlorpheniramine maleate syrup",
+                    "strength": "10 mg/5 mL",
+                    "dose": "10 mL",
+                    "frequency": "three times a day",
+                    "duration_days": 5,
+                    "instructions": "after food, not with other cough medicines",
+                }
+            ],
+        },
+    )
+    records.sign(doctor, encounter)
 
 
 def _member(name, name_deva, sex, year_of_birth, relation, **fields):
@@ -189,9 +226,11 @@ def test_no_citizen_page_is_wider_than_a_phone(browser, live_server, citizen_wit
         "/himcare/cases/mine/",
         "/opd/appointments/",
         "/facilities/PERSONA-MC-SML/timetable/",
+        "/records/mine/",
     ):
         assert expected in paths, f"{expected} not reached; visited {sorted(paths)}"
     assert any(re.fullmatch(r"/himcare/cases/\d+/", path) for path in paths), sorted(paths)
+    assert any(re.fullmatch(r"/records/\d+/", path) for path in paths), sorted(paths)
     assert any("slot=" in url for url in visited), "the walk did not reach the booking's last step"
     assert not problems, f"{len(problems)} pages wider than 360 px, with content cut off, or not shown:\n" + (
         "\n".join(f"{url}: {problem}" for url, problem in problems.items())

@@ -337,7 +337,7 @@ def _discharge_summary(desk: User, case: Case, package: Package, codes: list[str
         "discharge_advice": NOTES["discharge_advice"],
     }
     treatment.do_save_record(actor=desk, case=case, data=data)
-    treatment.do_sign_record(actor=desk, case=case)
+    treatment.do_sign_record(actor=desk, case=case, notify_patient=False)  # a past case: no SMS now
     _backdate(case, signed_at=discharged)
 
 

@@ -56,3 +56,32 @@ def test_the_demo_records_are_signed_past_consultations_and_a_rerun_adds_nothing
 
     again = make_demo_records(encounters=12)
     assert (again.created, again.existing) == (0, 12)
+
+
+def test_the_demo_citizen_sees_the_demo_records_on_my_health_records(demo_facility, code_lists, login_as):
+    from django.urls import reverse
+
+    from himswasthya.accounts.models import User
+
+    call_command("make_demo_users", stdout=StringIO())
+    make_demo_records(encounters=30)
+    theirs = list(Encounter.objects.filter(person__mobile=DEMO_CITIZEN_MOBILE).order_by("-started_at"))
+    assert theirs
+    client = login_as(User.objects.get(username="demo.citizen"))
+    html = client.get(reverse("records:my_records")).content.decode()
+    links = [reverse("records:record_detail", args=[encounter.pk]) for encounter in theirs]
+    assert all(link in html for link in links)
+    assert [html.index(link) for link in links] == sorted(html.index(link) for link in links)  # newest first
+    others = Encounter.objects.exclude(person__mobile=DEMO_CITIZEN_MOBILE).first()
+    assert reverse("records:record_detail", args=[others.pk]) not in html
+    assert client.get(links[0]).status_code == 200
+    pdf = client.get(reverse("records:record_pdf", args=[theirs[0].pk]))
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+
+
+def test_the_demo_records_send_no_sms(demo_facility, code_lists):
+    from himswasthya.notify.models import SmsOutbox
+
+    call_command("make_demo_users", stdout=StringIO())
+    make_demo_records(encounters=5)
+    assert not SmsOutbox.objects.filter(template_key__startswith="record_signed").exists()

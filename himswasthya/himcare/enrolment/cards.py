@@ -18,7 +18,7 @@ from django.utils import translation
 
 from himswasthya.audit.actions import AuditAction
 from himswasthya.audit.services import record_read
-from himswasthya.core.documents import html_to_pdf, pdf_fonts, qr_data_uri
+from himswasthya.core.documents import html_to_pdf, in_both_languages, pdf_fonts, qr_data_uri
 from himswasthya.himcare.enrolment.services import PURPOSE
 from himswasthya.himcare.models import Enrolment
 from himswasthya.himparivar.models import Relation
@@ -35,15 +35,6 @@ def qr_payload(card_number: str, base_url: str | None = None) -> str:
 
 
 RELATIONS = dict(Relation.choices)  # code -> label, translated when read
-
-
-def in_both_languages(label: Any) -> str:
-    """ "Wife · पत्नी": the card is bilingual, so a translated label is printed in English and Hindi."""
-    with translation.override("en"):
-        english = str(label)
-    with translation.override("hi"):
-        hindi = str(label)
-    return english if hindi == english else f"{english} · {hindi}"
 
 
 def card_context(enrolment: Enrolment, base_url: str | None = None) -> dict[str, Any]:

@@ -16,7 +16,14 @@ from django.utils.dates import MONTHS
 from django.utils.translation import gettext as _
 
 from himswasthya.himcare.models import Category, CategoryRule, Criterion, PmjayFamily, SchemeYear
-from himswasthya.himparivar.models import Family, MaritalStatus, Member, MemberStatus, Occupation
+from himswasthya.himparivar.models import (
+    Family,
+    MaritalStatus,
+    Member,
+    MemberStatus,
+    Occupation,
+    head_of,
+)
 
 GOVERNMENT_OCCUPATIONS = frozenset({Occupation.GOVERNMENT_EMPLOYEE, Occupation.GOVERNMENT_PENSIONER})
 EKAL_NAARI_STATUSES = frozenset({MaritalStatus.WIDOWED, MaritalStatus.DIVORCED, MaritalStatus.SEPARATED})
@@ -82,13 +89,6 @@ def age_on(member: Member, day: datetime.date) -> int:
     if born:
         return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
     return day.year - member.year_of_birth
-
-
-def head_of(family: Family, members: list[Member]) -> Member | None:
-    """The head among `members` (`Family.head` points at the member id), else the member related as SELF."""
-    return next((m for m in members if m.member_id == family.head_id), None) or next(
-        (m for m in members if m.relation == "SELF"), None
-    )
 
 
 def _is_ekal_naari(head: Member | None, day: datetime.date) -> bool:

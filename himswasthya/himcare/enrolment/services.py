@@ -34,7 +34,6 @@ from himswasthya.himcare.enrolment.eligibility import (
     category_rules,
     enrolment_window_refusal,
     evaluate_family,
-    head_of,
     in_enrolment_window,
     scheme_year_in_force,
     units_for,
@@ -55,7 +54,7 @@ from himswasthya.himcare.models import (
     SchemeYear,
     Wallet,
 )
-from himswasthya.himparivar.models import Family, Member, MemberStatus
+from himswasthya.himparivar.models import Family, Member, family_contact_mobile
 from himswasthya.notify.outbox import queue_sms
 
 PURPOSE = "himcare_enrolment"
@@ -433,11 +432,8 @@ def _activate(
 
 
 def head_mobile(family: Family) -> str | None:
-    members = [m for m in family.members.all() if m.status == MemberStatus.ALIVE]
-    head = head_of(family, members)
-    if head and head.mobile:
-        return head.mobile
-    return next((m.mobile for m in members if m.mobile), None)
+    """The family's contact mobile: the register's one rule (himparivar.models.family_contact_mobile)."""
+    return family_contact_mobile(family)
 
 
 def _close_renewed(old: Enrolment) -> None:
