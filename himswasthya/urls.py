@@ -58,6 +58,8 @@ urlpatterns = [
     # The ABDM bridge, HIP role: linking, discovery, consents, health-information requests (abdm/bridge.py).
     path("", include("himswasthya.abdm.bridge")),
     path("api/", api.urls),
+    # FHIR R4 (read and search; OperationOutcome errors): records/fhir/api.py.
+    path("fhir/", include("himswasthya.records.fhir.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("places/", include("himswasthya.places.urls")),

@@ -151,6 +151,7 @@ ADMIN_FAMILY = "admin:*"
 PAGES: Mapping[str, Rule] = {
     "healthz": PUBLIC,  # the load balancer's check: no personal data
     "favicon": PUBLIC,  # the site icon (a redirect to the static file)
+    "fhir:unknown": NOBODY,  # any other path under /fhir/: a 404 OperationOutcome
     # accounts
     "accounts:landing": PUBLIC,
     "accounts:login": PUBLIC,
@@ -395,6 +396,14 @@ API: Mapping[str, Rule] = {
     "GET /api/records/people/{person_id}/history": RECORD_HISTORY,
     "GET /api/records/icd10": RECORD_CODING,
     "GET /api/records/medicines": RECORD_CODING,
+    # FHIR R4 (records/fhir/api.py): the same readers as the records API; searches name their patient.
+    "GET /fhir/metadata": PUBLIC,  # the CapabilityStatement
+    "GET /fhir/Patient/{person_id}": RECORD_READ,
+    "GET /fhir/Patient": RECORD_READ,  # search by identifier: only the people of the caller's scope match
+    "GET /fhir/Encounter": RECORD_READ,
+    "GET /fhir/Condition": RECORD_READ,
+    "GET /fhir/MedicationRequest": RECORD_READ,
+    "GET /fhir/Bundle/{encounter_id}": RECORD_READ,
     # OPD registration
     "GET /api/registration/queue/board/{facility_code}/{department_code}/": PUBLIC,
     "GET /api/registration/queue/today/": DOCTOR_QUEUE,

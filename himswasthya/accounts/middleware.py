@@ -121,7 +121,7 @@ class PasswordExpiryMiddleware:
         if user.is_authenticated and getattr(user, "password_expired", None) and user.password_expired():
             allowed = {reverse(name) for name in self._ALLOWED_NAMES}
             if request.path not in allowed and not request.path.startswith(settings.STATIC_URL):
-                if request.path.startswith("/api/"):
+                if request.path.startswith(("/api/", "/fhir/")):  # machine clients: no redirect
                     return JsonResponse(
                         {
                             "code": "password_expired",
@@ -163,7 +163,7 @@ class SecondFactorMiddleware:
             allowed = {reverse(name) for name in self._ALLOWED_NAMES}
             path = request.path
             if path not in allowed and not path.startswith(settings.STATIC_URL):
-                if path.startswith("/api/"):
+                if path.startswith(("/api/", "/fhir/")):  # machine clients: no redirect
                     return JsonResponse(
                         {
                             "code": "mfa_required",

@@ -41,9 +41,11 @@ from himswasthya.audit.actions import AuditAction
 from himswasthya.audit.services import record
 from himswasthya.codelists.models import Icd10Code, Medicine
 from himswasthya.core.errors import Conflict, DomainError, NotFound
+from himswasthya.core.ratelimit import check_rate
 from himswasthya.facilities.models import Department, Facility
 from himswasthya.notify.outbox import queue_sms
-from himswasthya.people.models import Person
+from himswasthya.people.models import Person, PersonIdentifier
+from himswasthya.people.services import SEARCH_RATE
 from himswasthya.records.models import (
     HIMCARE_SOURCE,
     VITAL_RANGES,
@@ -73,6 +75,9 @@ RECORD_ROLES = (Role.DOCTOR, Role.FACILITY_ADMIN, Role.SCHEME_DESK)
 # administrator (signed admission records of HIMCARE cases only).
 CLAIM_READER_ROLES = (Role.HIMCARE_OFFICER, Role.STATE_ADMIN)
 READ_ROLES = (*RECORD_ROLES, Role.CITIZEN, *CLAIM_READER_ROLES)
+# Who reads a patient's demographics and finds them by identifier alongside their records (the FHIR API): the
+# clinical readers - the doctors and administrator of the facility's district, the patient's family.
+PATIENT_READ_ROLES = (Role.DOCTOR, Role.FACILITY_ADMIN, Role.CITIZEN)
 PURPOSE = "treatment"
 NOTE_FIELDS = ("chief_complaints", "examination_notes", "investigations_advised", "advice")
 NOTE_MAX_LENGTH = 4000
@@ -176,12 +181,15 @@ def get_encounter(
     *,
     purpose: str = PURPOSE,
     action: AuditAction = AuditAction.ENCOUNTER_READ,
+    via: str = "",
 ) -> Encounter:
     """One encounter with its parts, as `user` may see it (NotFound otherwise); the read is audited with
-    `purpose` (e.g. "himcare_claims" when a claims officer reads an admission record) and `action`
-    (ENCOUNTER_PDF for the document's download)."""
-    encounter = get_scoped_or_not_found(user, _with_parts(visible_encounters(user)), pk=encounter_id)
-    _audit(action, user, encounter, purpose=purpose)
+    `purpose` (e.g. "himcare_claims" when a claims officer reads an admission record), `action`
+    (ENCOUNTER_PDF for the document's download) and `via` (the channel, e.g. "fhir", noted in the entry)."""
+    encounter = get_scoped_or_not_found(
+        user, _with_parts(visible_encounters(user)).prefetch_related("person__identifiers"), pk=encounter_id
+    )
+    _audit(action, user, encounter, purpose=purpose, **({"via": via} if via else {}))
     return encounter
 
 
@@ -212,6 +220,49 @@ def has_signed_discharge_summary(facility: Facility | int, source_ref: str) -> b
         status=EncounterStatus.SIGNED,
         discharge_summary__isnull=False,
     ).exists()
+
+
+def get_patient(user: User, person_id: int, *, via: str = "") -> Person:
+    """A person whose records `user` may read (scoping's answer: staff of the person's district, the
+    citizen's family), with their identifiers; NotFound otherwise. Audited as a person read. For the
+    clinical readers only (PATIENT_READ_ROLES)."""
+    require_role(user, *PATIENT_READ_ROLES)
+    person = get_scoped_or_not_found(user, Person.objects.prefetch_related("identifiers"), pk=person_id)
+    record(
+        AuditAction.PERSON_READ,
+        object_type="people.Person",
+        object_id=person.pk,
+        purpose=PURPOSE,
+        actor=user,
+        district_id=person.district_id,
+        detail={"via": via} if via else None,
+    )
+    return person
+
+
+def find_patients(user: User, id_type: str, value: str, *, via: str = "") -> list[Person]:
+    """The people holding identifier `value` of kind `id_type` (people.IdentifierType: ABHA number, ABHA
+    address, UHID; stored normalised) among those `user` may see. Audited as a search (kind, count); counted
+    with the person searches against PEOPLE_SEARCH_PER_MINUTE (SEC-24: no enumeration of identifiers)."""
+    require_role(user, *PATIENT_READ_ROLES)
+    check_rate(
+        SEARCH_RATE,
+        user,
+        settings.PEOPLE_SEARCH_PER_MINUTE,
+        _("Too many searches. Please wait a minute and try again."),
+        field="identifier",
+    )
+    holders = PersonIdentifier.objects.filter(id_type=id_type, value=value).values("person_id")
+    people = list(
+        scope_queryset(user, Person.objects.prefetch_related("identifiers"))
+        .filter(pk__in=holders)
+        .order_by("pk")
+    )
+    detail: dict[str, Any] = {"kind": id_type, "results": len(people)}
+    if via:
+        detail["via"] = via
+    record(AuditAction.PERSON_SEARCH, object_type="people.Person", purpose=PURPOSE, actor=user, detail=detail)
+    return people
 
 
 def get_signed_for_document(user: User, encounter_id: int) -> Encounter:
@@ -256,9 +307,10 @@ class History:
         return [allergy for encounter in self.encounters for allergy in encounter.allergies.all()]
 
 
-def history(user: User, person: Person) -> History:
+def history(user: User, person: Person, *, via: str = "") -> History:
     """The person's past encounters that `user` may see, newest first, with diagnoses, prescriptions and
-    allergies; a version replaced by a signed correction is left out. The read is audited."""
+    allergies; a version replaced by a signed correction is left out. The read is audited (`via`: the
+    channel, e.g. "fhir")."""
     require_role(user, *READ_ROLES)
     person = get_scoped_or_not_found(user, Person.objects.all(), pk=person.pk)
     encounters = list(
@@ -272,7 +324,7 @@ def history(user: User, person: Person) -> History:
         object_id=person.pk,
         purpose=PURPOSE,
         actor=user,
-        detail={"encounters": len(encounters)},
+        detail={"encounters": len(encounters), **({"via": via} if via else {})},
     )
     return History(person=person, encounters=encounters)
 

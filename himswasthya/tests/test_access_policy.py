@@ -110,15 +110,18 @@ def all_operations() -> dict[str, Operation]:
 
     import himswasthya.urls  # noqa: F401 - mounts the routers on the API
     from himswasthya.core.api import api
+    from himswasthya.records.fhir.api import fhir_api
 
     found: dict[str, Operation] = {}
-    for prefix, router in api._routers:
-        for path, path_view in router.path_operations.items():
-            for operation in path_view.operations:
-                full = normalize_path(f"/api/{prefix}{path}")  # the API is mounted at /api/ (urls.py)
-                for method in operation.methods:
-                    op = Operation(method.upper(), full)
-                    found[op.key] = op
+    # The JSON API is mounted at /api/, the FHIR API at /fhir/ (urls.py).
+    for mount, ninja_api in (("/api/", api), ("/fhir/", fhir_api)):
+        for prefix, router in ninja_api._routers:
+            for path, path_view in router.path_operations.items():
+                for operation in path_view.operations:
+                    full = normalize_path(f"{mount}{prefix}{path}")
+                    for method in operation.methods:
+                        op = Operation(method.upper(), full)
+                        found[op.key] = op
     return found
 
 
@@ -248,6 +251,7 @@ def _side(label: str, district, facility, mobile: str, scheme_year, specialty, t
         users[policy.DOCTOR], person, facility, source_ref=f"opd:{appointment.number}"
     )
     records.sign(users[policy.DOCTOR], encounter)
+    uhid = people_services.do_issue_uhid(person)  # found by the FHIR identifier search
     # The case's admission record with its signed discharge summary (a claim needs one), by the hospital desk.
     admission = records.open_encounter(
         users[policy.SCHEME_DESK], person, facility, source_ref=case.record_source, kind="admission"
@@ -353,6 +357,7 @@ def _side(label: str, district, facility, mobile: str, scheme_year, specialty, t
             "department_pk": day.department_id,
             "enrolled_member_pk": enrolment.members.order_by("pk")[0].pk,
             "person2_pk": members[1].person.pk,
+            "uhid": uhid,
         },
     }
 
@@ -672,9 +677,22 @@ ROW_IN_BODY = {
     "registration:counter_check_in",
 }
 
+# API operations without a row in their path whose query (QUERIES) names side A's row: asked by the other side
+# too, which must be refused.
+ROW_IN_QUERY = {
+    "GET /fhir/Encounter",
+    "GET /fhir/Condition",
+    "GET /fhir/MedicationRequest",
+}
+
 # Query strings a page needs to get past its input check (page -> function of the side-A parameters).
 QUERIES: dict[str, Any] = {
     "himcare:case_new": lambda p: f"?enrolled_member={p['enrolled_member_pk']}",
+    # API operations: searches (side A's patient; the identifier search is a list narrowed by scope)
+    "GET /fhir/Patient": lambda p: f"?identifier={p['uhid']}",
+    "GET /fhir/Encounter": lambda p: f"?patient={p['person_id']}",
+    "GET /fhir/Condition": lambda p: f"?patient={p['person_id']}",
+    "GET /fhir/MedicationRequest": lambda p: f"?patient={p['person_id']}",
 }
 
 
@@ -736,7 +754,7 @@ def _params(world: World, key: str, kwargs: tuple[str, ...]) -> dict[str, Any]:
 
 
 def _names_a_row(key: str, kwargs: tuple[str, ...]) -> bool:
-    return key in ROW_IN_BODY or any(k not in {"action", "order_id"} for k in kwargs)
+    return key in ROW_IN_BODY or key in ROW_IN_QUERY or any(k not in {"action", "order_id"} for k in kwargs)
 
 
 def _check(world: World, key: str, rule: policy.Rule | None, kwargs: tuple[str, ...], ask) -> None:
@@ -834,6 +852,7 @@ def test_api_access(world: World, key: str) -> None:
     op = OPERATIONS[key]
     values = _params(world, key, op.kwargs)
     path = re.sub(r"{(?:\w+:)?(\w+)}", lambda m: str(values[m.group(1)]), op.path)
+    path += QUERIES[key](world.params) if key in QUERIES else ""
 
     def ask(persona: Persona) -> Outcome:
         outcome = _request(world, persona, op.method, path, api=True, body=_body(world, key, persona))

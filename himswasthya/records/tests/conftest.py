@@ -1,6 +1,10 @@
-"""Rows for the records tests: a few ICD-10 codes and medicines, a family, a doctor elsewhere."""
+"""Rows for the records tests: a few ICD-10 codes and medicines, a family, a doctor elsewhere, a signed record
+with every part and the patient's ABHA number, ABHA address and UHID."""
 
 from __future__ import annotations
+
+import datetime
+from decimal import Decimal
 
 import pytest
 
@@ -8,6 +12,7 @@ from himswasthya.accounts.tests.fixtures import _user
 from himswasthya.codelists.models import Icd10Code, Medicine
 from himswasthya.himparivar.models import Family
 from himswasthya.himparivar.tests.factories import member_of
+from himswasthya.people.models import IdentifierType, PersonIdentifier
 from himswasthya.people.tests.factories import named_person
 from himswasthya.records import services
 
@@ -97,3 +102,36 @@ def good_draft(paracetamol, codes):
     data = {**GOOD_DRAFT, "prescriptions": [dict(p) for p in GOOD_DRAFT["prescriptions"]]}
     data["prescriptions"][0]["medicine_id"] = paracetamol.pk
     return data
+
+
+ABHA = "91760487647595"
+UHID = "HP-023-00000001-1"
+
+
+@pytest.fixture
+def signed(doctor, draft, good_draft, patient):
+    PersonIdentifier.objects.create(person=patient, id_type=IdentifierType.ABHA_NUMBER, value=ABHA)
+    PersonIdentifier.objects.create(person=patient, id_type=IdentifierType.ABHA_ADDRESS, value="asha@sbx")
+    PersonIdentifier.objects.create(
+        person=patient, id_type=IdentifierType.UHID, value=UHID, issuer="HimSwasthya"
+    )
+    data = {
+        **good_draft,
+        "investigations_advised": "CBC",
+        "follow_up_on": datetime.date.today() + datetime.timedelta(days=7),
+        "vitals": {
+            "bp_systolic": 130,
+            "bp_diastolic": 85,
+            "pulse": 88,
+            "temperature_c": Decimal("37.8"),
+            "spo2": 97,
+            "respiratory_rate": 18,
+            "weight_kg": Decimal("60.0"),
+            "height_cm": Decimal("160.0"),
+            "random_blood_sugar": 140,
+        },
+    }
+    data["prescriptions"][1]["instructions"] = "खाना खाने के बाद"
+    services.save_draft(doctor, draft, data)
+    services.sign(doctor, draft)
+    return services.get_encounter(doctor, draft.pk)

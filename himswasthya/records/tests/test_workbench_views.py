@@ -128,7 +128,9 @@ def test_save_then_sign_then_correct(as_doctor, doctor, draft, paracetamol, code
     page = as_doctor.get(_url(draft)).content.decode()
     assert 'data-testid="record-readonly"' in page and 'id="wb-form"' not in page
     assert 'data-testid="correct"' in page
-    assert f'href="/records/{draft.pk}/record.pdf" data-testid="print-pdf"' in page  # printed from the workbench
+    assert (
+        f'href="/records/{draft.pk}/record.pdf" data-testid="print-pdf"' in page
+    )  # printed from the workbench
     assert as_doctor.get(f"/records/{draft.pk}/record.pdf").content.startswith(b"%PDF")
 
     again = as_doctor.post(_url(draft), _form(paracetamol, chief_complaints="changed"))
