@@ -257,6 +257,7 @@ PAGES: Mapping[str, Rule] = {
     "records:my_records": only(SCOPED, CITIZEN),  # the own family's records only
     "records:record_detail": RECORD_READ,
     "records:record_pdf": RECORD_READ,
+    "records:record_fhir": RECORD_READ,
     "records:patient_history": RECORD_HISTORY_PAGE,
     # HIMCARE: enrolment
     "himcare:enrol": only(ALLOW, *FACILITY_STAFF, HIMCARE_OFFICER, STATE_ADMIN),

@@ -94,6 +94,7 @@ class AuditAction(StrEnum):
     ENCOUNTER_CORRECT = "encounter.correct"
     ENCOUNTER_READ = "encounter.read"
     ENCOUNTER_PDF = "encounter.pdf"
+    ENCOUNTER_FHIR = "encounter.fhir"
     RECORDS_HISTORY_READ = "records_history.read"
 
     # --- himcare: enrolment --------------------------------------------------------------------------------
@@ -205,6 +206,7 @@ ACTION_LABELS: dict[AuditAction, str | Promise] = {
     AuditAction.ENCOUNTER_CORRECT: _("Health record correction started"),
     AuditAction.ENCOUNTER_READ: _("Health record read"),
     AuditAction.ENCOUNTER_PDF: _("Health record PDF downloaded"),
+    AuditAction.ENCOUNTER_FHIR: _("Health record downloaded as FHIR JSON"),
     AuditAction.RECORDS_HISTORY_READ: _("Health record history read"),
     AuditAction.APPOINTMENT_SLIP: _("OPD slip printed"),
     AuditAction.APPOINTMENT_CALL: _("Patient called"),

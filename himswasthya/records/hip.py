@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from himswasthya.abdm.hooks import CareContextInfo, HealthDocument
 from himswasthya.people.models import Person
+from himswasthya.records.fhir.bundles import document_bundle
 from himswasthya.records.models import Encounter, EncounterKind, EncounterStatus
 
 REFERENCE_PREFIX = "ENC-"
@@ -60,10 +61,6 @@ def care_contexts_for(person: Any) -> list[CareContextInfo]:
     return contexts
 
 
-class DocumentsUnavailable(RuntimeError):
-    """records.fhir.bundles.document_bundle is not installed yet."""
-
-
 def documents_for(
     person: Any,
     references: Sequence[str],
@@ -71,10 +68,6 @@ def documents_for(
     date_to: datetime.datetime | None,
 ) -> list[HealthDocument]:
     """The FHIR document bundle of each referenced care context of `person` whose visit date is in range."""
-    try:
-        from himswasthya.records.fhir.bundles import document_bundle  # the FHIR builder (issue #13 item 5)
-    except ImportError as exc:
-        raise DocumentsUnavailable("records.fhir.bundles.document_bundle is not available") from exc
     wanted = set(references)
     documents = []
     for encounter, root in _current_signed(person):

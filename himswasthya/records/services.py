@@ -265,13 +265,21 @@ def find_patients(user: User, id_type: str, value: str, *, via: str = "") -> lis
     return people
 
 
-def get_signed_for_document(user: User, encounter_id: int) -> Encounter:
-    """The signed encounter with its parts for its PDF, as `user` may see it; the download is audited
-    (ENCOUNTER_PDF). A draft is not printed (NotFound)."""
-    encounter = get_encounter(user, encounter_id, action=AuditAction.ENCOUNTER_PDF)
+def get_signed_for_document(
+    user: User, encounter_id: int, *, action: str = AuditAction.ENCOUNTER_PDF
+) -> Encounter:
+    """The signed encounter with its parts for a document of it (its PDF, or its FHIR bundle with
+    action=ENCOUNTER_FHIR), as `user` may see it; the download is audited. A draft is not given out
+    (NotFound)."""
+    encounter = get_encounter(user, encounter_id, action=action)
     if not encounter.is_signed:
         raise NotFound(_("Only a signed record is printed."), code="not_found")
     return encounter
+
+
+def get_signed_for_fhir(user: User, encounter_id: int) -> Encounter:
+    """`get_signed_for_document` for the record's FHIR bundle download (audited as ENCOUNTER_FHIR)."""
+    return get_signed_for_document(user, encounter_id, action=AuditAction.ENCOUNTER_FHIR)
 
 
 def _replaced() -> Exists:

@@ -15,5 +15,6 @@ urlpatterns = [
     path("mine/", citizen.my_records, name="my_records"),
     path("<int:encounter_id>/", citizen.record_detail, name="record_detail"),
     path("<int:encounter_id>/record.pdf", citizen.record_pdf, name="record_pdf"),
+    path("<int:encounter_id>/record.fhir.json", citizen.record_fhir, name="record_fhir"),
     path("people/<int:person_id>/history/", citizen.patient_history, name="patient_history"),
 ]

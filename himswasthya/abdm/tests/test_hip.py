@@ -426,3 +426,54 @@ def test_bad_or_expired_key_material_gets_an_error_callback(sim, patient, provid
     assert answer.body["error"]["code"] == "ABDM-1006"
     assert SimulatedHiuTransfer.objects.get(transaction_id=transaction_id).results == []
     assert _calls("/health-information/notify") == []
+
+
+def test_a_signed_visit_travels_as_its_real_fhir_document_and_the_hiu_decrypts_it(sim, patient, facility):
+    """The real provider (records' signed encounters and their NRCeS bundles), not the stand-in above."""
+    from himswasthya.accounts.tests.fixtures import _user
+    from himswasthya.records import services as records
+
+    doctor = _user("hip.doctor", "doctor", facility=facility)
+    visit = records.sign(
+        doctor,
+        records.open_encounter(doctor, patient, facility, source_ref="opd:HIP-1"),
+        notify_patient=False,
+    )
+    (context,) = hooks.care_contexts_for(patient)
+    assert context.reference == f"ENC-{visit.pk}"
+    CareContextLink.objects.create(
+        person=patient,
+        hip_id=HIP_ID,
+        abha_address=ADDRESS,
+        reference=context.reference,
+        patient_reference=hip.patient_reference(patient),
+        hi_type=context.hi_type,
+        display=context.display,
+        channel="hip",
+        status="linked",
+        linked_at=timezone.now(),
+    )
+    consent_id = _notify_consent(sim, patient, refs=(context.reference,))
+    request_id, transaction_id = hie.request_health_information(
+        sim, hip_id=HIP_ID, consent_id=consent_id, push_url=f"{sim}/abdm-sim/hiu/data/push"
+    )
+    wait_for(lambda: _answer_to("/hip/on-request", request_id))
+    notify = wait_for(
+        lambda: next(
+            (
+                c
+                for c in _calls("/health-information/notify")
+                if c.body["notification"]["transactionId"] == transaction_id
+            ),
+            None,
+        )
+    )
+    status = notify.body["notification"]["statusNotification"]
+    assert [(s["careContextReference"], s["hiStatus"]) for s in status["statusResponses"]] == [
+        (context.reference, "DELIVERED")
+    ]
+    received = SimulatedHiuTransfer.objects.get(transaction_id=transaction_id)
+    assert [
+        (r["careContextReference"], r["decrypted"], r["checksum_ok"], r["resource_type"])
+        for r in received.results
+    ] == [(context.reference, True, True, "Bundle")]

@@ -15,6 +15,7 @@ from himswasthya.codelists.management.commands.load_icd10 import read_codes
 from himswasthya.codelists.models import Icd10Code
 from himswasthya.demo.personas import DEMO_CITIZEN_MOBILE
 from himswasthya.demo.records import CONDITIONS, _medicines, make_demo_records
+from himswasthya.records.fhir.bundles import document_bundles
 from himswasthya.records.models import Encounter, EncounterStatus
 
 pytestmark = pytest.mark.django_db
@@ -53,6 +54,8 @@ def test_the_demo_records_are_signed_past_consultations_and_a_rerun_adds_nothing
         assert [d.is_primary for d in encounter.diagnoses.all()] == [True]
         assert encounter.prescriptions.all() and not any(p.free_text for p in encounter.prescriptions.all())
     assert encounters.filter(person__mobile=DEMO_CITIZEN_MOBILE).exists()
+    for encounter in encounters:  # every demo record is a valid NRCeS document (R4B + profile checks)
+        assert set(document_bundles(encounter)) == {"OPConsultRecord", "PrescriptionRecord"}
 
     again = make_demo_records(encounters=12)
     assert (again.created, again.existing) == (0, 12)

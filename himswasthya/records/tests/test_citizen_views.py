@@ -5,6 +5,8 @@ is audited."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from django.conf import settings
 from django.urls import reverse
@@ -103,11 +105,30 @@ def test_a_citizen_reads_her_familys_record_and_downloads_its_pdf(login_as, citi
     assert _audited(AuditAction.ENCOUNTER_PDF, records["child"], citizen)
 
 
+def _fhir(encounter) -> str:
+    return reverse("records:record_fhir", args=[encounter.pk])
+
+
+def test_a_citizen_downloads_her_record_as_a_fhir_document_bundle(login_as, citizen, records):
+    client = login_as(citizen)
+    assert f'href="{_fhir(records["mine"])}"' in client.get(_detail(records["mine"])).content.decode()
+    response = client.get(_fhir(records["mine"]))
+    assert response.status_code == 200 and response["Content-Type"].startswith("application/fhir+json")
+    assert "attachment" in response["Content-Disposition"]
+    bundle = json.loads(response.content)
+    assert bundle["resourceType"] == "Bundle" and bundle["type"] == "document"
+    assert bundle["entry"][0]["resource"]["resourceType"] == "Composition"
+    conditions = [e["resource"] for e in bundle["entry"] if e["resource"]["resourceType"] == "Condition"]
+    assert any(c["code"]["coding"][0]["code"] == "J06.9" for c in conditions)
+    assert _audited(AuditAction.ENCOUNTER_FHIR, records["mine"], citizen)
+
+
 def test_a_citizen_gets_404_for_a_draft_or_another_familys_record(login_as, citizen, records):
     client = login_as(citizen)
     for encounter in (records["draft"], records["stranger"]):
         assert client.get(_detail(encounter)).status_code == 404
         assert client.get(_pdf(encounter)).status_code == 404
+        assert client.get(_fhir(encounter)).status_code == 404
         assert not _audited(AuditAction.ENCOUNTER_READ, encounter, citizen)
 
 

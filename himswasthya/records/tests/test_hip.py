@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
 
 import pytest
@@ -44,19 +43,13 @@ def test_a_signed_correction_keeps_the_reference_of_the_first_version(doctor, pa
     assert context.reference == f"ENC-{first.pk}" and correction.pk != first.pk
 
 
-@pytest.mark.skipif(
-    importlib.util.find_spec("himswasthya.records.fhir") is None, reason="records.fhir.bundles not merged yet"
-)
 def test_documents_are_the_newest_signed_versions_bundles(doctor, patient, persona_facility):
     first = _signed(doctor, patient, persona_facility, source_ref="opd:3")
     (doc,) = hip.documents_for(patient, [f"ENC-{first.pk}"], None, None)
-    assert doc.hi_type == "OPConsultation" and json.loads(doc.content)["resourceType"] == "Bundle"
-
-
-@pytest.mark.skipif(
-    importlib.util.find_spec("himswasthya.records.fhir") is not None, reason="records.fhir.bundles is merged"
-)
-def test_without_the_fhir_builder_documents_are_unavailable(doctor, patient, persona_facility):
-    first = _signed(doctor, patient, persona_facility, source_ref="opd:4")
-    with pytest.raises(hip.DocumentsUnavailable):
-        hip.documents_for(patient, [f"ENC-{first.pk}"], None, None)
+    bundle = json.loads(doc.content)
+    assert (
+        doc.hi_type == "OPConsultation"
+        and bundle["resourceType"] == "Bundle"
+        and bundle["type"] == "document"
+    )
+    assert bundle["entry"][0]["resource"]["resourceType"] == "Composition"

@@ -1,13 +1,16 @@
 """In Chromium on a 360-px phone, in English and in Hindi: a citizen whose family has signed records signs in
-with a mobile OTP, opens "My health records" from the home page, opens a record and downloads its PDF."""
+with a mobile OTP, opens "My health records" from the home page, opens a record and downloads its PDF and its
+FHIR document bundle."""
 
 from __future__ import annotations
 
 import io
+import json
 
 import pypdf
 import pytest
 from django.conf import settings as django_settings
+from fhir.resources.R4B.bundle import Bundle
 
 from himswasthya.notify import sms
 from himswasthya.records import services
@@ -19,19 +22,21 @@ TEXT = {
         "my_records": "My health records",
         "record": "Record {}",
         "download": "Download PDF",
+        "fhir": "Download for another hospital (FHIR)",
         "diagnoses": "Diagnoses",
     },
     "hi": {
         "my_records": "मेरे स्वास्थ्य रिकॉर्ड",
         "record": "रिकॉर्ड {}",
         "download": "पीडीएफ़ डाउनलोड करें",
+        "fhir": "दूसरे अस्पताल के लिए डाउनलोड करें (FHIR)",
         "diagnoses": "निदान",
     },
 }
 
 
 @pytest.mark.parametrize("language", ["en", "hi"])
-def test_a_citizen_opens_a_family_record_and_downloads_its_pdf(
+def test_a_citizen_opens_a_family_record_and_downloads_its_pdf_and_fhir_bundle(
     language, browser, live_server, settings, doctor, family, persona_facility, good_draft
 ):
     settings.OTP_MAX_SENDS_PER_MOBILE_PER_HOUR = settings.OTP_MAX_SENDS_PER_IP_PER_HOUR = 10_000
@@ -92,5 +97,14 @@ def test_a_citizen_opens_a_family_record_and_downloads_its_pdf(
         pdf_text = "\n".join(p.extract_text() for p in pypdf.PdfReader(io.BytesIO(pdf)).pages)
         assert "Anu Devi" in pdf_text and "J06.9" in pdf_text and "Betadine gargle" in pdf_text
         assert f"{live_server.url}/records/{record.pk}/" in pdf_text  # the QR's page, on this site
+
+        with page.expect_download(timeout=60_000) as download_info:
+            page.get_by_role("link", name=text["fhir"]).click()
+        download = download_info.value
+        assert download.suggested_filename == f"health-record-{record.pk}.fhir.json"
+        with open(download.path(), encoding="utf-8") as json_file:
+            bundle = json.load(json_file)
+        assert bundle["resourceType"] == "Bundle" and bundle["type"] == "document"
+        Bundle.model_validate(bundle)  # the national R4 models accept what the citizen carries away
     finally:
         context.close()

@@ -8,6 +8,8 @@ audit entry of every read; a record the user may not see is a 404.
 
 from __future__ import annotations
 
+import json
+
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
@@ -19,6 +21,7 @@ from himswasthya.core.views import found_or_404
 from himswasthya.people.models import Person
 from himswasthya.records import services
 from himswasthya.records.documents import record_context, render_record_pdf
+from himswasthya.records.fhir.bundles import document_bundle
 
 # Who opens these pages (accounts/access_policy.py: RECORD_READ, RECORD_HISTORY_PAGE); the services narrow it
 # to the rows each may see. The HIMCARE desk and claims officers read admission records on the case's pages.
@@ -51,6 +54,17 @@ def record_pdf(request: HttpRequest, encounter_id: int) -> HttpResponse:
     pdf = render_record_pdf(encounter, base_url=request.build_absolute_uri("/"))
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="health-record-{encounter.pk}.pdf"'
+    return response
+
+
+@role_required(*READERS)
+@require_GET
+def record_fhir(request: HttpRequest, encounter_id: int) -> HttpResponse:
+    """The signed record as its FHIR R4 document bundle (NRCeS profile), to carry to any hospital or app."""
+    encounter = found_or_404(services.get_signed_for_fhir, request.user, encounter_id)
+    body = json.dumps(document_bundle(encounter), ensure_ascii=False, indent=2)
+    response = HttpResponse(body.encode(), content_type="application/fhir+json; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="health-record-{encounter.pk}.fhir.json"'
     return response
 
 
