@@ -127,14 +127,14 @@ class ProcedureOut(Schema):
     performed_on: datetime.date
 
 
-class DischargeIn(Schema):
+class DischargeSummaryIn(Schema):
     discharged_at: datetime.datetime | None = Field(None, description="Not before the admission")
     course_in_hospital: str = ""
     condition_at_discharge: DischargeCondition | None = None
     discharge_advice: str = ""
 
 
-class DischargeOut(Schema):
+class DischargeSummaryOut(Schema):
     discharged_at: datetime.datetime
     course_in_hospital: str
     condition_at_discharge: str
@@ -154,7 +154,7 @@ class DraftIn(Schema):
     # An admission only (kind "admission"); refused on an OPD visit (admission_only).
     admitted_at: datetime.datetime | None = Field(None, description="Admission only: required there")
     procedures: list[ProcedureIn] = Field([], description="Admission only: procedures done in the stay")
-    discharge: DischargeIn | None = Field(None, description="Admission only: the discharge summary")
+    discharge: DischargeSummaryIn | None = Field(None, description="Admission only: the discharge summary")
 
 
 class OpenIn(Schema):
@@ -188,7 +188,7 @@ class EncounterOut(Schema):
     allergies: list[AllergyOut]
     admitted_at: datetime.datetime | None
     procedures: list[ProcedureOut]
-    discharge: DischargeOut | None
+    discharge: DischargeSummaryOut | None
 
 
 class HistoryOut(Schema):
@@ -222,11 +222,11 @@ def _allergies(allergies: Any) -> list[AllergyOut]:
     return [AllergyOut(substance=a.substance, reaction=a.reaction, noted_in=a.noted_in_id) for a in allergies]
 
 
-def _discharge(encounter: Encounter) -> DischargeOut | None:
+def _discharge(encounter: Encounter) -> DischargeSummaryOut | None:
     summary = getattr(encounter, "discharge_summary", None)
     if summary is None:
         return None
-    return DischargeOut(
+    return DischargeSummaryOut(
         discharged_at=summary.discharged_at,
         course_in_hospital=summary.course_in_hospital,
         condition_at_discharge=summary.condition_at_discharge,
