@@ -14,6 +14,7 @@ from himswasthya.himcare.tests.factories import (
     make_family,
     make_scheme_year,
     needed_papers,
+    sign_discharge_summary,
 )
 
 
@@ -204,6 +205,7 @@ def test_two_officers_adjudicating_one_claim_at_once_spend_it_once(persona_distr
         final_icd10_codes=["K80.2"],
         discharge_summary="ok",
     )
+    sign_discharge_summary(desk, case)  # a claim needs the admission record's signed discharge summary
     claim = cases.do_submit_claim(actor=desk, case=case, documents=needed_papers([package], "claim"))
     jobs = [lambda o=o: cases.do_adjudicate_claim(actor=o, claim=claim, decision="approve") for o in officers]
     results = _race(jobs, 8)
