@@ -19,6 +19,7 @@ from himswasthya.abdm.hooks import CareContextInfo, HealthDocument
 from himswasthya.people.models import Person
 from himswasthya.records.fhir.bundles import document_bundle
 from himswasthya.records.models import Encounter, EncounterKind, EncounterStatus
+from himswasthya.records.services import with_parts
 
 REFERENCE_PREFIX = "ENC-"
 HI_TYPES = {EncounterKind.OPD: "OPConsultation", EncounterKind.ADMISSION: "DischargeSummary"}
@@ -69,16 +70,18 @@ def documents_for(
 ) -> list[HealthDocument]:
     """The FHIR document bundle of each referenced care context of `person` whose visit date is in range."""
     wanted = set(references)
-    documents = []
+    chosen = {}  # encounter id -> its care context reference
     for encounter, root in _current_signed(person):
         reference = f"{REFERENCE_PREFIX}{root}"
         if reference not in wanted:
             continue
         if (date_from and encounter.started_at < date_from) or (date_to and encounter.started_at > date_to):
             continue
-        full = Encounter.objects.get(pk=encounter.pk)
-        content = json.dumps(document_bundle(full), ensure_ascii=False, separators=(",", ":")).encode()
+        chosen[encounter.pk] = reference
+    documents = []
+    for encounter in with_parts(Encounter.objects.filter(pk__in=chosen).order_by("started_at", "pk")):
+        content = json.dumps(document_bundle(encounter), ensure_ascii=False, separators=(",", ":")).encode()
         documents.append(
-            HealthDocument(reference=reference, hi_type=HI_TYPES[encounter.kind], content=content)
+            HealthDocument(reference=chosen[encounter.pk], hi_type=HI_TYPES[encounter.kind], content=content)
         )
     return documents

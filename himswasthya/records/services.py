@@ -169,7 +169,8 @@ def visible_encounters(user: User) -> QuerySet[Encounter]:
     return qs
 
 
-def _with_parts(qs: QuerySet[Encounter]) -> QuerySet[Encounter]:
+def with_parts(qs: QuerySet[Encounter]) -> QuerySet[Encounter]:
+    """The encounters with all a page, the API or a document shows of them, in a fixed number of queries."""
     return qs.select_related(
         "person", "facility", "department", "vitals", "practitioner", "discharge_summary"
     ).prefetch_related("diagnoses__icd10", "prescriptions__medicine", "allergies", "procedures")
@@ -187,7 +188,7 @@ def get_encounter(
     `purpose` (e.g. "himcare_claims" when a claims officer reads an admission record), `action`
     (ENCOUNTER_PDF for the document's download) and `via` (the channel, e.g. "fhir", noted in the entry)."""
     encounter = get_scoped_or_not_found(
-        user, _with_parts(visible_encounters(user)).prefetch_related("person__identifiers"), pk=encounter_id
+        user, with_parts(visible_encounters(user)).prefetch_related("person__identifiers"), pk=encounter_id
     )
     _audit(action, user, encounter, purpose=purpose, **({"via": via} if via else {}))
     return encounter
@@ -322,7 +323,7 @@ def history(user: User, person: Person, *, via: str = "") -> History:
     require_role(user, *READ_ROLES)
     person = get_scoped_or_not_found(user, Person.objects.all(), pk=person.pk)
     encounters = list(
-        _with_parts(visible_encounters(user).filter(person=person).exclude(_replaced())).order_by(
+        with_parts(visible_encounters(user).filter(person=person).exclude(_replaced())).order_by(
             "-started_at", "-pk"
         )
     )
